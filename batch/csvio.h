@@ -1,0 +1,125 @@
+/*
+ * csvio.h — schema-driven CSV reading on top of libcsv (SPEC §2).
+ *
+ * A file_spec_t declares a file's columns and their types (one table drives
+ * header matching, validation and error messages). csv_read_file() streams
+ * the file, matches the header by name, validates UTF-8 and every field, and
+ * calls back once per record: on_row with typed values in spec column order,
+ * or on_reject with the first failing column (spec order) and its reason.
+ * It never drops a row silently. Not for: references between files (ingest.c).
+ *
+ *   static const column_spec_t cols[] = {
+ *       {"partner_id", COL_ID, COL_REQUIRED, NULL},
+ *       {"name", COL_TEXT, COL_REQUIRED, NULL},
+ *   };
+ *   static const file_spec_t spec = {"partners.csv", cols, 2};
+ *   csv_error_t err;
+ *   csv_stats_t st;
+ *   if (csv_read_file(path, "master/partners.csv", &spec, &cb, ctx, &st, &err) != CSV_OK)
+ *       fprintf(stderr, "%s\n", err.message);
+ */
+#ifndef COMMISSIONS_CSVIO_H
+#define COMMISSIONS_CSVIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "codes.h"
+
+typedef enum column_type {
+    COL_ID,       /* 1-64 chars of A-Z a-z 0-9 . _ : / -     -> bad_id */
+    COL_TEXT,     /* any valid UTF-8, at most 256 bytes       -> bad_text */
+    COL_DATE,     /* YYYY-MM-DD real date; value.i = date_t   -> bad_date */
+    COL_PERIOD,   /* YYYY-MM; value.i = period_t              -> bad_period */
+    COL_MONEY,    /* -?D+(.D{1,2})?; value.i = cents          -> bad_money */
+    COL_ENUM,     /* one of enum_values; value.i = its index  -> bad_enum */
+    COL_CURRENCY, /* three letters A-Z                        -> bad_currency */
+    COL_INT,      /* D+ (no sign), fits int32; value.i        -> bad_int */
+    COL_RATE,     /* D+(.D{1,4})?, 0..100; value.i scale 4    -> bad_money */
+    COL_MULTIPLE, /* D+(.D{1,2})?; value.i scale 2            -> bad_money */
+} column_type;
+
+typedef enum column_presence {
+    COL_REQUIRED, /* column must exist and the value must be non-blank (missing_value) */
+    COL_OPTIONAL, /* column must exist, value may be blank */
+    COL_ABSENT_OK /* column may be absent from the header; value may be blank */
+} column_presence;
+
+typedef struct column_spec {
+    const char *name;
+    column_type type;
+    column_presence presence;
+    const char *const *enum_values; /* NULL-terminated, for COL_ENUM */
+} column_spec_t;
+
+typedef struct file_spec {
+    const char *name; /* "orders.csv" */
+    const column_spec_t *cols;
+    size_t ncols;
+} file_spec_t;
+
+/* A field's value. s/len are the raw (unquoted) text, valid only during the
+ * callback; blank is len == 0. i holds the typed value described above. */
+typedef struct csv_value {
+    const char *s;
+    size_t len;
+    int64_t i;
+} csv_value_t;
+
+typedef struct csv_callbacks {
+    /* values[k] is column k of the spec; line is where the record starts
+     * (header is line 1). Return false to stop reading (reported as CSV_ABORTED). */
+    bool (*on_row)(void *ctx, const csv_value_t *values, int32_t line);
+    /* column is the spec column name, or "" for wrong_field_count. */
+    bool (*on_reject)(void *ctx, int32_t line, const char *column, rule_code reason);
+} csv_callbacks_t;
+
+typedef enum csv_status {
+    CSV_OK = 0,
+    CSV_MISSING_FILE, /* cannot open */
+    CSV_BAD_HEADER,   /* missing/duplicate/unknown column, empty file */
+    CSV_BAD_UTF8,     /* invalid UTF-8 (line and byte offset in message) */
+    CSV_BAD_SYNTAX,   /* e.g. unterminated quote at end of file, NUL byte */
+    CSV_IO_ERROR,
+    CSV_ABORTED,      /* a callback returned false */
+} csv_status;
+
+typedef struct csv_error {
+    csv_status status;
+    int32_t line;
+    char message[512]; /* "master/partners.csv:3: invalid UTF-8 at byte 17" */
+} csv_error_t;
+
+/* What a read saw: data records (header and blank lines excluded), bytes,
+ * and the SHA-256 of the file's bytes as 64 lowercase hex chars. */
+typedef struct csv_stats {
+    int64_t records;
+    int64_t bytes;
+    char sha256[65];
+} csv_stats_t;
+
+/* Stream the file at `path`; `display` is the dataset-relative path used in
+ * messages and rejects. Columns starting with "x_" are accepted and ignored.
+ * A leading UTF-8 BOM is dropped; LF, CRLF and lone CR end lines; quoted
+ * fields may hold commas, quotes ("") and newlines. Blank lines are skipped.
+ * A record with a field count other than the header's is rejected
+ * (wrong_field_count). Text is never trimmed.
+ * Returns CSV_OK or the first file error, with err filled. */
+csv_status csv_read_file(const char *path, const char *display, const file_spec_t *spec,
+                         const csv_callbacks_t *cb, void *ctx, csv_stats_t *stats,
+                         csv_error_t *err);
+
+/* Same, over a buffer in memory (tests, fuzzing). */
+csv_status csv_read_buffer(const char *data, size_t len, const char *display,
+                           const file_spec_t *spec, const csv_callbacks_t *cb, void *ctx,
+                           csv_stats_t *stats, csv_error_t *err);
+
+/* SHA-256 of a file as 64 lowercase hex chars + NUL; false if unreadable. */
+bool csv_sha256_file(const char *path, char out[65]);
+
+/* Field validators, shared with the ledger and tests. */
+bool csv_valid_id(const char *s, size_t len);
+bool csv_valid_utf8(const char *s, size_t len, size_t *bad_offset);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * explain.c — explanations of one order, revenue row or agreement payable.
+ *
+ * The period is decided again in memory, read-only, from the same inputs
+ * (their SHA-256 is checked against the ledger), so the explanation is the
+ * decision the run made, with the facts it used. Orders are found in the
+ * ledger first to learn their period.
+ */
+#include "explain.h"
+
+#include <inttypes.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "labels.h"
+#include "ledger.h"
+#include "month.h"
+#include "rates.h"
+
+static const char *or_blank(const char *s) { return s && *s ? s : "(blank)"; }
+
+static const char *agreement_name(const month_t *m, int32_t a)
+{
+    return a >= 0 ? m->master->agreements.v[a].id : "(none)";
+}
+
+static void print_rule(rule_code r)
+{
+    printf("  rule:        %s — %s\n", rule_name(r), rule_explain(LANG_EN, r));
+}
+
+static void print_resolution(status_t s, rule_code r)
+{
+    if (s == STATUS_HELD || s == STATUS_REJECTED || s == STATUS_UNASSIGNED)
+        printf("  to resolve:  %s\n", rule_resolve(LANG_EN, r));
+}
+
+static void explain_order(const month_t *m, const order_t *o)
+{
+    const master_t *ms = m->master;
+    char d1[DATE_BUF], d2[DATE_BUF], p[PERIOD_BUF], money[MONEY_BUF];
+    printf("order %s (%s, delivered in %s, line %d of orders.csv)\n", o->id,
+           order_type_names[o->type], period_format(o->period, p), o->line);
+    printf("  decision:    %s", status_names[o->status]);
+    if (o->status == STATUS_ATTRIBUTED)
+        printf(" under agreement %s", agreement_name(m, o->agreement));
+    printf("\n");
+    print_rule(o->rule);
+    printf("facts used:\n");
+    printf("  partner:     %s%s\n", o->partner_id, o->partner < 0 ? " (unknown)" : "");
+    if (o->product >= 0)
+        printf("  product:     %s, portfolio %s, category %s\n", o->product_code,
+               legacy_names[ms->products.v[o->product].portfolio],
+               ms->products.v[o->product].category);
+    else
+        printf("  product:     %s (unknown)\n", o->product_code);
+    if (o->agreement_ref) {
+        int32_t a = strmap_get(&ms->agreement_ix, o->agreement_ref, strlen(o->agreement_ref));
+        if (a >= 0) {
+            const agreement_t *ag = &ms->agreements.v[a];
+            printf("  named agreement: %s, legacy %s, partner %s, active %s to %s, currency %s\n",
+                   ag->id, legacy_names[ag->legacy], ms->partners.v[ag->partner].id,
+                   date_format(ag->start, d1), ag->end == DATE_NONE ? "open" : date_format(ag->end, d2),
+                   ag->currency.code);
+        } else {
+            printf("  named agreement: %s (unknown)\n", o->agreement_ref);
+        }
+    } else {
+        printf("  named agreement: (none: the partner's agreement of the portfolio is used)\n");
+    }
+    printf("  order date:  %s; install date %s; MRC %s %s; term %d months\n",
+           date_format(o->order_date, d1), or_blank(date_format(o->install_date, d2)),
+           money_format(o->mrc, money), o->currency.code, o->term_months);
+    if (o->original_id) {
+        int32_t k = month_order(m, o->original_id);
+        if (k >= 0 && m->orders.v[k].status != STATUS_NONE)
+            printf("  original:    %s, %s, agreement %s (%s)\n", o->original_id,
+                   status_names[m->orders.v[k].status], agreement_name(m, m->orders.v[k].agreement),
+                   m->orders.v[k].agreement >= 0
+                       ? legacy_names[ms->agreements.v[m->orders.v[k].agreement].legacy]
+                       : "-");
+        else
+            printf("  original:    %s (not known before this order)\n", o->original_id);
+    }
+    if (o->opportunity_id) {
+        int32_t k = strmap_get(&m->opportunity_ix, o->opportunity_id, strlen(o->opportunity_id));
+        if (k >= 0) {
+            const opportunity_t *op = &m->opportunities.v[k];
+            printf("  opportunity: %s, %sjoint (CTL %s, LVL3 %s); first approval %s\n",
+                   op->id, op->has_ctl && op->has_lvl3 ? "" : "not ", op->has_ctl ? "yes" : "no",
+                   op->has_lvl3 ? "yes" : "no", or_blank(date_format(op->first_approval, d1)));
+        }
+    }
+    if (o->installed_period != PERIOD_NONE)
+        printf("  installed:   recognised in %s%s\n", period_format(o->installed_period, p),
+               o->has_spiff ? "" : " (no spiff row matched)");
+    print_resolution(o->status, o->rule);
+}
+
+static void explain_revenue(const month_t *m, const revenue_t *r)
+{
+    const master_t *ms = m->master;
+    char money[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF], d1[DATE_BUF], d2[DATE_BUF];
+    printf("revenue %s (line %d of revenue.csv): %s %s, account %s, service %s, product %s\n",
+           r->id, r->line, money_format(r->amount, money), r->currency.code, r->account_id,
+           or_blank(r->service_id), r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");
+    printf("  decision:    %s", status_names[r->status]);
+    if (r->status == STATUS_ASSIGNED)
+        printf(" to agreement %s", agreement_name(m, r->agreement));
+    printf("\n");
+    print_rule(r->rule);
+    print_resolution(r->status, r->rule);
+    if (r->status != STATUS_ASSIGNED)
+        return;
+    const agreement_t *ag = &ms->agreements.v[r->agreement];
+    const tier_state_t *t = &m->tiers[r->agreement];
+    printf("residual:\n  plan %s, category %s, tier %s, rate date %s\n", ag->plan_id,
+           ms->products.v[r->product].category, t->tier ? t->tier : "(none)",
+           date_format(period_first_day(m->period), d1));
+    if (r->note != RULE_NONE) {
+        printf("  no commission: %s — %s\n", rule_name(r->note), rule_explain(LANG_EN, r->note));
+        return;
+    }
+    const rate_t *rt = &m->book->rates.v[r->rate_row];
+    printf("  rate row:    rates.csv line %d: plan %s, category %s, tier %s, %s%% effective %s to "
+           "%s\n", rt->line, rt->plan_id, rt->category ? rt->category : "*",
+           rt->tier ? rt->tier : "*", decimal_format(rt->rate_pct, RATE_SCALE, rate),
+           date_format(rt->effective_from, d1),
+           rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
+    printf("  arithmetic:  %s × %s%% = %s (rounded half-even to the cent, once)\n", money,
+           rate, money_format(r->commission, com));
+}
+
+static void explain_agreement(const month_t *m, int32_t a)
+{
+    const agreement_t *ag = &m->master->agreements.v[a];
+    const payable_t *p = &m->payables[a];
+    char b[MONEY_BUF], d[DATE_BUF], pb[PERIOD_BUF];
+    printf("agreement %s (%s, partner %s, %s, lag %d days, minimum payout %s %s) in %s\n", ag->id,
+           legacy_names[ag->legacy], m->master->partners.v[ag->partner].id,
+           interval_names[ag->interval], ag->lag_days, money_format(ag->min_payout, b),
+           ag->currency.code, period_format(m->period, pb));
+    if (!p->present) {
+        printf("  no payable this period (inactive, nothing carried, no lines)\n");
+        return;
+    }
+    printf("  carried in   %16s\n", money_format(p->carried_in, b));
+    for (int k = 0; k < LINE_KIND_COUNT; k++)
+        printf("  %-12s %16s%s\n", line_kind_names[k], money_format(p->by_kind[k], b),
+               k == LINE_CREDIT ? "  (non-cash, never paid)" : "");
+    printf("  earned       %16s\n", money_format(p->earned, b));
+    printf("  balance      %16s\n", money_format(p->balance, b));
+    printf("  paid         %16s\n", money_format(p->paid, b));
+    printf("  carried out  %16s\n", money_format(p->carried_out, b));
+    printf("  status:      %s — %s\n", rule_name(p->status), rule_explain(LANG_EN, p->status));
+    if (p->due_date != DATE_NONE)
+        printf("  due date:    %s (last day of the period + %d days)\n", date_format(p->due_date, d),
+               ag->lag_days);
+}
+
+/* The period an order was first delivered in, from the ledger. */
+static exit_code order_period(const run_options_t *o, const char *id, period_t *p,
+                              batch_error_t *err)
+{
+    char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
+    ledger_t *l = NULL;
+    exit_code rc = ledger_open(db, true, &l, err);
+    free(db);
+    if (rc != EXIT_DONE)
+        return rc;
+    if (!l)
+        return fail_with(err, EXIT_STATE_CONFLICT, "no ledger yet: run a period first");
+    sqlite3_stmt *st = NULL;
+    *p = PERIOD_NONE;
+    if (sqlite3_prepare_v2(ledger_db(l), "SELECT period FROM orders WHERE order_id = ?1", -1, &st,
+                           NULL) == SQLITE_OK) {
+        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            period_parse((const char *)sqlite3_column_text(st, 0), 7, p);
+    }
+    sqlite3_finalize(st);
+    ledger_close(l);
+    if (*p == PERIOD_NONE)
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "order %s is not in the ledger (never delivered, or rejected by format "
+                         "checks: see rejects.csv)", id);
+    return EXIT_DONE;
+}
+
+exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err)
+{
+    run_options_t ro = *o;
+    ro.quiet = true;
+    exit_code rc = EXIT_DONE;
+    if (q->kind == EXPLAIN_ORDER)
+        rc = order_period(o, q->id, &ro.period, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    job_t *j = NULL;
+    rc = run_decide_readonly(&ro, &j, err);
+    if (rc == EXIT_DONE) {
+        const month_t *m = run_job_month(j);
+        if (q->kind == EXPLAIN_ORDER) {
+            explain_order(m, &m->orders.v[month_order(m, q->id)]);
+        } else if (q->kind == EXPLAIN_REVENUE) {
+            const revenue_t *r = NULL;
+            for (size_t i = 0; i < m->revenue.n && !r; i++)
+                if (strcmp(m->revenue.v[i].id, q->id) == 0)
+                    r = &m->revenue.v[i];
+            if (r)
+                explain_revenue(m, r);
+            else
+                rc = fail_with(err, EXIT_INVALID_INPUT,
+                               "revenue %s is not a decided row of this period (see rejects.csv)",
+                               q->id);
+        } else {
+            int32_t a = strmap_get(&m->master->agreement_ix, q->id, strlen(q->id));
+            if (a >= 0)
+                explain_agreement(m, a);
+            else
+                rc = fail_with(err, EXIT_INVALID_INPUT, "agreement %s is not in master data",
+                               q->id);
+        }
+    }
+    run_job_free(j);
+    return rc;
+}

@@ -1,0 +1,19 @@
+/*
+ * explain.h — `commissions explain` (SPEC §7, issue 3): plain text a finance
+ * user reads, tracing a decision or a cent to its rule and input line.
+ */
+#ifndef COMMISSIONS_EXPLAIN_H
+#define COMMISSIONS_EXPLAIN_H
+
+#include "run.h"
+
+typedef enum { EXPLAIN_ORDER, EXPLAIN_REVENUE, EXPLAIN_AGREEMENT } explain_kind;
+
+typedef struct explain_request {
+    explain_kind kind;
+    const char *id;
+} explain_request_t;
+
+exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err);
+
+#endif

@@ -1,0 +1,781 @@
+/*
+ * ingest.c — CSV rows into model structs, SPEC §3 and §8.1.
+ *
+ * Each file has one on_row callback that turns typed values into a struct
+ * and applies the cross-row checks the spec lists as rejects (duplicate_id,
+ * wrong_period, unapproved, order_conflict, unknown references in master
+ * data). Book files admit no bad row: any reject there is a file error.
+ */
+#include "ingest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "csvio.h"
+#include "rates.h"
+#include "schema.h"
+
+/* ---- shared reading machinery ------------------------------------------- */
+
+typedef struct reader {
+    arena_t *arena;
+    const char *display;  /* dataset-relative path, arena-owned */
+    VEC(reject_t) * rejects; /* NULL: a reject is a file error (book) */
+    batch_error_t *err;
+    bool failed;
+    void *target;         /* file-specific state */
+    month_t *month;
+    strmap_t seen;        /* ids seen in this file */
+    int64_t rows, rejected;
+} reader_t;
+
+typedef VEC(reject_t) reject_list_t;
+
+static const char *str(reader_t *r, const csv_value_t *v)
+{
+    return v->len ? arena_strndup(r->arena, v->s, v->len) : NULL;
+}
+
+static void reject(reader_t *r, int32_t line, const char *column, rule_code reason)
+{
+    r->rejected++;
+    if (!r->rejects) {
+        fail_with(r->err, EXIT_INVALID_INPUT, "%s:%d: bad value in column %s (%s)", r->display,
+                  line, *column ? column : "(row)", rule_name(reason));
+        r->failed = true;
+        return;
+    }
+    reject_t j = {.file = r->display, .line = line, .column = column, .reason = reason};
+    VEC_PUSH(*(reject_list_t *)r->rejects, j);
+}
+
+static bool on_reject(void *ctx, int32_t line, const char *column, rule_code reason)
+{
+    reader_t *r = ctx;
+    r->rows++;
+    reject(r, line, column, reason);
+    return !r->failed;
+}
+
+/* First occurrence of an id in this file? Otherwise reject duplicate_id. */
+static bool first_in_file(reader_t *r, const csv_value_t *id, int32_t line, const char *column)
+{
+    if (strmap_get(&r->seen, id->s, id->len) >= 0) {
+        reject(r, line, column, RULE_DUPLICATE_ID);
+        return false;
+    }
+    strmap_put(&r->seen, arena_strndup(r->arena, id->s, id->len), id->len, 1);
+    return true;
+}
+
+static currency_t currency_of(const csv_value_t *v)
+{
+    currency_t c = {{0}};
+    memcpy(c.code, v->s, v->len < 3 ? v->len : 3);
+    return c;
+}
+
+static date_t opt_date(const csv_value_t *v) { return v->len ? (date_t)v->i : DATE_NONE; }
+static period_t opt_period(const csv_value_t *v) { return v->len ? (period_t)v->i : PERIOD_NONE; }
+
+/* Read one file through its on_row; records its hash in inputs. A missing
+ * optional file is skipped. */
+static exit_code read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
+                           bool (*on_row)(void *, const csv_value_t *, int32_t), bool optional,
+                           input_list_t *inputs)
+{
+    char *path = path_join(dir, rel);
+    r->display = arena_strndup(r->arena, rel, strlen(rel));
+    if (!path_exists(path)) {
+        free(path);
+        if (optional)
+            return EXIT_DONE;
+        return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
+    }
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
+    csv_stats_t st;
+    csv_error_t ce;
+    csv_status s = csv_read_file(path, r->display, spec, &cb, r, &st, &ce);
+    free(path);
+    strmap_free(&r->seen);
+    if (r->failed)
+        return r->err->code;
+    if (s != CSV_OK)
+        return fail_with(r->err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
+                         ce.message);
+    input_file_t in = {.path = r->display, .records = st.records, .bytes = st.bytes};
+    memcpy(in.sha256, st.sha256, sizeof(in.sha256));
+    VEC_PUSH(*inputs, in);
+    return EXIT_DONE;
+}
+
+/* ---- master/ ------------------------------------------------------------- */
+
+static bool partner_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    master_t *ms = r->target;
+    r->rows++;
+    if (!first_in_file(r, &v[PARTNERS_ID], line, "partner_id"))
+        return true;
+    partner_t p = {.id = str(r, &v[PARTNERS_ID]), .name = str(r, &v[PARTNERS_NAME]),
+                   .kind = (partner_kind_t)v[PARTNERS_KIND].i,
+                   .lang = (lang_t)v[PARTNERS_LANGUAGE].i, .on_hold = v[PARTNERS_STATUS].i == 1};
+    VEC_PUSH(ms->partners, p);
+    strmap_put(&ms->partner_ix, p.id, v[PARTNERS_ID].len, (int32_t)(ms->partners.n - 1));
+    return true;
+}
+
+static bool agreement_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    master_t *ms = r->target;
+    r->rows++;
+    if (!first_in_file(r, &v[AGREEMENTS_ID], line, "agreement_id"))
+        return true;
+    int32_t partner = strmap_get(&ms->partner_ix, v[AGREEMENTS_PARTNER].s, v[AGREEMENTS_PARTNER].len);
+    if (partner < 0) { /* §8.1: a rejected partner's agreements are rejected too */
+        reject(r, line, "partner_id", RULE_UNKNOWN_PARTNER);
+        return true;
+    }
+    agreement_t a = {.id = str(r, &v[AGREEMENTS_ID]), .partner = partner,
+                     .legacy = (legacy_t)v[AGREEMENTS_LEGACY].i,
+                     .plan_id = str(r, &v[AGREEMENTS_PLAN]),
+                     .currency = currency_of(&v[AGREEMENTS_CURRENCY]),
+                     .start = (date_t)v[AGREEMENTS_START].i, .end = opt_date(&v[AGREEMENTS_END]),
+                     .interval = (interval_t)v[AGREEMENTS_INTERVAL].i,
+                     .lag_days = (int32_t)v[AGREEMENTS_LAG].i,
+                     .min_payout = v[AGREEMENTS_MIN_PAYOUT].i};
+    VEC_PUSH(ms->agreements, a);
+    strmap_put(&ms->agreement_ix, a.id, v[AGREEMENTS_ID].len, (int32_t)(ms->agreements.n - 1));
+    return true;
+}
+
+static bool product_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    master_t *ms = r->target;
+    r->rows++;
+    if (!first_in_file(r, &v[PRODUCTS_CODE], line, "product_code"))
+        return true;
+    product_t p = {.code = str(r, &v[PRODUCTS_CODE]), .name = str(r, &v[PRODUCTS_NAME]),
+                   .category = str(r, &v[PRODUCTS_CATEGORY]),
+                   .portfolio = (legacy_t)v[PRODUCTS_PORTFOLIO].i,
+                   .commissionable = v[PRODUCTS_COMMISSIONABLE].i == 1};
+    VEC_PUSH(ms->products, p);
+    strmap_put(&ms->product_ix, p.code, v[PRODUCTS_CODE].len, (int32_t)(ms->products.n - 1));
+    return true;
+}
+
+static bool account_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    master_t *ms = r->target;
+    r->rows++;
+    if (!first_in_file(r, &v[ACCOUNTS_ID], line, "account_id"))
+        return true;
+    int32_t owner = strmap_get(&ms->agreement_ix, v[ACCOUNTS_OWNER].s, v[ACCOUNTS_OWNER].len);
+    if (owner < 0) {
+        reject(r, line, "owner_agreement_id", RULE_UNKNOWN_AGREEMENT);
+        return true;
+    }
+    account_t a = {.id = str(r, &v[ACCOUNTS_ID]), .owner = owner};
+    VEC_PUSH(ms->accounts, a);
+    strmap_put(&ms->account_ix, a.id, v[ACCOUNTS_ID].len, (int32_t)(ms->accounts.n - 1));
+    return true;
+}
+
+static bool commitment_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    master_t *ms = r->target;
+    r->rows++;
+    if (!first_in_file(r, &v[COMMITMENTS_ID], line, "commitment_id"))
+        return true;
+    int32_t a = strmap_get(&ms->agreement_ix, v[COMMITMENTS_AGREEMENT].s, v[COMMITMENTS_AGREEMENT].len);
+    if (a < 0) {
+        reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
+        return true;
+    }
+    if (v[COMMITMENTS_AMOUNT].i <= 0) { /* amount (> 0) */
+        reject(r, line, "amount", RULE_BAD_MONEY);
+        return true;
+    }
+    if (v[COMMITMENTS_END].i < v[COMMITMENTS_START].i) {
+        reject(r, line, "end_period", RULE_BAD_PERIOD);
+        return true;
+    }
+    commitment_t c = {.id = str(r, &v[COMMITMENTS_ID]), .agreement = a,
+                      .basis = v[COMMITMENTS_BASIS].i == 1 ? BASIS_MRC : BASIS_REVENUE,
+                      .amount = v[COMMITMENTS_AMOUNT].i,
+                      .start = (period_t)v[COMMITMENTS_START].i,
+                      .end = (period_t)v[COMMITMENTS_END].i};
+    VEC_PUSH(ms->commitments, c);
+    return true;
+}
+
+static const master_t *sort_master;
+static int by_partner_then_id(const void *x, const void *y)
+{
+    const agreement_t *a = &sort_master->agreements.v[*(const int32_t *)x];
+    const agreement_t *b = &sort_master->agreements.v[*(const int32_t *)y];
+    if (a->partner != b->partner)
+        return a->partner < b->partner ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+/* Group agreements by partner, sorted by agreement_id (§8.8 lowest id). */
+static void index_by_partner(dataset_t *ds)
+{
+    master_t *ms = &ds->master;
+    size_t n = ms->agreements.n, np = ms->partners.n;
+    ms->by_partner = arena_alloc(&ds->arena, (n + 1) * sizeof(int32_t));
+    ms->by_partner_first = arena_alloc(&ds->arena, (np + 1) * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++)
+        ms->by_partner[i] = (int32_t)i;
+    sort_master = ms;
+    qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
+    size_t k = 0;
+    for (size_t p = 0; p <= np; p++) {
+        while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)
+            k++;
+        ms->by_partner_first[p] = (int32_t)k;
+    }
+}
+
+/* ---- book/ --------------------------------------------------------------- */
+
+typedef struct book_reader {
+    book_t *book;
+} book_reader_t;
+
+static bool program_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    book_t *b = r->target;
+    (void)line;
+    program_t g = {.name = str(r, &v[PROGRAMS_PROGRAM]), .legacy = (legacy_t)v[PROGRAMS_LEGACY].i,
+                   .basis = v[PROGRAMS_BASIS].i == 1 ? BASIS_POINTS : BASIS_REVENUE,
+                   .review = (review_t)v[PROGRAMS_REVIEW].i,
+                   .window_months = (int32_t)v[PROGRAMS_WINDOW].i,
+                   .entry_tier = str(r, &v[PROGRAMS_ENTRY]),
+                   .freeze_until = opt_period(&v[PROGRAMS_FREEZE]),
+                   .combine_from = opt_period(&v[PROGRAMS_COMBINE]),
+                   .effective_from = (period_t)v[PROGRAMS_FROM].i,
+                   .effective_to = opt_period(&v[PROGRAMS_TO])};
+    if (g.window_months < 1 && g.basis == BASIS_REVENUE) {
+        reject(r, line, "window_months", RULE_BAD_INT);
+        return false;
+    }
+    VEC_PUSH(b->programs, g);
+    return true;
+}
+
+/* min_value is money for revenue programs and whole points otherwise. */
+static bool tier_row_cb(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    book_t *b = r->target;
+    const char *prog = str(r, &v[TIERS_PROGRAM]);
+    const program_t *g = NULL;
+    for (size_t i = 0; i < b->programs.n && !g; i++)
+        if (strcmp(b->programs.v[i].name, prog) == 0)
+            g = &b->programs.v[i];
+    if (!g) {
+        fail_with(r->err, EXIT_INVALID_INPUT, "%s:%d: program %s is not in programs.csv",
+                  r->display, line, prog);
+        r->failed = true;
+        return false;
+    }
+    tier_t t = {.program = prog, .tier = str(r, &v[TIERS_TIER]), .rank = (int32_t)v[TIERS_RANK].i};
+    const csv_value_t *mv = &v[TIERS_MIN];
+    bool ok;
+    if (g->basis == BASIS_REVENUE) {
+        ok = money_parse(mv->s, mv->len, &t.min_value);
+    } else {
+        ok = decimal_parse(mv->s, mv->len, 0, INT64_C(1000000000000), &t.min_value);
+    }
+    if (!ok) {
+        reject(r, line, "min_value", g->basis == BASIS_REVENUE ? RULE_BAD_MONEY : RULE_BAD_INT);
+        return false;
+    }
+    VEC_PUSH(b->tiers, t);
+    return true;
+}
+
+static bool points_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    book_t *b = r->target;
+    (void)line;
+    points_rule_t p = {.program = str(r, &v[POINTS_PROGRAM]), .phase_tier = str(r, &v[POINTS_PHASE]),
+                       .activity_code = str(r, &v[POINTS_ACTIVITY]), .points = v[POINTS_POINTS].i,
+                       .requires_points = v[POINTS_REQUIRES].len ? v[POINTS_REQUIRES].i : -1,
+                       .repeatable = v[POINTS_REPEATABLE].i == 1};
+    VEC_PUSH(b->points, p);
+    return true;
+}
+
+static bool benefit_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    book_t *b = r->target;
+    (void)line;
+    benefit_t f = {.program = str(r, &v[BENEFITS_PROGRAM]), .tier = str(r, &v[BENEFITS_TIER]),
+                   .benefit = str(r, &v[BENEFITS_BENEFIT]), .monthly_amount = v[BENEFITS_AMOUNT].i,
+                   .currency = currency_of(&v[BENEFITS_CURRENCY])};
+    VEC_PUSH(b->benefits, f);
+    return true;
+}
+
+/* `*` or an id. */
+static bool star_or_id(reader_t *r, const csv_value_t *v, int32_t line, const char *col,
+                       const char **out)
+{
+    if (v->len == 1 && v->s[0] == '*') {
+        *out = NULL;
+        return true;
+    }
+    if (!csv_valid_id(v->s, v->len)) {
+        reject(r, line, col, RULE_BAD_ID);
+        return false;
+    }
+    *out = str(r, v);
+    return true;
+}
+
+static bool rate_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    book_t *b = r->target;
+    rate_t t = {.plan_id = str(r, &v[RATES_PLAN]), .component = (component_t)v[RATES_COMPONENT].i,
+                .rate_pct = v[RATES_RATE].i, .mrc_multiple = v[RATES_MULTIPLE].i,
+                .min_term_months = v[RATES_MIN_TERM].len ? (int32_t)v[RATES_MIN_TERM].i : -1,
+                .effective_from = (date_t)v[RATES_FROM].i, .effective_to = opt_date(&v[RATES_TO]),
+                .line = line};
+    if (!star_or_id(r, &v[RATES_CATEGORY], line, "category", &t.category) ||
+        !star_or_id(r, &v[RATES_TIER], line, "tier", &t.tier))
+        return false;
+    if (t.component == COMPONENT_RESIDUAL && !v[RATES_RATE].len) {
+        reject(r, line, "rate_pct", RULE_MISSING_VALUE);
+        return false;
+    }
+    if (t.component == COMPONENT_SPIFF && !v[RATES_MULTIPLE].len) {
+        reject(r, line, "mrc_multiple", RULE_MISSING_VALUE);
+        return false;
+    }
+    VEC_PUSH(b->rates, t);
+    return true;
+}
+
+typedef struct book_table {
+    const char *name;
+    const file_spec_t *spec;
+    bool (*on_row)(void *, const csv_value_t *, int32_t);
+} book_table_t;
+
+/* Programs first: tiers need their basis. */
+static const book_table_t book_tables[] = {
+    {"programs.csv", &schema_programs, program_row},
+    {"tiers.csv", &schema_tiers, tier_row_cb},
+    {"points.csv", &schema_points, points_row},
+    {"benefits.csv", &schema_benefits, benefit_row},
+    {"rates.csv", &schema_rates, rate_row},
+};
+
+static exit_code read_book_table(dataset_t *ds, const book_table_t *t, batch_error_t *err)
+{
+    reader_t r = {.arena = &ds->arena, .err = err, .target = &ds->book};
+    char rel[64];
+    snprintf(rel, sizeof(rel), "book/%s", t->name);
+    char *path = path_join(ds->dir, rel);
+    bool own = path_exists(path);
+    free(path);
+    if (own)
+        return read_file(&r, ds->dir, rel, t->spec, t->on_row, false, &ds->inputs);
+    for (int i = 0; i < book_default_count; i++) {
+        if (strcmp(book_default_names[i], t->name) != 0)
+            continue;
+        snprintf(rel, sizeof(rel), "(default book)/%s", t->name);
+        r.display = arena_strndup(&ds->arena, rel, strlen(rel));
+        csv_callbacks_t cb = {.on_row = t->on_row, .on_reject = on_reject};
+        csv_stats_t st;
+        csv_error_t ce;
+        csv_status s = csv_read_buffer(book_default_texts[i], book_default_lengths[i], r.display,
+                                       t->spec, &cb, &r, &st, &ce);
+        strmap_free(&r.seen);
+        if (r.failed)
+            return err->code;
+        if (s != CSV_OK)
+            return fail_with(err, EXIT_INTERNAL, "%s", ce.message);
+        input_file_t in = {.path = r.display, .records = st.records, .bytes = st.bytes};
+        memcpy(in.sha256, st.sha256, sizeof(in.sha256));
+        VEC_PUSH(ds->inputs, in);
+        return EXIT_DONE;
+    }
+    return fail_with(err, EXIT_INTERNAL, "default book has no %s", t->name);
+}
+
+static bool has_tier(const book_t *b, const char *program, const char *tier)
+{
+    return tier_row(b, program, tier) >= 0;
+}
+
+static bool tier_anywhere(const book_t *b, const char *tier)
+{
+    for (size_t i = 0; i < b->tiers.n; i++)
+        if (strcmp(b->tiers.v[i].tier, tier) == 0)
+            return true;
+    return false;
+}
+
+/* SPEC §3 book errors: overlaps and tiers that tiers.csv lacks. */
+static exit_code check_book(const dataset_t *ds, batch_error_t *err)
+{
+    const book_t *b = &ds->book;
+    size_t x, y;
+    char p1[PERIOD_BUF];
+    if (programs_find_conflict(b, &x, &y))
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "book/programs.csv: programs %s and %s overlap in time for legacy %s",
+                         b->programs.v[x].name, b->programs.v[y].name,
+                         legacy_names[b->programs.v[x].legacy]);
+    if (rates_find_conflict(b, &x, &y))
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "book/rates.csv:%d: overlaps line %d (plan %s, %s, same category and "
+                         "tier, overlapping dates)",
+                         b->rates.v[y].line, b->rates.v[x].line, b->rates.v[x].plan_id,
+                         component_names[b->rates.v[x].component]);
+    for (size_t i = 0; i < b->programs.n; i++) {
+        const program_t *g = &b->programs.v[i];
+        if (!has_tier(b, g->name, g->entry_tier))
+            return fail_with(err, EXIT_INVALID_INPUT,
+                             "book/programs.csv: entry_tier %s of program %s (from %s) is not "
+                             "in tiers.csv", g->entry_tier, g->name,
+                             period_format(g->effective_from, p1));
+    }
+    for (size_t i = 0; i < b->points.n; i++)
+        if (!has_tier(b, b->points.v[i].program, b->points.v[i].phase_tier))
+            return fail_with(err, EXIT_INVALID_INPUT,
+                             "book/points.csv: phase_tier %s of program %s is not in tiers.csv",
+                             b->points.v[i].phase_tier, b->points.v[i].program);
+    for (size_t i = 0; i < b->benefits.n; i++)
+        if (!has_tier(b, b->benefits.v[i].program, b->benefits.v[i].tier))
+            return fail_with(err, EXIT_INVALID_INPUT,
+                             "book/benefits.csv: tier %s of program %s is not in tiers.csv",
+                             b->benefits.v[i].tier, b->benefits.v[i].program);
+    for (size_t i = 0; i < b->rates.n; i++)
+        if (b->rates.v[i].tier && !tier_anywhere(b, b->rates.v[i].tier))
+            return fail_with(err, EXIT_INVALID_INPUT,
+                             "book/rates.csv:%d: tier %s is not in tiers.csv", b->rates.v[i].line,
+                             b->rates.v[i].tier);
+    return EXIT_DONE;
+}
+
+exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
+{
+    ds->dir = dir;
+    master_t *ms = &ds->master;
+    struct {
+        const char *rel;
+        const file_spec_t *spec;
+        bool (*on_row)(void *, const csv_value_t *, int32_t);
+    } master_files[] = {
+        {"master/partners.csv", &schema_partners, partner_row},
+        {"master/agreements.csv", &schema_agreements, agreement_row},
+        {"master/products.csv", &schema_products, product_row},
+        {"master/accounts.csv", &schema_accounts, account_row},
+        {"master/commitments.csv", &schema_commitments, commitment_row},
+    };
+    if (!path_is_dir(dir))
+        return fail_with(err, EXIT_INVALID_INPUT, "%s: no such dataset directory", dir);
+    for (size_t i = 0; i < sizeof(master_files) / sizeof(master_files[0]); i++) {
+        reader_t r = {.arena = &ds->arena, .err = err, .target = ms,
+                      .rejects = (void *)&ds->master_rejects};
+        exit_code rc = read_file(&r, dir, master_files[i].rel, master_files[i].spec,
+                                 master_files[i].on_row, false, &ds->inputs);
+        if (rc != EXIT_DONE)
+            return rc;
+    }
+    index_by_partner(ds);
+    for (size_t i = 0; i < sizeof(book_tables) / sizeof(book_tables[0]); i++) {
+        exit_code rc = read_book_table(ds, &book_tables[i], err);
+        if (rc != EXIT_DONE)
+            return rc;
+    }
+    return check_book(ds, err);
+}
+
+void dataset_release(dataset_t *ds)
+{
+    master_t *ms = &ds->master;
+    free(ms->partners.v);
+    free(ms->agreements.v);
+    free(ms->products.v);
+    free(ms->accounts.v);
+    free(ms->commitments.v);
+    strmap_free(&ms->partner_ix);
+    strmap_free(&ms->agreement_ix);
+    strmap_free(&ms->product_ix);
+    strmap_free(&ms->account_ix);
+    free(ds->book.programs.v);
+    free(ds->book.tiers.v);
+    free(ds->book.points.v);
+    free(ds->book.benefits.v);
+    free(ds->book.rates.v);
+    free(ds->master_rejects.v);
+    free(ds->inputs.v);
+    arena_release(&ds->arena);
+}
+
+/* ---- periods/P/ ---------------------------------------------------------- */
+
+static const char *const order_columns[ORDERS_NCOLS] = {
+    "order_id", "partner_id", "agreement_id", "account_id", "product_code", "order_type",
+    "original_order_id", "opportunity_id", "order_date", "install_date", "mrc", "nrc",
+    "currency", "term_months"};
+
+static bool same_str(const char *a, const char *b)
+{
+    return (a ? a : "")[0] == (b ? b : "")[0] && strcmp(a ? a : "", b ? b : "") == 0;
+}
+
+/* First column (spec order) where a re-delivered order differs from the
+ * stored one, ignoring install_date; -1 when none. */
+static int order_difference(const order_t *a, const order_t *b)
+{
+    const char *sa[] = {a->id, a->partner_id, a->agreement_ref, a->account_id, a->product_code};
+    const char *sb[] = {b->id, b->partner_id, b->agreement_ref, b->account_id, b->product_code};
+    for (int i = 0; i < 5; i++)
+        if (!same_str(sa[i], sb[i]))
+            return i;
+    if (a->type != b->type)
+        return ORDERS_TYPE;
+    if (!same_str(a->original_id, b->original_id))
+        return ORDERS_ORIGINAL;
+    if (!same_str(a->opportunity_id, b->opportunity_id))
+        return ORDERS_OPPORTUNITY;
+    if (a->order_date != b->order_date)
+        return ORDERS_DATE;
+    if (a->install_date != b->install_date && a->install_date != DATE_NONE)
+        return ORDERS_INSTALL; /* only blank -> date is accepted */
+    if (a->mrc != b->mrc)
+        return ORDERS_MRC;
+    if (a->nrc != b->nrc)
+        return ORDERS_NRC;
+    if (strcmp(a->currency.code, b->currency.code) != 0)
+        return ORDERS_CURRENCY;
+    if (a->term_months != b->term_months)
+        return ORDERS_TERM;
+    return -1;
+}
+
+static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    month_t *m = r->month;
+    const master_t *ms = m->master;
+    control_t *c = &m->control;
+    r->rows++;
+    order_type_t type = (order_type_t)v[ORDERS_TYPE].i;
+    if ((type == ORDER_INCREMENTAL || type == ORDER_DISCONNECT) && !v[ORDERS_ORIGINAL].len) {
+        reject(r, line, "original_order_id", RULE_MISSING_VALUE);
+        c->orders_rejected_rows++;
+        return true;
+    }
+    if (!first_in_file(r, &v[ORDERS_ID], line, "order_id")) {
+        c->orders_rejected_rows++;
+        return true;
+    }
+    order_t o = {.id = str(r, &v[ORDERS_ID]), .partner_id = str(r, &v[ORDERS_PARTNER]),
+                 .agreement_ref = str(r, &v[ORDERS_AGREEMENT]),
+                 .account_id = str(r, &v[ORDERS_ACCOUNT]),
+                 .product_code = str(r, &v[ORDERS_PRODUCT]), .type = type,
+                 .original_id = str(r, &v[ORDERS_ORIGINAL]),
+                 .opportunity_id = str(r, &v[ORDERS_OPPORTUNITY]),
+                 .order_date = (date_t)v[ORDERS_DATE].i, .install_date = opt_date(&v[ORDERS_INSTALL]),
+                 .mrc = v[ORDERS_MRC].i, .nrc = v[ORDERS_NRC].i,
+                 .currency = currency_of(&v[ORDERS_CURRENCY]),
+                 .term_months = (int32_t)v[ORDERS_TERM].i, .period = m->period, .line = line,
+                 .agreement = -1, .installed_period = PERIOD_NONE,
+                 .chargeback_period = PERIOD_NONE};
+    int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
+    if (known >= 0) { /* §3 re-delivery of an order of an earlier period */
+        order_t *old = &m->orders.v[known];
+        int diff = order_difference(old, &o);
+        if (diff >= 0) {
+            reject(r, line, order_columns[diff], RULE_ORDER_CONFLICT);
+            c->orders_rejected_rows++;
+        } else if (old->install_date == DATE_NONE && o.install_date != DATE_NONE) {
+            old->install_date = o.install_date;
+            VEC_PUSH(m->install_updates, known);
+            c->orders_install_update++;
+        } else {
+            c->orders_duplicate_ignored++;
+        }
+        return true;
+    }
+    o.product = strmap_get(&ms->product_ix, v[ORDERS_PRODUCT].s, v[ORDERS_PRODUCT].len);
+    o.partner = strmap_get(&ms->partner_ix, v[ORDERS_PARTNER].s, v[ORDERS_PARTNER].len);
+    VEC_PUSH(m->orders, o);
+    strmap_put(&m->order_ix, o.id, v[ORDERS_ID].len, (int32_t)(m->orders.n - 1));
+    return true;
+}
+
+static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    month_t *m = r->month;
+    control_t *c = &m->control;
+    money_t amount = v[REVENUE_AMOUNT].i;
+    r->rows++;
+    c->revenue_amount_in += amount;
+    if (!first_in_file(r, &v[REVENUE_ID], line, "revenue_id") ||
+        ((period_t)v[REVENUE_PERIOD].i != m->period &&
+         (reject(r, line, "period", RULE_WRONG_PERIOD), true))) {
+        c->revenue_rejected_rows++;
+        c->revenue_amount_rejected_rows += amount;
+        return true;
+    }
+    revenue_t rv = {.id = str(r, &v[REVENUE_ID]), .account_id = str(r, &v[REVENUE_ACCOUNT]),
+                    .service_id = str(r, &v[REVENUE_SERVICE]), .line = line,
+                    .product = strmap_get(&m->master->product_ix, v[REVENUE_PRODUCT].s,
+                                          v[REVENUE_PRODUCT].len),
+                    .amount = amount, .currency = currency_of(&v[REVENUE_CURRENCY]),
+                    .agreement = -1, .rate_row = -1};
+    VEC_PUSH(m->revenue, rv);
+    return true;
+}
+
+/* Approval, adjustment and activity ids are unique across all periods. */
+static bool first_ever(reader_t *r, const char *kind, const csv_value_t *id, int32_t line,
+                       const char *column)
+{
+    char key[128];
+    int n = snprintf(key, sizeof(key), "%s\x1f%.*s", kind, (int)id->len, id->s);
+    if (strmap_get(&r->month->seen_ids, key, (size_t)n) >= 0) {
+        reject(r, line, column, RULE_DUPLICATE_ID);
+        return false;
+    }
+    return first_in_file(r, id, line, column);
+}
+
+static bool approval_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    month_t *m = r->month;
+    r->rows++;
+    if (!first_ever(r, "approval", &v[APPROVALS_ID], line, "approval_id"))
+        return true;
+    approval_t a = {.id = str(r, &v[APPROVALS_ID]), .opportunity_id = str(r, &v[APPROVALS_OPPORTUNITY]),
+                    .approved_on = (date_t)v[APPROVALS_ON].i,
+                    .approved_by = str(r, &v[APPROVALS_BY]),
+                    .document_ref = str(r, &v[APPROVALS_DOC]), .period = m->period};
+    VEC_PUSH(m->approvals, a);
+    int32_t op = month_opportunity(m, a.opportunity_id, true);
+    if (a.approved_on < m->opportunities.v[op].first_approval)
+        m->opportunities.v[op].first_approval = a.approved_on;
+    return true;
+}
+
+static bool adjustment_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    month_t *m = r->month;
+    const master_t *ms = m->master;
+    r->rows++;
+    if (!first_ever(r, "adjustment", &v[ADJUSTMENTS_ID], line, "adjustment_id"))
+        return true;
+    /* checks in column order: agreement, currency, then four eyes */
+    int32_t a = strmap_get(&ms->agreement_ix, v[ADJUSTMENTS_AGREEMENT].s, v[ADJUSTMENTS_AGREEMENT].len);
+    if (a < 0) {
+        reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
+        return true;
+    }
+    currency_t cur = currency_of(&v[ADJUSTMENTS_CURRENCY]);
+    if (strcmp(cur.code, ms->agreements.v[a].currency.code) != 0) {
+        reject(r, line, "currency", RULE_BAD_CURRENCY);
+        return true;
+    }
+    const csv_value_t *by = &v[ADJUSTMENTS_APPROVED_BY], *entered = &v[ADJUSTMENTS_ENTERED_BY];
+    if (!by->len || (by->len == entered->len && memcmp(by->s, entered->s, by->len) == 0)) {
+        reject(r, line, "approved_by", RULE_UNAPPROVED);
+        return true;
+    }
+    if (!v[ADJUSTMENTS_APPROVED_ON].len) {
+        reject(r, line, "approved_on", RULE_MISSING_VALUE);
+        return true;
+    }
+    adjustment_t adj = {.id = str(r, &v[ADJUSTMENTS_ID]), .agreement_id = ms->agreements.v[a].id,
+                        .reason = str(r, &v[ADJUSTMENTS_REASON]),
+                        .entered_by = str(r, entered), .approved_by = str(r, by),
+                        .amount = v[ADJUSTMENTS_AMOUNT].i, .currency = cur,
+                        .approved_on = (date_t)v[ADJUSTMENTS_APPROVED_ON].i, .agreement = a,
+                        .line = line};
+    VEC_PUSH(m->adjustments, adj);
+    return true;
+}
+
+static bool activity_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    reader_t *r = ctx;
+    month_t *m = r->month;
+    r->rows++;
+    if (!first_ever(r, "activity", &v[ACTIVITIES_ID], line, "activity_id"))
+        return true;
+    activity_t act = {.id = str(r, &v[ACTIVITIES_ID]), .partner_id = str(r, &v[ACTIVITIES_PARTNER]),
+                      .activity_code = str(r, &v[ACTIVITIES_CODE]),
+                      .evidence_ref = str(r, &v[ACTIVITIES_EVIDENCE]),
+                      .activity_date = (date_t)v[ACTIVITIES_DATE].i, .line = line, .agreement = -1};
+    VEC_PUSH(m->activities, act);
+    return true;
+}
+
+exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs, batch_error_t *err)
+{
+    char pbuf[PERIOD_BUF], rel[96];
+    period_format(m->period, pbuf);
+    struct {
+        const char *name;
+        const file_spec_t *spec;
+        bool (*on_row)(void *, const csv_value_t *, int32_t);
+        bool optional;
+        int64_t *read, *rejected;
+    } files[] = {
+        {"orders.csv", &schema_orders, order_row, false, &m->control.orders_read, NULL},
+        {"approvals.csv", &schema_approvals, approval_row, true, NULL, NULL},
+        {"revenue.csv", &schema_revenue, revenue_row, false, &m->control.revenue_read,
+         &m->control.revenue_rejected_rows},
+        {"adjustments.csv", &schema_adjustments, adjustment_row, true, NULL, NULL},
+        {"activities.csv", &schema_activities, activity_row, true, NULL, NULL},
+    };
+    snprintf(rel, sizeof(rel), "periods/%s", pbuf);
+    char *pdir = path_join(ds->dir, rel);
+    bool exists = path_is_dir(pdir);
+    free(pdir);
+    if (!exists)
+        return fail_with(err, EXIT_INVALID_INPUT, "%s: missing period directory", rel);
+    for (size_t i = 0; i < ds->master_rejects.n; i++)
+        VEC_PUSH(m->rejects, ds->master_rejects.v[i]);
+    for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+        reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects};
+        size_t before = m->rejects.n;
+        snprintf(rel, sizeof(rel), "periods/%s/%s", pbuf, files[i].name);
+        exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
+                                 inputs);
+        if (rc != EXIT_DONE)
+            return rc;
+        if (files[i].read)
+            *files[i].read += r.rows;
+        /* Format rejects the row callbacks did not see (csvio's on_reject). */
+        if (files[i].spec == &schema_orders)
+            m->control.orders_rejected_rows = (int64_t)(m->rejects.n - before);
+        if (files[i].spec == &schema_revenue)
+            m->control.revenue_rejected_rows = (int64_t)(m->rejects.n - before);
+        m->control.rejects_total += (int64_t)(m->rejects.n - before);
+        m->control.rows_read_total += r.rows;
+    }
+    m->control.rejects_total += (int64_t)ds->master_rejects.n;
+    return EXIT_DONE;
+}

@@ -1,0 +1,47 @@
+/*
+ * ingest.h — reads a dataset's CSV files into the rules' plain structs
+ * (SPEC §3): master data, the rule book (dataset tables replace the default
+ * book's), and one period's rows. Format checks and references that the
+ * spec lists as row rejects end in m->rejects; file errors stop with exit 3
+ * before anything is written. Not for: decisions (rules/) or the ledger.
+ */
+#ifndef COMMISSIONS_INGEST_H
+#define COMMISSIONS_INGEST_H
+
+#include "month.h"
+#include "util.h"
+
+/* One input file read by the run: its dataset path and content hash (§5). */
+typedef struct input_file {
+    const char *path;
+    char sha256[65];
+    int64_t records, bytes;
+} input_file_t;
+typedef VEC(input_file_t) input_list_t;
+
+typedef struct dataset {
+    const char *dir;
+    arena_t arena;
+    master_t master;
+    book_t book;
+    VEC(reject_t) master_rejects; /* listed in every period's rejects.csv */
+    input_list_t inputs;          /* master and book files */
+} dataset_t;
+
+/* Load master/ and the book. */
+exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err);
+void dataset_release(dataset_t *ds);
+
+/* Read periods/P/ into m (after the ledger's prior state is loaded into m):
+ * orders (with re-delivery semantics), revenue, approvals, adjustments,
+ * activities. Appends the files read to *inputs. */
+exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs,
+                        batch_error_t *err);
+
+/* The default rule book compiled into the binary (rules/book/ tables). */
+extern const char *const book_default_names[];
+extern const char *const book_default_texts[];
+extern const unsigned long book_default_lengths[];
+extern const int book_default_count;
+
+#endif

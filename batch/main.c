@@ -1,0 +1,184 @@
+/*
+ * main.c — the command line (SPEC §7). A declarative table of commands and
+ * options drives parsing and --help; each command is one function in run.c,
+ * verify.c or explain.c. main only parses, dispatches and prints the error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "explain.h"
+#include "run.h"
+#include "util.h"
+#include "verify.h"
+
+typedef enum { OPT_DATA, OPT_PERIOD, OPT_DB, OPT_OUT, OPT_STATEMENTS, OPT_QUIET, OPT_ORDER,
+               OPT_REVENUE, OPT_AGREEMENT, OPT_COUNT } opt_id;
+
+typedef struct option_spec {
+    const char *name;
+    bool takes_value;
+    const char *help;
+} option_spec_t;
+
+static const option_spec_t options[OPT_COUNT] = {
+    [OPT_DATA] = {"--data", true, "DIR      the dataset folder"},
+    [OPT_PERIOD] = {"--period", true, "YYYY-MM  the period"},
+    [OPT_DB] = {"--db", true, "FILE       the ledger (default DIR/ledger.db)"},
+    [OPT_OUT] = {"--out", true, "DIR       output folder (default DIR/out)"},
+    [OPT_STATEMENTS] = {"--statements", false, "    also write draft partner statements"},
+    [OPT_QUIET] = {"--quiet", false, "         no stage log and no summary"},
+    [OPT_ORDER] = {"--order", true, "ID      explain an order's attribution"},
+    [OPT_REVENUE] = {"--revenue", true, "ID    explain a revenue row (with --period)"},
+    [OPT_AGREEMENT] = {"--agreement", true, "ID  explain an agreement's payable (with --period)"},
+};
+
+typedef enum { CMD_RUN, CMD_CHECK, CMD_CLOSE, CMD_VERIFY, CMD_EXPLAIN, CMD_STATUS, CMD_COUNT } cmd_id;
+
+typedef struct command_spec {
+    const char *name, *summary;
+    unsigned required, allowed; /* bit sets of opt_id */
+} command_spec_t;
+
+#define B(o) (1u << (o))
+static const command_spec_t commands[CMD_COUNT] = {
+    [CMD_RUN] = {"run", "decide a period and write out/P (results, payouts.xlsx)",
+                 B(OPT_DATA) | B(OPT_PERIOD),
+                 B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_DB) | B(OPT_OUT) | B(OPT_STATEMENTS) |
+                     B(OPT_QUIET)},
+    [CMD_CHECK] = {"check", "validate a period's inputs; write nothing", B(OPT_DATA) | B(OPT_PERIOD),
+                   B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_DB)},
+    [CMD_CLOSE] = {"close", "lock a period; write payments.csv and partner statements",
+                   B(OPT_DATA) | B(OPT_PERIOD),
+                   B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_DB) | B(OPT_OUT) | B(OPT_QUIET)},
+    [CMD_VERIFY] = {"verify", "re-run fixtures (FIXTURE...) and diff against expected/", 0, 0},
+    [CMD_EXPLAIN] = {"explain", "explain an order, a revenue row or an agreement's payable",
+                     B(OPT_DATA),
+                     B(OPT_DATA) | B(OPT_DB) | B(OPT_ORDER) | B(OPT_REVENUE) | B(OPT_AGREEMENT) |
+                         B(OPT_PERIOD)},
+    [CMD_STATUS] = {"status", "list the periods in the ledger", B(OPT_DATA),
+                    B(OPT_DATA) | B(OPT_DB)},
+};
+
+static void usage(FILE *f, int cmd)
+{
+    if (cmd < 0) {
+        fprintf(f, "usage: commissions COMMAND [options]\n\ncommands:\n");
+        for (int c = 0; c < CMD_COUNT; c++)
+            fprintf(f, "  %-8s %s\n", commands[c].name, commands[c].summary);
+        fprintf(f, "\n`commissions COMMAND --help` shows a command's options.\n"
+                   "exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 state "
+                   "conflict, 5 ledger busy, 6 verify found differences\n");
+        return;
+    }
+    const command_spec_t *c = &commands[cmd];
+    if (cmd == CMD_VERIFY) {
+        fprintf(f, "usage: commissions verify FIXTURE...\n  %s\n", c->summary);
+        return;
+    }
+    fprintf(f, "usage: commissions %s", c->name);
+    for (int o = 0; o < OPT_COUNT; o++)
+        if (c->allowed & B(o))
+            fprintf(f, c->required & B(o) ? " %s%s" : " [%s%s]", options[o].name,
+                    options[o].takes_value ? " X" : "");
+    fprintf(f, "\n  %s\n", c->summary);
+    for (int o = 0; o < OPT_COUNT; o++)
+        if (c->allowed & B(o))
+            fprintf(f, "  %s %s\n", options[o].name, options[o].help);
+}
+
+static int usage_error(int cmd, const char *fmt, const char *arg)
+{
+    fprintf(stderr, "commissions: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\n");
+    usage(stderr, cmd);
+    return EXIT_USAGE;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error(-1, "%s", "missing command");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout, -1);
+        return EXIT_DONE;
+    }
+    int cmd = -1;
+    for (int c = 0; c < CMD_COUNT; c++)
+        if (strcmp(argv[1], commands[c].name) == 0)
+            cmd = c;
+    if (cmd < 0)
+        return usage_error(-1, "unknown command '%s'", argv[1]);
+    for (int i = 2; i < argc; i++)
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            usage(stdout, cmd);
+            return EXIT_DONE;
+        }
+    batch_error_t err = {0};
+    exit_code rc;
+    if (cmd == CMD_VERIFY) {
+        if (argc < 3)
+            return usage_error(cmd, "%s", "verify needs at least one FIXTURE");
+        rc = cmd_verify(argc - 2, argv + 2, &err);
+    } else {
+        const char *val[OPT_COUNT] = {0};
+        bool set[OPT_COUNT] = {0};
+        for (int i = 2; i < argc; i++) {
+            int o = -1;
+            for (int k = 0; k < OPT_COUNT; k++)
+                if (strcmp(argv[i], options[k].name) == 0)
+                    o = k;
+            if (o < 0 || !(commands[cmd].allowed & B(o)))
+                return usage_error(cmd, "unknown option '%s'", argv[i]);
+            if (set[o])
+                return usage_error(cmd, "option '%s' given twice", argv[i]);
+            set[o] = true;
+            if (options[o].takes_value) {
+                if (i + 1 >= argc)
+                    return usage_error(cmd, "option '%s' needs a value", argv[i]);
+                val[o] = argv[++i];
+            }
+        }
+        for (int o = 0; o < OPT_COUNT; o++)
+            if ((commands[cmd].required & B(o)) && !set[o])
+                return usage_error(cmd, "missing %s", options[o].name);
+        run_options_t ro = {.data_dir = val[OPT_DATA], .db_path = val[OPT_DB],
+                            .out_dir = val[OPT_OUT], .statements = set[OPT_STATEMENTS],
+                            .quiet = set[OPT_QUIET], .period = PERIOD_NONE};
+        if (set[OPT_PERIOD] && !period_parse(val[OPT_PERIOD], strlen(val[OPT_PERIOD]), &ro.period))
+            return usage_error(cmd, "--period '%s' is not YYYY-MM", val[OPT_PERIOD]);
+        switch (cmd) {
+        case CMD_RUN:
+            rc = cmd_run(&ro, &err);
+            break;
+        case CMD_CHECK:
+            rc = cmd_check(&ro, &err);
+            break;
+        case CMD_CLOSE:
+            rc = cmd_close(&ro, &err);
+            break;
+        case CMD_STATUS:
+            rc = cmd_status(&ro, &err);
+            break;
+        default: {
+            int which = set[OPT_ORDER] + set[OPT_REVENUE] + set[OPT_AGREEMENT];
+            if (which != 1)
+                return usage_error(cmd, "%s", "give exactly one of --order, --revenue, --agreement");
+            if ((set[OPT_REVENUE] || set[OPT_AGREEMENT]) && !set[OPT_PERIOD])
+                return usage_error(cmd, "%s", "--revenue and --agreement need --period");
+            explain_request_t q = {.kind = set[OPT_ORDER]     ? EXPLAIN_ORDER
+                                           : set[OPT_REVENUE] ? EXPLAIN_REVENUE
+                                                              : EXPLAIN_AGREEMENT,
+                                   .id = set[OPT_ORDER]     ? val[OPT_ORDER]
+                                         : set[OPT_REVENUE] ? val[OPT_REVENUE]
+                                                            : val[OPT_AGREEMENT]};
+            rc = cmd_explain(&ro, &q, &err);
+        }
+        }
+    }
+    if (rc != EXIT_DONE && rc != EXIT_VERIFY_DIFF)
+        fprintf(stderr, "commissions: %s\n", err.message);
+    return rc;
+}

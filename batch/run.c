@@ -1,0 +1,389 @@
+/*
+ * run.c — orchestration of a period (SPEC §5): lock, load, decide, write
+ * outputs to a temporary folder, commit the ledger, then publish.
+ *
+ *   batch reads (ingest, ledger) -> rules decide (month_decide)
+ *   -> ledger records (one transaction) -> reports write (renamed into place)
+ *
+ * Crash safety: the ledger commit is the single point of truth. Outputs are
+ * complete in out/.tmp-P-PID before the commit and renamed to out/P after
+ * it, so out/P is always absent, the previous version, or complete.
+ */
+#include "run.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "csvio.h"
+#include "decide.h"
+#include "ingest.h"
+#include "ledger.h"
+#include "lock.h"
+#include "results.h"
+#include "statements.h"
+#include "workbook.h"
+
+/* Everything a command holds while it works on P; freed by job_release. */
+struct job {
+    const run_options_t *o;
+    char *db_path, *out_dir;
+    char pbuf[PERIOD_BUF];
+    ledger_lock_t lock;
+    ledger_t *ledger;
+    dataset_t ds;
+    month_t month;
+    input_list_t inputs; /* master, book and period files */
+    char *tmp_dir;
+};
+
+static void job_init(job_t *j, const run_options_t *o)
+{
+    memset(j, 0, sizeof(*j));
+    j->o = o;
+    j->lock.fd = -1;
+    j->db_path = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
+    j->out_dir = o->out_dir ? strdup(o->out_dir) : path_join(o->data_dir, "out");
+    period_format(o->period, j->pbuf);
+    log_quiet = o->quiet;
+}
+
+static void job_release(job_t *j)
+{
+    if (j->tmp_dir) {
+        remove_tree(j->tmp_dir);
+        free(j->tmp_dir);
+    }
+    ledger_rollback(j->ledger);
+    ledger_close(j->ledger);
+    lock_release(&j->lock);
+    month_release(&j->month);
+    dataset_release(&j->ds);
+    free(j->inputs.v);
+    free(j->db_path);
+    free(j->out_dir);
+}
+
+/* Load master, book, prior state and the period's rows, then decide. */
+static exit_code job_decide(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ingest_dataset(&j->ds, j->o->data_dir, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    log_stage("%s: master and book read (%zu partners, %zu agreements, %zu rate rows)", j->pbuf,
+              j->ds.master.partners.n, j->ds.master.agreements.n, j->ds.book.rates.n);
+    for (size_t i = 0; i < j->ds.inputs.n; i++)
+        VEC_PUSH(j->inputs, j->ds.inputs.v[i]);
+    month_init(&j->month, &j->ds.master, &j->ds.book, j->o->period);
+    rc = ledger_load_prior(j->ledger, &j->month, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    log_stage("%s: ledger state loaded (%zu earlier orders)", j->pbuf, j->month.orders.n);
+    rc = ingest_period(&j->ds, &j->month, &j->inputs, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",
+              j->pbuf, j->month.control.orders_read, j->month.control.revenue_read,
+              j->month.rejects.n);
+    char msg[512];
+    if (!month_decide(&j->month, msg, sizeof(msg)))
+        return fail_with(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
+    log_stage("%s: decided", j->pbuf);
+    return EXIT_DONE;
+}
+
+/* A fresh temporary folder beside out/P (same file system, so the final
+ * rename is atomic); stale ones of killed runs are removed first. */
+static exit_code job_tmp_dir(job_t *j, const char *tag, batch_error_t *err)
+{
+    char name[64];
+    snprintf(name, sizeof(name), ".tmp-%s-%s-%ld", tag, j->pbuf, (long)getpid());
+    if (!mkdir_p(j->out_dir))
+        return fail_with(err, EXIT_INTERNAL, "%s: %s", j->out_dir, strerror(errno));
+    j->tmp_dir = path_join(j->out_dir, name);
+    remove_tree(j->tmp_dir);
+    if (!mkdir_p(j->tmp_dir))
+        return fail_with(err, EXIT_INTERNAL, "%s: %s", j->tmp_dir, strerror(errno));
+    return EXIT_DONE;
+}
+
+static exit_code write_outputs(job_t *j, batch_error_t *err)
+{
+    char msg[512];
+    char *results = path_join(j->tmp_dir, "results");
+    exit_code rc = EXIT_DONE;
+    if (!mkdir_p(results))
+        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", results, strerror(errno));
+    else if (results_write(&j->month, results, msg, sizeof(msg)) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "results: %s", msg);
+    free(results);
+    if (rc != EXIT_DONE)
+        return rc;
+    log_stage("%s: results written", j->pbuf);
+    char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
+    if (wb_write_payouts(&j->month, xlsx, msg, sizeof(msg)) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
+    free(xlsx);
+    if (rc != EXIT_DONE)
+        return rc;
+    log_stage("%s: payouts.xlsx written", j->pbuf);
+    if (j->o->statements) {
+        char *dir = path_join(j->tmp_dir, "statements");
+        if (!mkdir_p(dir) || st_write_statements(&j->month, dir, true, msg, sizeof(msg)) != 0)
+            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+        free(dir);
+        log_stage("%s: draft statements written", j->pbuf);
+    }
+    return rc;
+}
+
+/* Swap tmp into out/P: out/P is old, absent for an instant, then complete. */
+static exit_code publish(job_t *j, batch_error_t *err)
+{
+    char *final = path_join(j->out_dir, j->pbuf);
+    char old[96];
+    snprintf(old, sizeof(old), ".old-%s-%ld", j->pbuf, (long)getpid());
+    char *old_path = path_join(j->out_dir, old);
+    exit_code rc = EXIT_DONE;
+    bool had = path_exists(final);
+    if (had && rename(final, old_path) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    else if (rename(j->tmp_dir, final) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    else {
+        free(j->tmp_dir);
+        j->tmp_dir = NULL;
+        fsync_dir(j->out_dir);
+        if (had)
+            remove_tree(old_path);
+    }
+    free(final);
+    free(old_path);
+    return rc;
+}
+
+static void print_summary(const job_t *j, const char *what)
+{
+    const control_t *c = &j->month.control;
+    const master_t *ms = &j->ds.master;
+    printf("%s %s: %" PRId64 " rows read; orders %" PRId64 " attributed, %" PRId64 " held, %" PRId64
+           " rejected, %" PRId64 " rejected rows; revenue %" PRId64 " assigned, %" PRId64
+           " unassigned, %" PRId64 " held, %" PRId64 " rejected; %zu rejects\n",
+           what, j->pbuf, c->rows_read_total, c->orders_attributed, c->orders_held,
+           c->orders_rejected, c->orders_rejected_rows, c->revenue_assigned,
+           c->revenue_unassigned, c->revenue_held, c->revenue_rejected, j->month.rejects.n);
+    /* paid total per currency, in currency order */
+    const char *done[32];
+    size_t ndone = 0;
+    for (;;) {
+        const char *next = NULL;
+        for (size_t a = 0; a < ms->agreements.n; a++) {
+            const char *cur = ms->agreements.v[a].currency.code;
+            bool seen = false;
+            for (size_t k = 0; k < ndone; k++)
+                seen = seen || strcmp(done[k], cur) == 0;
+            if (!seen && j->month.payables[a].present && (!next || strcmp(cur, next) < 0))
+                next = cur;
+        }
+        if (!next || ndone == 32)
+            break;
+        money_t paid = 0;
+        int count = 0;
+        for (size_t a = 0; a < ms->agreements.n; a++)
+            if (strcmp(ms->agreements.v[a].currency.code, next) == 0 &&
+                j->month.payables[a].status == RULE_PAID && j->month.payables[a].paid != 0) {
+                paid += j->month.payables[a].paid;
+                count++;
+            }
+        char buf[MONEY_BUF];
+        printf("  paid %s %s to %d agreement(s)\n", next, money_format(paid, buf), count);
+        done[ndone++] = next;
+    }
+}
+
+/* §5: closed periods never change; only the newest open period re-runs. */
+static exit_code check_order(job_t *j, batch_error_t *err)
+{
+    period_state_t st = ledger_period_state(j->ledger, j->o->period);
+    period_t latest = ledger_latest_period(j->ledger);
+    char lbuf[PERIOD_BUF];
+    if (st == PERIOD_CLOSED)
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "%s is closed: its results never change; enter corrections as "
+                         "adjustments in a later period", j->pbuf);
+    if (latest != PERIOD_NONE && j->o->period < latest)
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "%s is before the newest period run (%s): periods run in order and "
+                         "only the newest open period can be re-run", j->pbuf,
+                         period_format(latest, lbuf));
+    return EXIT_DONE;
+}
+
+exit_code cmd_run(const run_options_t *o, batch_error_t *err)
+{
+    job_t j;
+    job_init(&j, o);
+    exit_code rc = lock_acquire(&j.lock, j.db_path, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_open(j.db_path, false, &j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = check_order(&j, err);
+    if (rc == EXIT_DONE)
+        rc = job_decide(&j, err);
+    if (rc == EXIT_DONE)
+        rc = job_tmp_dir(&j, "run", err);
+    if (rc == EXIT_DONE)
+        rc = write_outputs(&j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_begin(j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_save_month(j.ledger, &j.month, &j.inputs, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_commit(j.ledger, err);
+    if (rc == EXIT_DONE) {
+        log_stage("%s: ledger committed", j.pbuf);
+        rc = publish(&j, err);
+    }
+    if (rc == EXIT_DONE) {
+        char *final = path_join(j.out_dir, j.pbuf);
+        if (!o->quiet) {
+            print_summary(&j, "run");
+            printf("  outputs in %s\n", final);
+        }
+        free(final);
+    }
+    job_release(&j);
+    return rc;
+}
+
+exit_code cmd_check(const run_options_t *o, batch_error_t *err)
+{
+    job_t j;
+    job_init(&j, o);
+    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = job_decide(&j, err);
+    if (rc == EXIT_DONE) {
+        print_summary(&j, "check");
+        for (size_t i = 0; i < j.month.rejects.n && i < 50; i++) {
+            const reject_t *r = &j.month.rejects.v[i];
+            printf("  reject %s:%d %s %s\n", r->file, r->line, r->column, rule_name(r->reason));
+        }
+        if (j.month.rejects.n > 50)
+            printf("  ... %zu more rejects\n", j.month.rejects.n - 50);
+        printf("  nothing written\n");
+    }
+    job_release(&j);
+    return rc;
+}
+
+/* Move one file or folder of tmp into out/P (replacing any older copy). */
+static exit_code publish_into(job_t *j, const char *name, batch_error_t *err)
+{
+    char *from = path_join(j->tmp_dir, name);
+    char *dir = path_join(j->out_dir, j->pbuf);
+    char *to = path_join(dir, name);
+    exit_code rc = EXIT_DONE;
+    if (path_exists(from)) {
+        remove_tree(to);
+        if (!mkdir_p(dir) || rename(from, to) != 0)
+            rc = fail_with(err, EXIT_INTERNAL, "%s: %s", to, strerror(errno));
+    }
+    free(from);
+    free(dir);
+    free(to);
+    return rc;
+}
+
+exit_code cmd_close(const run_options_t *o, batch_error_t *err)
+{
+    job_t j;
+    job_init(&j, o);
+    char msg[512];
+    exit_code rc = lock_acquire(&j.lock, j.db_path, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_open(j.db_path, false, &j.ledger, err);
+    if (rc == EXIT_DONE) {
+        period_state_t st = ledger_period_state(j.ledger, o->period);
+        if (st == PERIOD_CLOSED)
+            rc = fail_with(err, EXIT_STATE_CONFLICT,
+                           "%s is already closed: its payments were written once", j.pbuf);
+        else if (st == PERIOD_UNRUN)
+            rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: run it first", j.pbuf);
+    }
+    if (rc == EXIT_DONE)
+        rc = job_decide(&j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_check_inputs(j.ledger, o->period, &j.inputs, err);
+    if (rc == EXIT_DONE)
+        rc = job_tmp_dir(&j, "close", err);
+    if (rc == EXIT_DONE && results_write_payments(&j.month, j.tmp_dir, csv_sha256_file, msg,
+                                                  sizeof(msg)) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
+    if (rc == EXIT_DONE) {
+        char *dir = path_join(j.tmp_dir, "statements");
+        if (!mkdir_p(dir) || st_write_statements(&j.month, dir, false, msg, sizeof(msg)) != 0)
+            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+        free(dir);
+    }
+    if (rc == EXIT_DONE)
+        rc = ledger_begin(j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_close_period(j.ledger, &j.month, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_commit(j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = publish_into(&j, "statements", err);
+    if (rc == EXIT_DONE)
+        rc = publish_into(&j, "payments.control", err);
+    if (rc == EXIT_DONE)
+        rc = publish_into(&j, "payments.csv", err);
+    if (rc == EXIT_DONE && !o->quiet) {
+        print_summary(&j, "close");
+        printf("  %s closed; payments.csv and statements in %s/%s\n", j.pbuf, j.out_dir, j.pbuf);
+    }
+    job_release(&j);
+    return rc;
+}
+
+exit_code cmd_status(const run_options_t *o, batch_error_t *err)
+{
+    job_t j;
+    job_init(&j, o);
+    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_print_status(j.ledger, err);
+    job_release(&j);
+    return rc;
+}
+
+exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t *err)
+{
+    job_t *j = malloc(sizeof(*j));
+    if (!j)
+        abort();
+    job_init(j, o);
+    *out = j;
+    exit_code rc = ledger_open(j->db_path, true, &j->ledger, err);
+    if (rc == EXIT_DONE && ledger_period_state(j->ledger, o->period) == PERIOD_UNRUN)
+        rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
+    if (rc == EXIT_DONE)
+        rc = job_decide(j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_check_inputs(j->ledger, o->period, &j->inputs, err);
+    return rc;
+}
+
+const month_t *run_job_month(const job_t *j) { return &j->month; }
+ledger_t *run_job_ledger(job_t *j) { return j->ledger; }
+
+void run_job_free(job_t *j)
+{
+    if (!j)
+        return;
+    job_release(j);
+    free(j);
+}

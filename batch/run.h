@@ -1,0 +1,38 @@
+/*
+ * run.h — the commands that decide a period: run, check, close, status
+ * (SPEC §5, §7). Each returns an exit code and fills err on failure.
+ */
+#ifndef COMMISSIONS_RUN_H
+#define COMMISSIONS_RUN_H
+
+#include <stdbool.h>
+
+#include "date.h"
+#include "util.h"
+
+typedef struct run_options {
+    const char *data_dir;
+    period_t period;
+    const char *db_path; /* NULL: DATA/ledger.db */
+    const char *out_dir; /* NULL: DATA/out */
+    bool statements;     /* run --statements: draft statements */
+    bool quiet;
+} run_options_t;
+
+exit_code cmd_run(const run_options_t *o, batch_error_t *err);
+exit_code cmd_check(const run_options_t *o, batch_error_t *err);
+exit_code cmd_close(const run_options_t *o, batch_error_t *err);
+exit_code cmd_status(const run_options_t *o, batch_error_t *err);
+
+/* Decide period o->period in memory against the ledger, read-only, after
+ * checking that the inputs are the ones the ledger recorded for it (explain).
+ * The job owns everything; release it with run_job_free. */
+typedef struct job job_t;
+struct month;
+struct ledger;
+exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t *err);
+const struct month *run_job_month(const job_t *j);
+struct ledger *run_job_ledger(job_t *j);
+void run_job_free(job_t *j);
+
+#endif

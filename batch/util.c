@@ -1,0 +1,116 @@
+/*
+ * util.c — errors, paths, directories and stage logging for batch/.
+ */
+#include "util.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+bool log_quiet = false;
+
+exit_code fail_with(batch_error_t *err, exit_code code, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->message, sizeof(err->message), fmt, ap);
+    va_end(ap);
+    err->code = code;
+    return code;
+}
+
+char *path_join(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    char *p = malloc(la + lb + 2);
+    if (!p)
+        abort();
+    memcpy(p, a, la);
+    size_t n = la;
+    if (n > 0 && p[n - 1] != '/')
+        p[n++] = '/';
+    memcpy(p + n, b, lb + 1);
+    return p;
+}
+
+bool path_exists(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0;
+}
+
+bool path_is_dir(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+bool mkdir_p(const char *p)
+{
+    char *buf = strdup(p);
+    if (!buf)
+        abort();
+    for (char *s = buf + 1; *s; s++) {
+        if (*s != '/')
+            continue;
+        *s = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) {
+            free(buf);
+            return false;
+        }
+        *s = '/';
+    }
+    bool ok = mkdir(buf, 0777) == 0 || errno == EEXIST;
+    free(buf);
+    return ok && path_is_dir(p);
+}
+
+bool remove_tree(const char *p)
+{
+    struct stat st;
+    if (lstat(p, &st) != 0)
+        return errno == ENOENT;
+    if (!S_ISDIR(st.st_mode))
+        return unlink(p) == 0;
+    DIR *d = opendir(p);
+    if (!d)
+        return false;
+    bool ok = true;
+    struct dirent *e;
+    while ((e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char *child = path_join(p, e->d_name);
+        ok = remove_tree(child) && ok;
+        free(child);
+    }
+    closedir(d);
+    return rmdir(p) == 0 && ok;
+}
+
+void fsync_dir(const char *p)
+{
+    int fd = open(p, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        fsync(fd);
+        close(fd);
+    }
+}
+
+void log_stage(const char *fmt, ...)
+{
+    if (log_quiet)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("commissions: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}

@@ -1,0 +1,434 @@
+/*
+ * results.c — result CSVs and the payment file (SPEC §6). Each file is a
+ * table of string cells filled from the month, sorted, then written.
+ */
+#include "results.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+
+/* ---- a sortable table of string rows -------------------------------------- */
+
+typedef struct table {
+    arena_t arena;
+    size_t ncols;
+    const char ***rows;
+    size_t n, cap;
+} table_t;
+
+static void table_add(table_t *t, const char *const *cells)
+{
+    if (t->n == t->cap) {
+        t->cap = t->cap ? t->cap * 2 : 256;
+        t->rows = realloc(t->rows, t->cap * sizeof(*t->rows));
+        if (!t->rows)
+            abort();
+    }
+    const char **row = arena_alloc(&t->arena, t->ncols * sizeof(*row));
+    for (size_t i = 0; i < t->ncols; i++) {
+        const char *c = cells[i] ? cells[i] : "";
+        row[i] = arena_strndup(&t->arena, c, strlen(c));
+    }
+    t->rows[t->n++] = row;
+}
+
+static size_t sort_ncols;
+static int row_cmp(const void *x, const void *y)
+{
+    const char *const *a = *(const char *const *const *)x;
+    const char *const *b = *(const char *const *const *)y;
+    for (size_t i = 0; i < sort_ncols; i++) {
+        int c = strcmp(a[i], b[i]); /* strcmp compares as unsigned char: bytewise */
+        if (c)
+            return c;
+    }
+    return 0;
+}
+
+void results_csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"')
+            fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int table_write(table_t *t, const char *dir, const char *name, const char *const *header,
+                       char *msg, size_t len)
+{
+    sort_ncols = t->ncols;
+    qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+    size_t plen = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(plen);
+    if (!path)
+        abort();
+    snprintf(path, plen, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    int rc = 0;
+    if (!f) {
+        snprintf(msg, len, "%s: %s", path, strerror(errno));
+        rc = -1;
+    } else {
+        for (size_t i = 0; i < t->ncols; i++) {
+            if (i)
+                fputc(',', f);
+            results_csv_field(f, header[i]);
+        }
+        fputc('\n', f);
+        for (size_t r = 0; r < t->n; r++) {
+            for (size_t i = 0; i < t->ncols; i++) {
+                if (i)
+                    fputc(',', f);
+                results_csv_field(f, t->rows[r][i]);
+            }
+            fputc('\n', f);
+        }
+        if (ferror(f) | (fclose(f) != 0)) {
+            snprintf(msg, len, "%s: write failed", path);
+            rc = -1;
+        }
+    }
+    free(path);
+    free(t->rows);
+    arena_release(&t->arena);
+    return rc;
+}
+
+/* ---- cell formatting --------------------------------------------------------- */
+
+typedef struct cellbuf {
+    char b[8][MONEY_BUF];
+} cellbuf_t;
+
+static const char *agreement_id(const month_t *m, int32_t a)
+{
+    return a >= 0 ? m->master->agreements.v[a].id : "";
+}
+
+static const char *note_text(rule_code note, int32_t months, char *buf, size_t len)
+{
+    if (note == RULE_MONTHS_SERVED) {
+        snprintf(buf, len, "months_served=%d", months);
+        return buf;
+    }
+    return rule_name(note);
+}
+
+/* ---- the files ------------------------------------------------------------------ */
+
+static int write_attribution(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"order_id", "status", "agreement_id", "rule"};
+    table_t t = {.ncols = 4};
+    for (size_t i = 0; i < m->orders.n; i++) {
+        const order_t *o = &m->orders.v[i];
+        if (o->period != m->period)
+            continue;
+        const char *row[] = {o->id, status_names[o->status], agreement_id(m, o->agreement),
+                             rule_name(o->rule)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "attribution.csv", h, msg, len);
+}
+
+static int write_revenue(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"revenue_id", "status", "agreement_id", "rule"};
+    table_t t = {.ncols = 4};
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[i];
+        const char *row[] = {r->id, status_names[r->status], agreement_id(m, r->agreement),
+                             rule_name(r->rule)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "revenue.csv", h, msg, len);
+}
+
+static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"agreement_id", "kind", "source_id", "basis",
+                                    "rate", "amount", "note"};
+    table_t t = {.ncols = 7};
+    cellbuf_t c;
+    char note[48];
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[i];
+        if (r->status != STATUS_ASSIGNED)
+            continue;
+        const char *row[] = {agreement_id(m, r->agreement), line_kind_names[LINE_RESIDUAL], r->id,
+                             money_format(r->amount, c.b[0]),
+                             decimal_format(r->rate_pct, RATE_SCALE, c.b[1]),
+                             money_format(r->commission, c.b[2]), rule_name(r->note)};
+        table_add(&t, row);
+    }
+    for (size_t i = 0; i < m->lines.n; i++) {
+        const line_t *l = &m->lines.v[i];
+        const char *row[] = {agreement_id(m, l->agreement), line_kind_names[l->kind], l->source_id,
+                             l->has_basis ? money_format(l->basis, c.b[0]) : "",
+                             l->rate_scale ? decimal_format(l->rate, l->rate_scale, c.b[1]) : "",
+                             money_format(l->amount, c.b[2]),
+                             note_text(l->note, l->note_months, note, sizeof(note))};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "lines.csv", h, msg, len);
+}
+
+static int write_commitments(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"commitment_id", "agreement_id", "retired_period",
+                                    "retired_to_date", "remaining", "percent", "status"};
+    table_t t = {.ncols = 7};
+    cellbuf_t c;
+    for (size_t i = 0; i < m->commitments.n; i++) {
+        const commitment_result_t *r = &m->commitments.v[i];
+        const commitment_t *cm = &m->master->commitments.v[r->commitment];
+        const char *row[] = {cm->id, agreement_id(m, cm->agreement),
+                             money_format(r->retired_period, c.b[0]),
+                             money_format(r->retired_to_date, c.b[1]),
+                             money_format(r->remaining, c.b[2]),
+                             money_format(r->percent_hundredths, c.b[3]), rule_name(r->status)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "commitments.csv", h, msg, len);
+}
+
+static const char *basis_text(const month_t *m, const tier_state_t *t, char *buf)
+{
+    if (t->program < 0)
+        return "";
+    if (m->book->programs.v[t->program].basis == BASIS_POINTS) {
+        snprintf(buf, MONEY_BUF, "%" PRId64, t->basis_value);
+        return buf;
+    }
+    return money_format(t->basis_value, buf);
+}
+
+static int write_tiers(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"agreement_id", "program", "tier", "basis_value",
+                                    "next_tier", "rule"};
+    table_t t = {.ncols = 6};
+    cellbuf_t c;
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        const agreement_t *ag = &m->master->agreements.v[a];
+        if (!agreement_active_in(ag, m->period))
+            continue;
+        const tier_state_t *ts = &m->tiers[a];
+        const char *row[] = {ag->id, ts->program >= 0 ? m->book->programs.v[ts->program].name : "",
+                             ts->tier, basis_text(m, ts, c.b[0]),
+                             ts->reviewed ? ts->next_tier : "", rule_name(ts->rule)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "tiers.csv", h, msg, len);
+}
+
+static int write_points(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"activity_id", "agreement_id", "status", "points",
+                                    "points_to_date", "rule"};
+    table_t t = {.ncols = 6};
+    cellbuf_t c;
+    for (size_t i = 0; i < m->activities.n; i++) {
+        const activity_t *a = &m->activities.v[i];
+        snprintf(c.b[0], MONEY_BUF, "%" PRId64, a->points);
+        snprintf(c.b[1], MONEY_BUF, "%" PRId64, a->points_to_date);
+        const char *row[] = {a->id, agreement_id(m, a->agreement), status_names[a->status],
+                             c.b[0], c.b[1], rule_name(a->rule)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "points.csv", h, msg, len);
+}
+
+static int write_payables(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"agreement_id", "carried_in", "earned", "balance",
+                                    "paid", "carried_out", "status", "due_date"};
+    table_t t = {.ncols = 8};
+    cellbuf_t c;
+    char due[DATE_BUF];
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        const payable_t *p = &m->payables[a];
+        if (!p->present)
+            continue;
+        const char *row[] = {m->master->agreements.v[a].id, money_format(p->carried_in, c.b[0]),
+                             money_format(p->earned, c.b[1]), money_format(p->balance, c.b[2]),
+                             money_format(p->paid, c.b[3]), money_format(p->carried_out, c.b[4]),
+                             rule_name(p->status), date_format(p->due_date, due)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "payables.csv", h, msg, len);
+}
+
+static int write_rejects(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"file", "line", "column", "reason"};
+    table_t t = {.ncols = 4};
+    char line[16];
+    for (size_t i = 0; i < m->rejects.n; i++) {
+        const reject_t *r = &m->rejects.v[i];
+        snprintf(line, sizeof(line), "%d", r->line);
+        const char *row[] = {r->file, line, r->column, rule_name(r->reason)};
+        table_add(&t, row);
+    }
+    return table_write(&t, dir, "rejects.csv", h, msg, len);
+}
+
+static int write_control(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"name", "value"};
+    const control_t *c = &m->control;
+    table_t t = {.ncols = 2};
+    struct {
+        const char *name;
+        int64_t v;
+        bool money;
+    } rows[] = {
+        {"orders_read", c->orders_read, false},
+        {"orders_attributed", c->orders_attributed, false},
+        {"orders_held", c->orders_held, false},
+        {"orders_rejected", c->orders_rejected, false},
+        {"orders_rejected_rows", c->orders_rejected_rows, false},
+        {"orders_duplicate_ignored", c->orders_duplicate_ignored, false},
+        {"orders_install_update", c->orders_install_update, false},
+        {"revenue_read", c->revenue_read, false},
+        {"revenue_assigned", c->revenue_assigned, false},
+        {"revenue_unassigned", c->revenue_unassigned, false},
+        {"revenue_held", c->revenue_held, false},
+        {"revenue_rejected", c->revenue_rejected, false},
+        {"revenue_rejected_rows", c->revenue_rejected_rows, false},
+        {"revenue_amount_in", c->revenue_amount_in, true},
+        {"revenue_amount_assigned", c->revenue_amount_assigned, true},
+        {"revenue_amount_unassigned", c->revenue_amount_unassigned, true},
+        {"revenue_amount_held", c->revenue_amount_held, true},
+        {"revenue_amount_rejected", c->revenue_amount_rejected, true},
+        {"revenue_amount_rejected_rows", c->revenue_amount_rejected_rows, true},
+        {"rows_read", c->rows_read_total, false},
+        {"rejects", c->rejects_total, false},
+    };
+    char v[MONEY_BUF];
+    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+        if (rows[i].money)
+            money_format(rows[i].v, v);
+        else
+            snprintf(v, sizeof(v), "%" PRId64, rows[i].v);
+        const char *row[] = {rows[i].name, v};
+        table_add(&t, row);
+    }
+    /* per kind totals and the payables waterfall */
+    money_t kinds[LINE_KIND_COUNT] = {0}, in = 0, earned = 0, paid = 0, out = 0;
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        for (int k = 0; k < LINE_KIND_COUNT; k++)
+            kinds[k] += m->current[a].by_kind[k];
+        const payable_t *p = &m->payables[a];
+        in += p->present ? p->carried_in : 0;
+        earned += p->present ? p->earned : 0;
+        paid += p->present ? p->paid : 0;
+        out += p->present ? p->carried_out : 0;
+    }
+    char name[48];
+    for (int k = 0; k < LINE_KIND_COUNT; k++) {
+        snprintf(name, sizeof(name), "lines_%s_amount", line_kind_names[k]);
+        const char *row[] = {name, money_format(kinds[k], v)};
+        table_add(&t, row);
+    }
+    const char *r1[] = {"payables_carried_in", money_format(in, v)};
+    table_add(&t, r1);
+    const char *r2[] = {"payables_earned", money_format(earned, v)};
+    table_add(&t, r2);
+    const char *r3[] = {"payables_paid", money_format(paid, v)};
+    table_add(&t, r3);
+    const char *r4[] = {"payables_carried_out", money_format(out, v)};
+    table_add(&t, r4);
+    return table_write(&t, dir, "control.csv", h, msg, len);
+}
+
+int results_write(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    int (*const writers[])(const month_t *, const char *, char *, size_t) = {
+        write_attribution, write_revenue, write_lines, write_commitments, write_tiers,
+        write_points, write_payables, write_rejects, write_control};
+    for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++)
+        if (writers[i](m, dir, msg, len) != 0)
+            return -1;
+    return 0;
+}
+
+/* ---- payments ------------------------------------------------------------------------ */
+
+typedef struct currency_total {
+    char code[4];
+    money_t total;
+} currency_total_t;
+
+int results_write_payments(const month_t *m, const char *dir,
+                           bool (*hash_file)(const char *path, char hex[65]), char *msg,
+                           size_t len)
+{
+    static const char *const h[] = {"payment_id", "partner_id", "agreement_id", "currency",
+                                    "amount", "due_date"};
+    table_t t = {.ncols = 6};
+    char id[160], pbuf[PERIOD_BUF], amount[MONEY_BUF], due[DATE_BUF];
+    currency_total_t totals[64];
+    size_t ntotals = 0;
+    int64_t count = 0;
+    period_format(m->period, pbuf);
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        const payable_t *p = &m->payables[a];
+        const agreement_t *ag = &m->master->agreements.v[a];
+        if (!p->present || p->status != RULE_PAID || p->paid == 0)
+            continue;
+        snprintf(id, sizeof(id), "%s-%s", ag->id, pbuf);
+        const char *row[] = {id, m->master->partners.v[ag->partner].id, ag->id, ag->currency.code,
+                             money_format(p->paid, amount), date_format(p->due_date, due)};
+        table_add(&t, row);
+        count++;
+        size_t k = 0;
+        while (k < ntotals && strcmp(totals[k].code, ag->currency.code) != 0)
+            k++;
+        if (k == ntotals && ntotals < sizeof(totals) / sizeof(totals[0])) {
+            memcpy(totals[k].code, ag->currency.code, 4);
+            totals[k].total = 0;
+            ntotals++;
+        }
+        if (k < ntotals)
+            totals[k].total += p->paid;
+    }
+    if (table_write(&t, dir, "payments.csv", h, msg, len) != 0)
+        return -1;
+    size_t plen = strlen(dir) + 32;
+    char *path = malloc(plen);
+    if (!path)
+        abort();
+    snprintf(path, plen, "%s/payments.csv", dir);
+    char hex[65];
+    bool hashed = hash_file(path, hex);
+    snprintf(path, plen, "%s/payments.control", dir);
+    FILE *f = hashed ? fopen(path, "wb") : NULL;
+    free(path);
+    if (!f) {
+        snprintf(msg, len, "payments.control: cannot write");
+        return -1;
+    }
+    /* currencies in code order so the file is deterministic */
+    for (size_t i = 1; i < ntotals; i++)
+        for (size_t j = i; j > 0 && strcmp(totals[j - 1].code, totals[j].code) > 0; j--) {
+            currency_total_t x = totals[j];
+            totals[j] = totals[j - 1];
+            totals[j - 1] = x;
+        }
+    fprintf(f, "name,value\ncount,%" PRId64 "\n", count);
+    for (size_t i = 0; i < ntotals; i++)
+        fprintf(f, "total_%s,%s\n", totals[i].code, money_format(totals[i].total, amount));
+    fprintf(f, "sha256,%s\n", hex);
+    return fclose(f) == 0 ? 0 : -1;
+}

@@ -1,0 +1,27 @@
+/*
+ * results.h — the deterministic result CSVs of SPEC §6 (out/P/results/)
+ * and the payment file written at close. Rows are sorted bytewise column by
+ * column; money has exactly 2 decimals; rates are the shortest exact decimal.
+ */
+#ifndef COMMISSIONS_RESULTS_H
+#define COMMISSIONS_RESULTS_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "month.h"
+
+/* Write attribution, revenue, lines, commitments, tiers, points, payables,
+ * rejects and control CSVs into dir (which exists). 0 or -1 with msg. */
+int results_write(const month_t *m, const char *dir, char *msg, size_t msglen);
+
+/* Write payments.csv and payments.control (count, total per currency,
+ * SHA-256 of payments.csv computed by hash_file) into dir. 0 or -1. */
+int results_write_payments(const month_t *m, const char *dir,
+                           bool (*hash_file)(const char *path, char hex[65]), char *msg,
+                           size_t msglen);
+
+/* A CSV field as written: quoted when it holds a comma, quote, CR or LF. */
+void results_csv_field(FILE *f, const char *s);
+
+#endif

@@ -1,0 +1,58 @@
+/*
+ * arena.h — bump allocator for per-run data (strings, rows) and a string
+ * interning hash map. Everything allocated from an arena is freed at once by
+ * arena_release(); nothing in it is freed one by one.
+ *
+ *   arena_t a = {0};
+ *   const char *s = arena_strndup(&a, "AG-1", 4);
+ *   arena_release(&a);
+ */
+#ifndef COMMISSIONS_ARENA_H
+#define COMMISSIONS_ARENA_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct arena_block arena_block;
+typedef struct arena {
+    arena_block *head;
+    size_t used, cap; /* of the head block */
+} arena_t;
+
+/* Returns zeroed, 16-byte aligned memory owned by the arena; aborts on OOM
+ * (a batch with no memory cannot do anything useful: see main.c). */
+void *arena_alloc(arena_t *a, size_t size);
+/* NUL-terminated copy of s[0..len). */
+char *arena_strndup(arena_t *a, const char *s, size_t len);
+void arena_release(arena_t *a);
+
+/* Growable array of T: VEC(T) v = {0}; VEC_PUSH(v, x); free(v.v). */
+#define VEC(T)        \
+    struct {          \
+        T *v;         \
+        size_t n, cap; \
+    }
+void *vec_grow(void *v, size_t *cap, size_t elem);
+#define VEC_PUSH(vec, x)                                                        \
+    do {                                                                        \
+        if ((vec).n == (vec).cap)                                               \
+            (vec).v = vec_grow((vec).v, &(vec).cap, sizeof(*(vec).v));          \
+        (vec).v[(vec).n++] = (x);                                               \
+    } while (0)
+
+/* Map from a byte string to an int32 value (open addressing, FNV-1a).
+ * Keys are not copied: they must outlive the map (arena strings do). */
+typedef struct strmap {
+    const char **keys;
+    uint32_t *lens;
+    int32_t *vals;
+    size_t cap, n;
+} strmap_t;
+
+/* Value for key, or -1. */
+int32_t strmap_get(const strmap_t *m, const char *key, size_t len);
+/* Insert or replace; returns the previous value or -1. */
+int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val);
+void strmap_free(strmap_t *m);
+
+#endif

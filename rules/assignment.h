@@ -1,0 +1,13 @@
+/*
+ * assignment.h — SPEC §4.2: which agreement a billed revenue row belongs to.
+ * Decides one row (assigned / unassigned / held / rejected) from the orders
+ * decided in 4.1 and the account owners of accounts.csv (P3). Pure.
+ */
+#ifndef COMMISSIONS_ASSIGNMENT_H
+#define COMMISSIONS_ASSIGNMENT_H
+
+#include "month.h"
+
+void assign_revenue(const month_t *m, revenue_t *r);
+
+#endif

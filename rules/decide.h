@@ -1,0 +1,17 @@
+/*
+ * decide.h — the order of SPEC §4 for one period: the single entry point
+ * from batch/ into the rules.
+ */
+#ifndef COMMISSIONS_DECIDE_H
+#define COMMISSIONS_DECIDE_H
+
+#include <stddef.h>
+
+#include "month.h"
+
+/* Decide period m->period. Preconditions: master, book, prior state and the
+ * period's rows are loaded (orders of P undecided, revenue rows with product
+ * resolved). Returns false with msg when a conservation check fails. */
+bool month_decide(month_t *m, char *msg, size_t msglen);
+
+#endif

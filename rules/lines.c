@@ -1,0 +1,180 @@
+/*
+ * lines.c — commission lines, SPEC §4.4, §8.5 and §8.6.
+ */
+#include "lines.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rates.h"
+
+static const char *tier_of(const month_t *m, int32_t a) { return m->tiers[a].tier; }
+
+void lines_residual(const month_t *m, revenue_t *r)
+{
+    r->rate_pct = 0;
+    r->rate_row = -1;
+    r->commission = 0;
+    r->note = RULE_NONE;
+    if (r->status != STATUS_ASSIGNED)
+        return;
+    const product_t *p = &m->master->products.v[r->product];
+    const agreement_t *ag = &m->master->agreements.v[r->agreement];
+    if (!p->commissionable) {
+        r->note = RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
+        return;
+    }
+    int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_RESIDUAL, p->category,
+                             tier_of(m, r->agreement), period_first_day(m->period));
+    if (row < 0) {
+        r->note = RULE_NO_RATE;
+        return;
+    }
+    r->rate_row = row;
+    r->rate_pct = m->book->rates.v[row].rate_pct;
+    /* revenue × rate_pct / 100, rate scaled by 10^4 */
+    r->commission = money_muldiv(r->amount, r->rate_pct, 100 * 10000);
+}
+
+static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)
+{
+    line_t l = {.agreement = agreement, .kind = kind, .source_id = source,
+                .product = -1, .order = -1};
+    return l;
+}
+
+void lines_spiffs(month_t *m)
+{
+    date_t last = period_last_day(m->period);
+    for (size_t i = 0; i < m->orders.n; i++) {
+        order_t *o = &m->orders.v[i];
+        if (o->status != STATUS_ATTRIBUTED ||
+            (o->type != ORDER_NEW && o->type != ORDER_INCREMENTAL) ||
+            o->installed_period != PERIOD_NONE || o->install_date == DATE_NONE ||
+            o->install_date > last)
+            continue;
+        /* §8.6: recognised as installed once, whether or not a spiff row matches */
+        o->installed_period = m->period;
+        m->current[o->agreement].installed_mrc += o->mrc;
+        const agreement_t *ag = &m->master->agreements.v[o->agreement];
+        const product_t *p = &m->master->products.v[o->product];
+        int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_SPIFF, p->category,
+                                 tier_of(m, o->agreement), o->install_date);
+        if (row < 0)
+            continue;
+        const rate_t *rt = &m->book->rates.v[row];
+        line_t l = new_line(o->agreement, LINE_SPIFF, o->id);
+        l.has_basis = true;
+        l.basis = o->mrc;
+        l.rate_scale = MULTIPLE_SCALE;
+        l.rate = rt->mrc_multiple;
+        l.product = o->product;
+        l.order = (int32_t)i;
+        if (rt->min_term_months >= 0 && o->term_months < rt->min_term_months) {
+            l.amount = 0;
+            l.note = RULE_TERM_BELOW_MINIMUM;
+        } else {
+            l.amount = money_muldiv(o->mrc, rt->mrc_multiple, 100);
+        }
+        o->has_spiff = true;
+        o->spiff = l.amount;
+        VEC_PUSH(m->lines, l);
+    }
+}
+
+static int by_date_then_id(const void *x, const void *y, void *ctx)
+{
+    const month_t *m = ctx;
+    const order_t *a = &m->orders.v[*(const int32_t *)x];
+    const order_t *b = &m->orders.v[*(const int32_t *)y];
+    if (a->order_date != b->order_date)
+        return a->order_date < b->order_date ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+void lines_chargebacks(month_t *m)
+{
+    size_t n = 0;
+    int32_t *ix = malloc((m->orders.n ? m->orders.n : 1) * sizeof(*ix));
+    if (!ix)
+        abort();
+    for (size_t i = 0; i < m->orders.n; i++) {
+        const order_t *o = &m->orders.v[i];
+        if (o->period == m->period && o->type == ORDER_DISCONNECT &&
+            o->status == STATUS_ATTRIBUTED)
+            ix[n++] = (int32_t)i;
+    }
+    qsort_r(ix, n, sizeof(*ix), by_date_then_id, m);
+    for (size_t k = 0; k < n; k++) {
+        const order_t *d = &m->orders.v[ix[k]];
+        int32_t s = month_order(m, d->original_id);
+        order_t *svc = &m->orders.v[s]; /* attributed disconnect: original known */
+        /* §8.6: only a spiff actually earned, at most once per service */
+        if (!svc->has_spiff || svc->spiff == 0 || svc->chargeback_period != PERIOD_NONE ||
+            svc->install_date == DATE_NONE || svc->term_months <= 0)
+            continue;
+        int served = date_whole_months(svc->install_date, d->order_date);
+        if (served >= svc->term_months)
+            continue;
+        line_t l = new_line(d->agreement, LINE_CHARGEBACK, d->id);
+        l.has_basis = true;
+        l.basis = svc->spiff;
+        l.amount = -money_muldiv(svc->spiff, svc->term_months - served, svc->term_months);
+        l.note = RULE_MONTHS_SERVED;
+        l.note_months = served;
+        l.product = svc->product;
+        l.order = s;
+        svc->chargeback_period = m->period;
+        VEC_PUSH(m->lines, l);
+    }
+    free(ix);
+}
+
+void lines_adjustments(month_t *m)
+{
+    for (size_t i = 0; i < m->adjustments.n; i++) {
+        const adjustment_t *adj = &m->adjustments.v[i];
+        line_t l = new_line(adj->agreement, LINE_ADJUSTMENT, adj->id);
+        l.amount = adj->amount;
+        VEC_PUSH(m->lines, l);
+    }
+}
+
+void lines_credits(month_t *m)
+{
+    const book_t *b = m->book;
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        const tier_state_t *t = &m->tiers[a];
+        if (!agreement_active_in(&m->master->agreements.v[a], m->period) || !t->tier ||
+            t->program < 0)
+            continue;
+        const char *prog = b->programs.v[t->program].name;
+        for (size_t k = 0; k < b->benefits.n; k++) {
+            const benefit_t *bf = &b->benefits.v[k];
+            if (strcmp(bf->program, prog) != 0 || strcmp(bf->tier, t->tier) != 0)
+                continue;
+            line_t l = new_line((int32_t)a, LINE_CREDIT, bf->benefit);
+            l.amount = bf->monthly_amount;
+            VEC_PUSH(m->lines, l);
+        }
+    }
+}
+
+void lines_aggregate(month_t *m)
+{
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[i];
+        if (r->status != STATUS_ASSIGNED)
+            continue;
+        agreement_period_t *c = &m->current[r->agreement];
+        c->by_kind[LINE_RESIDUAL] += r->commission;
+        c->cash_lines++;
+    }
+    for (size_t i = 0; i < m->lines.n; i++) {
+        const line_t *l = &m->lines.v[i];
+        agreement_period_t *c = &m->current[l->agreement];
+        c->by_kind[l->kind] += l->amount;
+        if (l->kind != LINE_CREDIT)
+            c->cash_lines++;
+    }
+}

@@ -1,0 +1,118 @@
+/*
+ * model.c — the spec's spelling of every enumeration in model.h, and the
+ * month_t helpers shared by the rules (activity windows, sums, lookups).
+ */
+#include "model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "month.h"
+
+const char *const legacy_names[LEGACY_COUNT] = {"CTL", "LVL3", "MKT"};
+const char *const partner_kind_names[KIND_COUNT] = {
+    "agent", "master_agent", "integrator", "software", "strategic", "provider"};
+const char *const lang_names[LANG_COUNT] = {"en", "es"};
+const char *const interval_names[2] = {"monthly", "quarterly"};
+const char *const basis_names[3] = {"revenue", "mrc", "points"};
+const char *const review_names[3] = {"monthly", "quarterly", "annual"};
+const char *const component_names[2] = {"residual", "spiff"};
+const char *const order_type_names[4] = {"new", "incremental", "renewal", "disconnect"};
+const char *const status_names[STATUS_AWARDED + 1] = {
+    "", "attributed", "assigned", "unassigned", "held", "rejected", "awarded"};
+const char *const line_kind_names[LINE_KIND_COUNT] = {
+    "residual", "spiff", "chargeback", "adjustment", "credit"};
+
+void month_init(month_t *m, const master_t *master, const book_t *book, period_t p)
+{
+    size_t n = master->agreements.n ? master->agreements.n : 1;
+    m->master = master;
+    m->book = book;
+    m->period = p;
+    m->carried_in = arena_alloc(&m->arena, n * sizeof(*m->carried_in));
+    m->points_before = arena_alloc(&m->arena, n * sizeof(*m->points_before));
+    m->tier_prior = arena_alloc(&m->arena, n * sizeof(*m->tier_prior));
+    m->current = arena_alloc(&m->arena, n * sizeof(*m->current));
+    m->tiers = arena_alloc(&m->arena, n * sizeof(*m->tiers));
+    m->payables = arena_alloc(&m->arena, n * sizeof(*m->payables));
+    for (size_t i = 0; i < n; i++) {
+        m->tier_prior[i].period = PERIOD_NONE;
+        m->tiers[i].program = -1;
+        m->tiers[i].next_program = -1;
+        m->payables[i].due_date = DATE_NONE;
+    }
+}
+
+void month_release(month_t *m)
+{
+    free(m->orders.v);
+    free(m->revenue.v);
+    free(m->approvals.v);
+    free(m->opportunities.v);
+    free(m->adjustments.v);
+    free(m->activities.v);
+    free(m->rejects.v);
+    free(m->history.v);
+    free(m->lines.v);
+    free(m->commitments.v);
+    strmap_free(&m->order_ix);
+    strmap_free(&m->opportunity_ix);
+    strmap_free(&m->awarded);
+    strmap_free(&m->seen_ids);
+    free(m->install_updates.v);
+    arena_release(&m->arena);
+    memset(m, 0, sizeof(*m));
+}
+
+bool agreement_active_on(const agreement_t *a, date_t d)
+{
+    return a->start <= d && (a->end == DATE_NONE || d <= a->end);
+}
+
+bool agreement_active_in(const agreement_t *a, period_t p)
+{
+    return a->start <= period_last_day(p) &&
+           (a->end == DATE_NONE || a->end >= period_first_day(p));
+}
+
+money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc)
+{
+    money_t sum = 0;
+    /* history is sorted by (agreement, period): binary search the first row. */
+    size_t lo = 0, hi = m->history.n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const history_t *h = &m->history.v[mid];
+        if (h->agreement < a || (h->agreement == a && h->period < from))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < m->history.n; i++) {
+        const history_t *h = &m->history.v[i];
+        if (h->agreement != a || h->period > to || h->period >= m->period)
+            break;
+        sum += mrc ? h->installed_mrc : h->revenue;
+    }
+    if (from <= m->period && m->period <= to)
+        sum += mrc ? m->current[a].installed_mrc : m->current[a].revenue;
+    return sum;
+}
+
+int32_t month_order(const month_t *m, const char *id)
+{
+    return strmap_get(&m->order_ix, id, strlen(id));
+}
+
+int32_t month_opportunity(month_t *m, const char *id, bool create)
+{
+    size_t len = strlen(id);
+    int32_t ix = strmap_get(&m->opportunity_ix, id, len);
+    if (ix >= 0 || !create)
+        return ix;
+    opportunity_t o = {.id = arena_strndup(&m->arena, id, len), .first_approval = DATE_NONE};
+    VEC_PUSH(m->opportunities, o);
+    ix = (int32_t)(m->opportunities.n - 1);
+    strmap_put(&m->opportunity_ix, o.id, len, ix);
+    return ix;
+}

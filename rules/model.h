@@ -1,0 +1,288 @@
+/*
+ * model.h — the plain structs the rules decide over (SPEC §3, §4).
+ *
+ * batch/ fills them from CSV files and the ledger; rules/ decides and fills
+ * the decision fields; reports/ reads them. No I/O types appear here.
+ * Cross references are int32 indexes into the owning array (-1 = none);
+ * strings are NUL-terminated and owned by the run's arena.
+ */
+#ifndef COMMISSIONS_MODEL_H
+#define COMMISSIONS_MODEL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "arena.h"
+#include "codes.h"
+#include "date.h"
+#include "money.h"
+
+/* ---- enumerations (their spellings are in model.c) ---------------------- */
+typedef enum { LEGACY_CTL, LEGACY_LVL3, LEGACY_MKT, LEGACY_COUNT } legacy_t;
+typedef enum { KIND_AGENT, KIND_MASTER_AGENT, KIND_INTEGRATOR, KIND_SOFTWARE,
+               KIND_STRATEGIC, KIND_PROVIDER, KIND_COUNT } partner_kind_t;
+typedef enum { LANG_EN, LANG_ES, LANG_COUNT } lang_t;
+typedef enum { INTERVAL_MONTHLY, INTERVAL_QUARTERLY } interval_t;
+typedef enum { BASIS_REVENUE, BASIS_MRC, BASIS_POINTS } basis_t;
+typedef enum { REVIEW_MONTHLY, REVIEW_QUARTERLY, REVIEW_ANNUAL } review_t;
+typedef enum { COMPONENT_RESIDUAL, COMPONENT_SPIFF } component_t;
+typedef enum { ORDER_NEW, ORDER_INCREMENTAL, ORDER_RENEWAL, ORDER_DISCONNECT } order_type_t;
+typedef enum { STATUS_NONE = 0, STATUS_ATTRIBUTED, STATUS_ASSIGNED, STATUS_UNASSIGNED,
+               STATUS_HELD, STATUS_REJECTED, STATUS_AWARDED } status_t;
+/* Commission line kinds; credit is non-cash and never paid. */
+typedef enum { LINE_RESIDUAL, LINE_SPIFF, LINE_CHARGEBACK, LINE_ADJUSTMENT,
+               LINE_CREDIT, LINE_KIND_COUNT } line_kind_t;
+
+extern const char *const legacy_names[LEGACY_COUNT];
+extern const char *const partner_kind_names[KIND_COUNT];
+extern const char *const lang_names[LANG_COUNT];
+extern const char *const interval_names[2];
+extern const char *const basis_names[3];
+extern const char *const review_names[3];
+extern const char *const component_names[2];
+extern const char *const order_type_names[4];
+extern const char *const status_names[STATUS_AWARDED + 1];
+extern const char *const line_kind_names[LINE_KIND_COUNT];
+
+typedef struct { char code[4]; } currency_t; /* ISO 4217, NUL-terminated */
+
+/* ---- master/ ------------------------------------------------------------ */
+typedef struct partner {
+    const char *id, *name;
+    partner_kind_t kind;
+    lang_t lang;
+    bool on_hold; /* status = hold */
+} partner_t;
+
+typedef struct agreement {
+    const char *id;
+    int32_t partner;
+    legacy_t legacy;
+    const char *plan_id;
+    currency_t currency;
+    date_t start, end; /* end DATE_NONE = open, inclusive */
+    interval_t interval;
+    int32_t lag_days;
+    money_t min_payout;
+} agreement_t;
+
+typedef struct product {
+    const char *code, *name, *category;
+    legacy_t portfolio;
+    bool commissionable;
+} product_t;
+
+typedef struct account {
+    const char *id;
+    int32_t owner; /* agreement index */
+} account_t;
+
+typedef struct commitment {
+    const char *id;
+    int32_t agreement;
+    basis_t basis; /* revenue or mrc */
+    money_t amount;
+    period_t start, end;
+} commitment_t;
+
+/* ---- book/ -------------------------------------------------------------- */
+typedef struct program {
+    const char *name;
+    legacy_t legacy;
+    basis_t basis; /* revenue or points */
+    review_t review;
+    int32_t window_months;
+    const char *entry_tier;
+    period_t freeze_until, combine_from, effective_from, effective_to;
+} program_t;
+
+typedef struct tier {
+    const char *program, *tier;
+    int32_t rank;
+    int64_t min_value; /* cents for revenue programs, points otherwise */
+} tier_t;
+
+typedef struct points_rule {
+    const char *program, *phase_tier, *activity_code;
+    int64_t points;
+    int64_t requires_points; /* -1 when blank */
+    bool repeatable;
+} points_rule_t;
+
+typedef struct benefit {
+    const char *program, *tier, *benefit;
+    money_t monthly_amount;
+    currency_t currency;
+} benefit_t;
+
+typedef struct rate {
+    const char *plan_id;
+    component_t component;
+    const char *category; /* NULL for `*` */
+    const char *tier;     /* NULL for `*` */
+    decimal_t rate_pct;      /* scale RATE_SCALE (residual) */
+    decimal_t mrc_multiple;  /* scale MULTIPLE_SCALE (spiff) */
+    int32_t min_term_months; /* -1 when blank */
+    date_t effective_from, effective_to; /* to DATE_NONE = open */
+    int32_t line;            /* line in rates.csv, for messages */
+} rate_t;
+
+typedef struct book {
+    VEC(program_t) programs;
+    VEC(tier_t) tiers;
+    VEC(points_rule_t) points;
+    VEC(benefit_t) benefits;
+    VEC(rate_t) rates;
+} book_t;
+
+typedef struct master {
+    VEC(partner_t) partners;
+    VEC(agreement_t) agreements;
+    VEC(product_t) products;
+    VEC(account_t) accounts;
+    VEC(commitment_t) commitments;
+    strmap_t partner_ix, agreement_ix, product_ix, account_ix;
+    /* agreements of each partner: agreement indexes, grouped by partner,
+     * sorted by agreement_id; partner p owns by_partner[first[p]..first[p+1]) */
+    int32_t *by_partner, *by_partner_first;
+} master_t;
+
+/* ---- periods/P/ ---------------------------------------------------------- */
+typedef struct order {
+    const char *id, *partner_id, *agreement_ref, *account_id, *product_code;
+    const char *original_id, *opportunity_id; /* NULL when blank */
+    order_type_t type;
+    date_t order_date, install_date; /* install DATE_NONE when blank */
+    money_t mrc, nrc;
+    currency_t currency;
+    int32_t term_months;
+    period_t period;   /* period the order was first delivered in */
+    int32_t line;      /* line in that period's orders.csv */
+    int32_t product, partner; /* resolved indexes, -1 when unknown */
+    /* decision (4.1) */
+    status_t status;
+    rule_code rule;
+    int32_t agreement;
+    /* lifecycle, across periods */
+    period_t installed_period;  /* first known installed; PERIOD_NONE */
+    bool has_spiff;             /* a spiff line was written */
+    money_t spiff;              /* its amount */
+    period_t chargeback_period; /* PERIOD_NONE until charged back */
+} order_t;
+
+typedef struct revenue {
+    const char *id, *account_id, *service_id; /* service NULL when blank */
+    int32_t line;
+    int32_t product;
+    money_t amount;
+    currency_t currency;
+    /* decision (4.2) */
+    status_t status;
+    rule_code rule;
+    int32_t agreement;
+    /* residual line (4.4), only when assigned */
+    decimal_t rate_pct;
+    rule_code note; /* RULE_NONE, RULE_NO_RATE, RULE_NOT_COMMISSIONABLE */
+    int32_t rate_row; /* book rates index or -1 */
+    money_t commission;
+} revenue_t;
+
+typedef struct approval {
+    const char *id, *opportunity_id, *approved_by, *document_ref;
+    date_t approved_on;
+    period_t period;
+} approval_t;
+
+typedef struct adjustment {
+    const char *id, *agreement_id, *reason, *entered_by, *approved_by;
+    money_t amount;
+    currency_t currency;
+    date_t approved_on;
+    int32_t agreement;
+    int32_t line;
+} adjustment_t;
+
+typedef struct activity {
+    const char *id, *partner_id, *activity_code, *evidence_ref;
+    date_t activity_date;
+    int32_t line;
+    /* decision (4.6) */
+    status_t status; /* AWARDED or REJECTED */
+    rule_code rule;
+    int32_t agreement;
+    int64_t points, points_to_date;
+} activity_t;
+
+/* A row refused by format checks (§2, §8.1): the rejects.csv row. */
+typedef struct reject {
+    const char *file;   /* path inside the dataset */
+    int32_t line;
+    const char *column; /* "" when the whole row failed */
+    rule_code reason;
+} reject_t;
+
+/* ---- results of the run of P -------------------------------------------- */
+/* A non-residual commission line (residuals are revenue_t rows). */
+typedef struct line {
+    int32_t agreement;
+    line_kind_t kind;
+    const char *source_id;
+    bool has_basis;
+    money_t basis;
+    int rate_scale;   /* 0: blank rate */
+    decimal_t rate;
+    money_t amount;
+    rule_code note;
+    int32_t note_months; /* for RULE_MONTHS_SERVED */
+    int32_t product;     /* for grouping by category; -1 for adjustments */
+    int32_t order;       /* order index for spiff/chargeback, else -1 */
+} line_t;
+
+/* Tier placement of one agreement around P (4.3). */
+typedef struct tier_state {
+    int32_t program;       /* program in effect for P, -1 none */
+    const char *tier;      /* tier in effect for P, NULL none */
+    rule_code rule;        /* entry / review / carried / frozen */
+    int64_t basis_value;
+    bool reviewed;         /* a review happened at the end of P */
+    int32_t next_program;  /* program in effect for P+1 */
+    const char *next_tier; /* decided by that review */
+    rule_code next_rule;
+} tier_state_t;
+
+typedef struct commitment_result {
+    int32_t commitment;
+    money_t retired_period, retired_to_date, remaining;
+    int64_t percent_hundredths; /* 12.34 % is 1234 */
+    rule_code status;
+} commitment_result_t;
+
+typedef struct payable {
+    bool present;
+    money_t carried_in, earned, balance, paid, carried_out;
+    money_t by_kind[LINE_KIND_COUNT];
+    rule_code status;
+    date_t due_date; /* DATE_NONE unless paid */
+} payable_t;
+
+/* Per agreement and period: what later periods and audits need (§5). */
+typedef struct agreement_period {
+    money_t revenue;       /* assigned revenue */
+    money_t installed_mrc; /* MRC of new/incremental orders installed */
+    money_t by_kind[LINE_KIND_COUNT];
+    int64_t points;        /* points awarded in the period */
+    int64_t cash_lines;    /* count of cash lines (any amount) */
+} agreement_period_t;
+
+/* Input row counts and amounts for the Control sheet (§6). */
+typedef struct control {
+    int64_t orders_read, orders_attributed, orders_held, orders_rejected,
+        orders_rejected_rows, orders_duplicate_ignored, orders_install_update;
+    int64_t revenue_read, revenue_assigned, revenue_unassigned, revenue_held,
+        revenue_rejected, revenue_rejected_rows;
+    money_t revenue_amount_in, revenue_amount_assigned, revenue_amount_unassigned,
+        revenue_amount_held, revenue_amount_rejected, revenue_amount_rejected_rows;
+    int64_t rows_read_total, rejects_total;
+} control_t;
+
+#endif

@@ -1,0 +1,131 @@
+/*
+ * money.c — parsing, formatting and half-even rounding of cents and decimals.
+ * See money.h for the contract. No floating point anywhere in this file.
+ */
+#include "money.h"
+
+#include <string.h>
+
+static bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+/* Shared scanner for D+(.D{1,scale})?: returns the value scaled by 10^scale. */
+static bool parse_unsigned(const char *s, size_t len, int scale, int64_t max,
+                           int64_t *out)
+{
+    size_t i = 0;
+    __int128 v = 0;
+    if (len == 0 || !is_digit(s[0]))
+        return false;
+    while (i < len && is_digit(s[i])) {
+        v = v * 10 + (s[i] - '0');
+        if (v > (__int128)max)
+            return false;
+        i++;
+    }
+    int frac = 0;
+    if (i < len) {
+        if (s[i] != '.' || scale == 0)
+            return false;
+        i++;
+        if (i == len)
+            return false;
+        while (i < len && is_digit(s[i])) {
+            if (frac == scale)
+                return false;
+            v = v * 10 + (s[i] - '0');
+            frac++;
+            i++;
+        }
+        if (i != len)
+            return false;
+    }
+    for (; frac < scale; frac++)
+        v *= 10;
+    if (v > (__int128)max)
+        return false;
+    *out = (int64_t)v;
+    return true;
+}
+
+bool money_parse(const char *s, size_t len, money_t *out)
+{
+    bool neg = len > 0 && s[0] == '-';
+    int64_t v;
+    if (!parse_unsigned(s + neg, len - neg, 2, MONEY_INPUT_MAX, &v))
+        return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
+bool decimal_parse(const char *s, size_t len, int scale, int64_t max_scaled,
+                   decimal_t *out)
+{
+    return parse_unsigned(s, len, scale, max_scaled, out);
+}
+
+char *money_format(money_t v, char *buf)
+{
+    char tmp[MONEY_BUF];
+    int n = 0;
+    /* Work on the magnitude as unsigned so INT64_MIN cannot overflow. */
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+        if (n == 2)
+            tmp[n++] = '.';
+    } while (m > 0 || n < 4);
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    while (n > 0)
+        *p++ = tmp[--n];
+    *p = '\0';
+    return buf;
+}
+
+char *decimal_format(decimal_t v, int scale, char *buf)
+{
+    char tmp[MONEY_BUF];
+    int n = 0;
+    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    int frac = scale;
+    /* Drop trailing fractional zeros: the shortest exact decimal. */
+    while (frac > 0 && m % 10 == 0) {
+        m /= 10;
+        frac--;
+    }
+    for (int i = 0; i < frac; i++) {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    }
+    if (frac > 0)
+        tmp[n++] = '.';
+    do {
+        tmp[n++] = (char)('0' + m % 10);
+        m /= 10;
+    } while (m > 0);
+    char *p = buf;
+    if (v < 0)
+        *p++ = '-';
+    while (n > 0)
+        *p++ = tmp[--n];
+    *p = '\0';
+    return buf;
+}
+
+money_t money_muldiv(int64_t a, int64_t b, int64_t d)
+{
+    __int128 num = (__int128)a * b;
+    __int128 q = num / d, r = num % d;
+    /* C truncates toward zero; r has the sign of num. */
+    __int128 twice = (r < 0 ? -r : r) * 2;
+    if (twice > d || (twice == d && (q % 2 != 0)))
+        q += num < 0 ? -1 : 1;
+    return (money_t)q;
+}
+
+bool money_add(money_t a, money_t b, money_t *out)
+{
+    return !__builtin_add_overflow(a, b, out);
+}

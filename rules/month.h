@@ -1,0 +1,92 @@
+/*
+ * month.h — everything the rules know while deciding period P: the master
+ * data and rule book, the state earlier periods left in the ledger, this
+ * period's input rows, and the results. One month_t per run; batch/ fills
+ * the inputs and prior state, rules/ (month_decide) fills the results,
+ * reports/ and the ledger read them.
+ *
+ * Ownership: all strings and rows live in `arena` or in the VECs, released
+ * by month_release(). master and book are borrowed.
+ */
+#ifndef COMMISSIONS_MONTH_H
+#define COMMISSIONS_MONTH_H
+
+#include "model.h"
+
+/* An opportunity's facts known so far (4.1 step 5). */
+typedef struct opportunity {
+    const char *id;
+    bool has_ctl, has_lvl3;
+    date_t first_approval; /* earliest approved_on; DATE_NONE */
+} opportunity_t;
+
+/* One agreement's aggregates of one earlier period (ledger history). */
+typedef struct history {
+    int32_t agreement;
+    period_t period;
+    money_t revenue, installed_mrc;
+} history_t;
+
+/* The latest tiers row the ledger holds for an agreement before P. */
+typedef struct tier_prior {
+    period_t period; /* PERIOD_NONE: never placed */
+    const char *program, *tier;
+    rule_code rule;
+    bool reviewed;
+    const char *next_program, *next_tier;
+    rule_code next_rule;
+} tier_prior_t;
+
+typedef struct month {
+    arena_t arena;
+    period_t period;
+    const master_t *master;
+    const book_t *book;
+
+    /* orders: every order known (earlier periods, then P's new rows) */
+    VEC(order_t) orders;
+    strmap_t order_ix;
+    VEC(revenue_t) revenue;
+    VEC(approval_t) approvals;     /* approvals delivered in P */
+    VEC(opportunity_t) opportunities;
+    strmap_t opportunity_ix;
+    VEC(adjustment_t) adjustments; /* accepted adjustments of P */
+    VEC(activity_t) activities;    /* activities of P (format-valid) */
+    VEC(reject_t) rejects;
+    VEC(history_t) history;        /* sorted by agreement, period */
+
+    /* prior state per agreement (arrays of master->agreements.n) */
+    money_t *carried_in;
+    int64_t *points_before;  /* points to date before P */
+    tier_prior_t *tier_prior;
+    strmap_t awarded;        /* "agreement_id\x1factivity_code" already awarded */
+    strmap_t seen_ids;       /* approval/adjustment/activity ids of earlier periods,
+                                keyed "kind\x1fid" (kind: approval, adjustment, activity) */
+    VEC(int32_t) install_updates; /* earlier orders whose install_date P filled */
+
+    /* results */
+    VEC(line_t) lines;               /* spiff, chargeback, adjustment, credit */
+    agreement_period_t *current;     /* per agreement, for P */
+    tier_state_t *tiers;             /* per agreement */
+    payable_t *payables;             /* per agreement */
+    VEC(commitment_result_t) commitments;
+    control_t control;
+} month_t;
+
+/* Allocate the per-agreement arrays once master is set. */
+void month_init(month_t *m, const master_t *master, const book_t *book, period_t p);
+void month_release(month_t *m);
+
+/* Agreement active on date d / on any day of period p. */
+bool agreement_active_on(const agreement_t *a, date_t d);
+bool agreement_active_in(const agreement_t *a, period_t p);
+
+/* Assigned revenue (or installed MRC when mrc) of agreement a over periods
+ * [from, to], from history plus `current` when to reaches P. */
+money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc);
+
+/* Lookup helpers: index or -1. */
+int32_t month_order(const month_t *m, const char *id);
+int32_t month_opportunity(month_t *m, const char *id, bool create);
+
+#endif

@@ -1,0 +1,140 @@
+/*
+ * tiers.c — tier placement and reviews, SPEC §4.3 and §8.9.
+ *
+ * A review at the end of P decides the tier for P+1 under the program in
+ * effect for P+1. It happens when that program's cycle says so, or always
+ * when the program changes at P+1 (P8: the merged program's first placement
+ * comes from the last period before it, with its own thresholds).
+ */
+#include "tiers.h"
+
+#include <string.h>
+
+#include "rates.h"
+
+bool tiers_reviews_at(const program_t *g, period_t p)
+{
+    int month = period_month(p);
+    switch (g->review) {
+    case REVIEW_MONTHLY:
+        return true;
+    case REVIEW_QUARTERLY:
+        return month % 3 == 0;
+    case REVIEW_ANNUAL:
+        return month == 12;
+    }
+    return false;
+}
+
+static bool same_program(const char *a, const char *b)
+{
+    return a && b && strcmp(a, b) == 0;
+}
+
+void tiers_place(month_t *m)
+{
+    const book_t *b = m->book;
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        tier_state_t *t = &m->tiers[a];
+        const tier_prior_t *pr = &m->tier_prior[a];
+        t->program = program_for(b, m->master->agreements.v[a].legacy, m->period);
+        t->tier = NULL;
+        t->rule = RULE_NONE;
+        if (t->program < 0)
+            continue;
+        const program_t *g = &b->programs.v[t->program];
+        if (pr->period != PERIOD_NONE && pr->reviewed && same_program(pr->next_program, g->name)) {
+            t->tier = pr->next_tier; /* the last review decided it */
+            t->rule = pr->next_rule;
+        } else if (pr->period != PERIOD_NONE && same_program(pr->program, g->name)) {
+            t->tier = pr->tier; /* no review since: it stays */
+            t->rule = pr->rule;
+        } else {
+            t->tier = g->entry_tier; /* no review yet under this program */
+            t->rule = RULE_ENTRY;
+        }
+    }
+}
+
+/* The basis of program g for agreement a over its window ending P, for the
+ * placement of period `placement` (combined from combine_from on, P7). */
+static int64_t basis_value(const month_t *m, int32_t a, const program_t *g, period_t placement)
+{
+    const master_t *ms = m->master;
+    if (g->basis == BASIS_POINTS)
+        return m->points_before[a] + m->current[a].points;
+    period_t from = m->period - g->window_months + 1;
+    if (g->combine_from == PERIOD_NONE || placement < g->combine_from)
+        return month_agreement_sum(m, a, from, m->period, false);
+    int32_t partner = ms->agreements.v[a].partner;
+    int64_t sum = 0;
+    for (int32_t k = ms->by_partner_first[partner]; k < ms->by_partner_first[partner + 1]; k++) {
+        int32_t other = ms->by_partner[k];
+        int32_t gp = program_for(m->book, ms->agreements.v[other].legacy, placement);
+        if (gp >= 0 && strcmp(m->book->programs.v[gp].name, g->name) == 0)
+            sum += month_agreement_sum(m, other, from, m->period, false);
+    }
+    return sum;
+}
+
+/* Highest-rank tier of program whose min_value <= v; NULL when none. */
+static const char *qualifying_tier(const book_t *b, const char *program, int64_t v)
+{
+    const tier_t *best = NULL;
+    for (size_t i = 0; i < b->tiers.n; i++) {
+        const tier_t *t = &b->tiers.v[i];
+        if (strcmp(t->program, program) == 0 && t->min_value <= v &&
+            (!best || t->rank > best->rank))
+            best = t;
+    }
+    return best ? best->tier : NULL;
+}
+
+void tiers_review(month_t *m)
+{
+    const book_t *b = m->book;
+    period_t next = m->period + 1;
+    for (size_t a = 0; a < m->master->agreements.n; a++) {
+        tier_state_t *t = &m->tiers[a];
+        const agreement_t *ag = &m->master->agreements.v[a];
+        t->reviewed = false;
+        t->next_tier = NULL;
+        t->next_rule = RULE_NONE;
+        t->next_program = program_for(b, ag->legacy, next);
+        if (t->program >= 0)
+            t->basis_value = basis_value(m, (int32_t)a, &b->programs.v[t->program], m->period);
+        if (t->next_program < 0 || !agreement_active_in(ag, m->period))
+            continue;
+        const program_t *g = &b->programs.v[t->next_program];
+        bool change = t->program < 0 || strcmp(b->programs.v[t->program].name, g->name) != 0;
+        if (!change && !tiers_reviews_at(g, m->period))
+            continue;
+        /* §8.9: on a program change the review compares with the new entry tier */
+        const char *current = change ? g->entry_tier : t->tier;
+        t->reviewed = true;
+        t->basis_value = basis_value(m, (int32_t)a, g, next);
+        if (g->freeze_until != PERIOD_NONE && next <= g->freeze_until) {
+            t->next_tier = current; /* P7: placements frozen */
+            t->next_rule = RULE_FROZEN;
+            continue;
+        }
+        const char *q = qualifying_tier(b, g->name, t->basis_value);
+        t->next_tier = q ? q : g->entry_tier;
+        t->next_rule = current && strcmp(t->next_tier, current) == 0 ? RULE_CARRIED : RULE_REVIEW;
+    }
+}
+
+int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier)
+{
+    int32_t cur = tier_row(b, program, tier);
+    if (cur < 0)
+        return -1;
+    int32_t best = -1;
+    for (size_t i = 0; i < b->tiers.n; i++) {
+        const tier_t *t = &b->tiers.v[i];
+        if (strcmp(t->program, program) == 0 && t->rank > b->tiers.v[cur].rank &&
+            (best < 0 || t->rank < b->tiers.v[best].rank))
+            best = (int32_t)i;
+    }
+    return best;
+}
