@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# End to end: the period lifecycle of SPEC §5 on a copy of the demo dataset.
+# Proves: re-runs are byte-identical; close writes payments once; a closed or
+# older period is refused with exit 4; a second writer gets exit 5 at once;
+# bad input is exit 3 and writes nothing; usage errors are exit 2.
+set -u
+bin=$1
+src=$2/fixtures/demo
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cp -r "$src" "$work/data"
+rm -rf "$work/data/expected" "$work/data/out" "$work/data/ledger.db"*
+data=$work/data
+periods=($(ls "$data/periods"))
+p1=${periods[0]}
+p2=${periods[1]}
+pass=0
+fail=0
+check() { # name, expected, actual
+  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi
+}
+run() { "$bin" "$@" --data "$data" >/dev/null 2>"$work/err"; echo $?; }
+
+check "first run of $p1" 0 "$(run run --period "$p1" --quiet)"
+cp -r "$data/out/$p1" "$work/first"
+check "re-run of $p1" 0 "$(run run --period "$p1" --quiet)"
+check "re-run results identical" 0 "$(diff -r "$work/first/results" "$data/out/$p1/results" >/dev/null; echo $?)"
+check "re-run workbook identical" 0 "$(cmp -s "$work/first/payouts.xlsx" "$data/out/$p1/payouts.xlsx"; echo $?)"
+
+# a second writer while the lock is held: exit 5 at once, nothing changed
+flock "$data/ledger.db.lock" sleep 3 &
+holder=$!
+sleep 0.5
+start=$(date +%s)
+check "concurrent run is busy" 5 "$(run run --period "$p1" --quiet)"
+check "busy exit is immediate" 1 "$([ $(( $(date +%s) - start )) -lt 2 ] && echo 1 || echo 0)"
+check "concurrent close is busy" 5 "$(run close --period "$p1" --quiet)"
+wait $holder
+
+check "close $p1" 0 "$(run close --period "$p1" --quiet)"
+check "payments.csv written" 1 "$([ -f "$data/out/$p1/payments.csv" ] && echo 1 || echo 0)"
+check "payments.control written" 1 "$([ -f "$data/out/$p1/payments.control" ] && echo 1 || echo 0)"
+sum1=$(sha256sum "$data/out/$p1/payments.csv" | cut -d' ' -f1)
+check "close twice refused" 4 "$(run close --period "$p1" --quiet)"
+check "payments.csv unchanged" "$sum1" "$(sha256sum "$data/out/$p1/payments.csv" | cut -d' ' -f1)"
+check "re-run of closed period refused" 4 "$(run run --period "$p1" --quiet)"
+check "run $p2" 0 "$(run run --period "$p2" --quiet)"
+check "run older period refused" 4 "$(run run --period "$p1" --quiet)"
+check "close $p2" 0 "$(run close --period "$p2" --quiet)"
+dups=$(sqlite3 "$data/ledger.db" "SELECT count(*) - count(DISTINCT payment_id) FROM payments")
+check "no payment id twice" 0 "$dups"
+check "ledger integrity" ok "$(sqlite3 "$data/ledger.db" 'PRAGMA integrity_check')"
+check "status" 0 "$(run status)"
+check "check writes nothing" 0 "$(run check --period "$p2")"
+
+# bad input: a file error is exit 3 and leaves the ledger as it was
+before=$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM runs")
+mkdir -p "$data/periods/2099-01"
+printf 'order_id,bogus\n' >"$data/periods/2099-01/orders.csv"
+check "file error exit 3" 3 "$(run run --period 2099-01 --quiet)"
+check "message names the file" 1 "$(grep -q 'periods/2099-01/orders.csv' "$work/err" && echo 1 || echo 0)"
+check "nothing written on file error" "$before" "$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM runs")"
+check "no output folder on file error" 0 "$([ -d "$data/out/2099-01" ] && echo 1 || echo 0)"
+
+# usage
+"$bin" run --period 2017-13 --data "$data" >/dev/null 2>&1
+check "bad period is usage" 2 $?
+"$bin" frobnicate >/dev/null 2>&1
+check "unknown command is usage" 2 $?
+
+echo "e2e_lifecycle: $pass passed, $fail failed"
+[ "$fail" = 0 ]
