@@ -40,6 +40,16 @@ typedef enum column_type {
     COL_MULTIPLE, /* D+(.D{1,2})?; value.i scale 2            -> bad_money */
 } column_type;
 
+/* Limits behind the types above (SPEC §2). */
+#define CSV_ID_MAX 64                            /* bytes of a COL_ID */
+#define CSV_TEXT_MAX 256                         /* bytes of a COL_TEXT */
+#define CSV_RATE_MAX INT64_C(1000000)            /* COL_RATE: 100.0000 at scale 4 */
+#define CSV_MULTIPLE_MAX INT64_C(1000000000)     /* COL_MULTIPLE: 10000000.00 at scale 2 */
+/* A record (all its fields, quotes included) longer than this is a file error
+ * (CSV_BAD_SYNTAX): no valid record comes near it, and it is nearly always an
+ * unterminated quote swallowing the rest of the file. Bounds memory. */
+#define CSV_RECORD_MAX (1 << 20)
+
 typedef enum column_presence {
     COL_REQUIRED, /* column must exist and the value must be non-blank (missing_value) */
     COL_OPTIONAL, /* column must exist, value may be blank */
@@ -60,7 +70,9 @@ typedef struct file_spec {
 } file_spec_t;
 
 /* A field's value. s/len are the raw (unquoted) text, valid only during the
- * callback; blank is len == 0. i holds the typed value described above. */
+ * callback; blank is len == 0. s is also NUL-terminated (a NUL byte in the
+ * file is a file error, so s is a proper C string). i holds the typed value
+ * described above; 0 for blank values and for COL_ID / COL_TEXT / COL_CURRENCY. */
 typedef struct csv_value {
     const char *s;
     size_t len;
@@ -80,7 +92,9 @@ typedef enum csv_status {
     CSV_MISSING_FILE, /* cannot open */
     CSV_BAD_HEADER,   /* missing/duplicate/unknown column, empty file */
     CSV_BAD_UTF8,     /* invalid UTF-8 (line and byte offset in message) */
-    CSV_BAD_SYNTAX,   /* e.g. unterminated quote at end of file, NUL byte */
+    CSV_BAD_SYNTAX,   /* unterminated quote at end of file, NUL byte, a quote inside an
+                         unquoted field or text after a closing quote (RFC 4180 strict),
+                         a record over CSV_RECORD_MAX */
     CSV_IO_ERROR,
     CSV_ABORTED,      /* a callback returned false */
 } csv_status;
@@ -91,8 +105,9 @@ typedef struct csv_error {
     char message[512]; /* "master/partners.csv:3: invalid UTF-8 at byte 17" */
 } csv_error_t;
 
-/* What a read saw: data records (header and blank lines excluded), bytes,
- * and the SHA-256 of the file's bytes as 64 lowercase hex chars. */
+/* What a read saw: data records (header and blank lines excluded; rejected
+ * records included), bytes, and the SHA-256 of the file's bytes as 64
+ * lowercase hex chars ("" unless the status is CSV_OK). */
 typedef struct csv_stats {
     int64_t records;
     int64_t bytes;
@@ -105,6 +120,13 @@ typedef struct csv_stats {
  * fields may hold commas, quotes ("") and newlines. Blank lines are skipped.
  * A record with a field count other than the header's is rejected
  * (wrong_field_count). Text is never trimmed.
+ * Messages read "display:line: problem"; err->line is the physical line
+ * (1-based) of the problem: where the record starts for header, record and
+ * unterminated-quote errors, where the byte is for byte errors (invalid
+ * UTF-8, NUL, stray quote), which also give its 0-based offset in the file
+ * (a BOM counts) and its 1-based field number: "invalid UTF-8 at byte 123
+ * (column 4)". Callbacks may already have run for earlier records when a
+ * file error is found; callers discard everything on any status but CSV_OK.
  * Returns CSV_OK or the first file error, with err filled. */
 csv_status csv_read_file(const char *path, const char *display, const file_spec_t *spec,
                          const csv_callbacks_t *cb, void *ctx, csv_stats_t *stats,
@@ -118,7 +140,9 @@ csv_status csv_read_buffer(const char *data, size_t len, const char *display,
 /* SHA-256 of a file as 64 lowercase hex chars + NUL; false if unreadable. */
 bool csv_sha256_file(const char *path, char out[65]);
 
-/* Field validators, shared with the ledger and tests. */
+/* Field validators, shared with the ledger and tests. csv_valid_utf8 is
+ * strict (no overlong forms, no surrogates, nothing above U+10FFFF); on
+ * failure *bad_offset (if not NULL) is the offset where the bad sequence starts. */
 bool csv_valid_id(const char *s, size_t len);
 bool csv_valid_utf8(const char *s, size_t len, size_t *bad_offset);
 

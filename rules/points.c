@@ -77,7 +77,10 @@ static void reject_activity(activity_t *act, rule_code rule, int64_t total)
 void points_award(month_t *m)
 {
     const book_t *b = m->book;
-    qsort(m->activities.v, m->activities.n, sizeof(*m->activities.v), by_date_then_id);
+    /* activities.csv is optional: with no rows the VEC is NULL, and qsort's
+     * base must not be NULL even for zero elements (UB, caught by UBSan). */
+    if (m->activities.n > 0)
+        qsort(m->activities.v, m->activities.n, sizeof(*m->activities.v), by_date_then_id);
     for (size_t i = 0; i < m->activities.n; i++) {
         activity_t *act = &m->activities.v[i];
         int32_t a = marketplace_agreement(m->master, act->partner_id, act->activity_date);

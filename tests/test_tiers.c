@@ -1,0 +1,577 @@
+/*
+ * test_tiers.c — rules/tiers.c against SPEC §4.3 and §8.9: placement for P
+ * from the ledger's last tiers row (entry / review / carried / frozen), the
+ * review at the end of P on the cycle of P+1's program, the revenue window,
+ * the combined basis from combine_from (P7) and a program change (P8).
+ * The revenue of P is set directly on m->current, as assignment leaves it.
+ */
+#include "fake.h"
+
+#include <string.h>
+
+#include "tiers.h"
+
+/* A three-tier revenue program; thresholds in money literals. */
+static void program3(fake_t *f, const char *name, legacy_t legacy, review_t review,
+                     int32_t window, const char *freeze_until, const char *combine_from,
+                     const char *from, const char *to, const char *t1, const char *t2,
+                     const char *min2, const char *t3, const char *min3)
+{
+    fake_program(f, name, legacy, BASIS_REVENUE, review, window, t1, freeze_until, combine_from,
+                 from, to);
+    fake_tier(f, name, t1, 1, 0);
+    fake_tier(f, name, t2, 2, fake_money(min2));
+    fake_tier(f, name, t3, 3, fake_money(min3));
+}
+
+/* Level 3's channel program: monthly, 3-month window, Authorized < Premier (10,000) < Elite (50,000). */
+static void l3_channel(fake_t *f, const char *freeze_until, const char *combine_from)
+{
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_MONTHLY, 3, freeze_until, combine_from, "2017-01",
+             NULL, "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+}
+
+/* Partners P1 (A1, A1B: LVL3; A1-CTL: CTL) and P2 (A2: LVL3), A-ENDED (LVL3, ended). */
+static void agreements(fake_t *f)
+{
+    fake_partner(f, "P1", LANG_EN);
+    fake_partner(f, "P2", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_LVL3, "PL", "USD", "2016-01-01", NULL);
+    fake_agreement(f, "A1B", "P1", LEGACY_LVL3, "PL", "USD", "2016-01-01", NULL);
+    fake_agreement(f, "A1-CTL", "P1", LEGACY_CTL, "PL", "USD", "2016-01-01", NULL);
+    fake_agreement(f, "A2", "P2", LEGACY_LVL3, "PL", "USD", "2016-01-01", NULL);
+    fake_agreement(f, "A-ENDED", "P2", LEGACY_LVL3, "PL", "USD", "2016-01-01", "2017-10-31");
+}
+
+static void revenue_of_p(fake_t *f, const char *agreement_id, const char *amount)
+{
+    f->month.current[fake_ag(f, agreement_id)].revenue = fake_money(amount);
+}
+
+static const tier_state_t *state_of(fake_t *f, const char *agreement_id)
+{
+    return &f->month.tiers[fake_ag(f, agreement_id)];
+}
+
+static const char *program_name(fake_t *f, int32_t program)
+{
+    return program < 0 ? "" : f->book.programs.v[program].name;
+}
+
+/* The tier in effect for P, its program and how it was set. */
+static void assert_placed(fake_t *f, const char *agreement_id, const char *program,
+                          const char *tier, rule_code rule)
+{
+    const tier_state_t *t = state_of(f, agreement_id);
+    assert_string_equal(program_name(f, t->program), program);
+    assert_string_equal(t->tier ? t->tier : "", tier);
+    assert_string_equal(rule_name(t->rule), rule_name(rule));
+}
+
+/* The review at the end of P: next program, next tier, its rule and the basis used. */
+static void assert_reviewed(fake_t *f, const char *agreement_id, const char *program,
+                            const char *next_tier, rule_code rule, const char *basis)
+{
+    const tier_state_t *t = state_of(f, agreement_id);
+    assert_true(t->reviewed);
+    assert_string_equal(program_name(f, t->next_program), program);
+    assert_string_equal(t->next_tier ? t->next_tier : "", next_tier);
+    assert_string_equal(rule_name(t->next_rule), rule_name(rule));
+    assert_money(t->basis_value, basis);
+}
+
+static void assert_not_reviewed(fake_t *f, const char *agreement_id)
+{
+    const tier_state_t *t = state_of(f, agreement_id);
+    assert_false(t->reviewed);
+    assert_null(t->next_tier);
+    assert_string_equal(rule_name(t->next_rule), "");
+}
+
+/* ---- placement -------------------------------------------------------------- */
+
+/* Proves an agreement never reviewed under its program starts at the entry tier (entry). */
+static void test_entry(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    tiers_place(m);
+    assert_placed(f, "A1", "L3-CH", "Authorized", RULE_ENTRY);
+}
+
+/* Proves a legacy with no program in effect has no tier and no review. */
+static void test_no_program(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    tiers_place(m);
+    tiers_review(m);
+    assert_placed(f, "A1-CTL", "", "", RULE_NONE);
+    assert_int_equal(state_of(f, "A1-CTL")->program, -1);
+    assert_not_reviewed(f, "A1-CTL");
+}
+
+/* Proves the tier for P is the one the last review decided, with that review's rule. */
+static void test_placement_from_last_review(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    tier_prior_t *t = fake_prior_tier(f, "A1", "2017-10", "L3-CH", "Authorized", RULE_ENTRY);
+    t->reviewed = true;
+    t->next_program = "L3-CH";
+    t->next_tier = "Premier";
+    t->next_rule = RULE_REVIEW;
+    t = fake_prior_tier(f, "A1B", "2017-10", "L3-CH", "Premier", RULE_REVIEW);
+    t->reviewed = true;
+    t->next_program = "L3-CH";
+    t->next_tier = "Premier";
+    t->next_rule = RULE_CARRIED;
+    t = fake_prior_tier(f, "A2", "2017-10", "L3-CH", "Elite", RULE_REVIEW);
+    t->reviewed = true;
+    t->next_program = "L3-CH";
+    t->next_tier = "Elite";
+    t->next_rule = RULE_FROZEN;
+    tiers_place(m);
+    assert_placed(f, "A1", "L3-CH", "Premier", RULE_REVIEW);
+    assert_placed(f, "A1B", "L3-CH", "Premier", RULE_CARRIED);
+    assert_placed(f, "A2", "L3-CH", "Elite", RULE_FROZEN);
+}
+
+/* Proves without a review since, the last placement stays, across a gap in the ledger. */
+static void test_placement_kept_without_review(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_prior_tier(f, "A1", "2017-10", "L3-CH", "Premier", RULE_REVIEW);
+    tier_prior_t *t = fake_prior_tier(f, "A2", "2017-07", "L3-CH", "Authorized", RULE_ENTRY);
+    t->reviewed = true;
+    t->next_program = "L3-CH";
+    t->next_tier = "Elite";
+    t->next_rule = RULE_REVIEW;
+    tiers_place(m);
+    assert_placed(f, "A1", "L3-CH", "Premier", RULE_REVIEW);
+    assert_placed(f, "A2", "L3-CH", "Elite", RULE_REVIEW);
+}
+
+/* ---- reviews and the window --------------------------------------------------- */
+
+/* Proves a monthly review places by the window's revenue: up (review), same (carried), down. */
+static void test_review_moves_and_carries(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    /* A1: entry, 3,000 + 4,000 + 3,000 in the window → Premier (the boundary) */
+    fake_history(f, "A1", "2017-08", "99999.00", "0.00"); /* outside the 3-month window */
+    fake_history(f, "A1", "2017-09", "3000.00", "0.00");
+    fake_history(f, "A1", "2017-10", "4000.00", "0.00");
+    revenue_of_p(f, "A1", "3000.00");
+    /* A1B: Premier, 10,000.00 again → carried */
+    fake_prior_tier(f, "A1B", "2017-10", "L3-CH", "Premier", RULE_REVIEW);
+    revenue_of_p(f, "A1B", "10000.00");
+    /* A2: Elite, 9,999.99 → down to Authorized */
+    fake_prior_tier(f, "A2", "2017-10", "L3-CH", "Elite", RULE_REVIEW);
+    fake_history(f, "A2", "2017-10", "9999.99", "0.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+    assert_reviewed(f, "A1B", "L3-CH", "Premier", RULE_CARRIED, "10000.00");
+    assert_reviewed(f, "A2", "L3-CH", "Authorized", RULE_REVIEW, "9999.99");
+    /* the tier in effect for P is untouched by the review */
+    assert_placed(f, "A2", "L3-CH", "Elite", RULE_REVIEW);
+}
+
+/* Proves the highest-rank qualifying tier wins and missing periods count as 0. */
+static void test_review_highest_rank(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_history(f, "A1", "2017-09", "50000.00", "0.00"); /* 2017-10 missing */
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Elite", RULE_REVIEW, "50000.00");
+}
+
+/* Proves no qualifying tier places the entry tier (§8.9), also for a negative basis. */
+static void test_no_qualifying_tier_is_entry(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    fake_program(f, "L3-CH", LEGACY_LVL3, BASIS_REVENUE, REVIEW_MONTHLY, 1, "Registered", NULL,
+                 NULL, "2017-01", NULL);
+    fake_tier(f, "L3-CH", "Registered", 1, fake_money("100.00"));
+    fake_tier(f, "L3-CH", "Preferred", 2, fake_money("1000.00"));
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "99.99");
+    fake_prior_tier(f, "A1B", "2017-10", "L3-CH", "Preferred", RULE_REVIEW);
+    revenue_of_p(f, "A1B", "-50.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Registered", RULE_CARRIED, "99.99");
+    assert_reviewed(f, "A1B", "L3-CH", "Registered", RULE_REVIEW, "-50.00");
+}
+
+/* Proves a review deciding a period ≤ freeze_until keeps the current tier (frozen, P7). */
+static void test_frozen(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, "2017-12", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_prior_tier(f, "A1", "2017-10", "L3-CH", "Premier", RULE_REVIEW);
+    revenue_of_p(f, "A1", "60000.00"); /* would be Elite */
+    revenue_of_p(f, "A2", "60000.00"); /* at entry: stays Authorized */
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_FROZEN, "60000.00");
+    assert_reviewed(f, "A2", "L3-CH", "Authorized", RULE_FROZEN, "60000.00");
+}
+
+/* Proves the freeze ends with freeze_until: the review deciding the next period moves again. */
+static void test_freeze_ends(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, "2017-11", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_prior_tier(f, "A1", "2017-10", "L3-CH", "Premier", RULE_FROZEN);
+    revenue_of_p(f, "A1", "60000.00");
+    tiers_place(m);
+    assert_placed(f, "A1", "L3-CH", "Premier", RULE_FROZEN);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Elite", RULE_REVIEW, "60000.00");
+}
+
+/* Proves review cycles: monthly always, quarterly at 03/06/09/12, annual at 12 only. */
+static void test_review_cycles(void **state)
+{
+    (void)state;
+    program_t g = {.review = REVIEW_MONTHLY};
+    for (int month = 1; month <= 12; month++) {
+        period_t p = 2017 * 12 + month - 1;
+        g.review = REVIEW_MONTHLY;
+        assert_true(tiers_reviews_at(&g, p));
+        g.review = REVIEW_QUARTERLY;
+        assert_int_equal(tiers_reviews_at(&g, p), month % 3 == 0);
+        g.review = REVIEW_ANNUAL;
+        assert_int_equal(tiers_reviews_at(&g, p), month == 12);
+    }
+}
+
+/* Proves a quarterly program does not review in 2017-11; tiers.csv's basis is still P's window. */
+static void test_quarterly_no_review_in_november(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_QUARTERLY, 3, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_history(f, "A1", "2017-10", "20000.00", "0.00");
+    revenue_of_p(f, "A1", "40000.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_not_reviewed(f, "A1");
+    assert_money(state_of(f, "A1")->basis_value, "60000.00");
+    assert_string_equal(program_name(f, state_of(f, "A1")->next_program), "L3-CH");
+}
+
+/* Proves a quarterly program reviews at the end of 2017-12. */
+static void test_quarterly_review_in_december(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_QUARTERLY, 3, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-12");
+    fake_history(f, "A1", "2017-10", "4000.00", "0.00");
+    fake_history(f, "A1", "2017-11", "3000.00", "0.00");
+    revenue_of_p(f, "A1", "3000.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+}
+
+/* Proves an annual program reviews only at the end of December, over its window. */
+static void test_annual_review(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_ANNUAL, 12, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-12");
+    fake_history(f, "A1", "2016-12", "90000.00", "0.00"); /* 13 months back: outside */
+    fake_history(f, "A1", "2017-01", "5000.00", "0.00");
+    fake_history(f, "A1", "2017-06", "4000.00", "0.00");
+    revenue_of_p(f, "A1", "1000.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+}
+
+/* Proves an agreement not active in P is not reviewed. */
+static void test_inactive_not_reviewed(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_history(f, "A-ENDED", "2017-10", "60000.00", "0.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_not_reviewed(f, "A-ENDED");
+}
+
+/* ---- combined basis (P7) ------------------------------------------------------- */
+
+/* Proves from combine_from the basis sums the partner's agreements under the same program only. */
+static void test_combine_from(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, "2017-12");
+    program3(f, "ASCEND", LEGACY_CTL, REVIEW_MONTHLY, 3, NULL, NULL, "2017-01", NULL, "Silver",
+             "Gold", "5000.00", "Platinum", "20000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "6000.00");
+    fake_history(f, "A1B", "2017-10", "4000.00", "0.00");
+    revenue_of_p(f, "A1-CTL", "30000.00"); /* same partner, other program */
+    revenue_of_p(f, "A2", "45000.00");     /* same program, other partner */
+    tiers_place(m);
+    tiers_review(m);
+    /* the review at the end of 2017-11 places 2017-12 = combine_from */
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+    assert_reviewed(f, "A1B", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+    assert_reviewed(f, "A2", "L3-CH", "Premier", RULE_REVIEW, "45000.00");
+    assert_reviewed(f, "A1-CTL", "ASCEND", "Platinum", RULE_REVIEW, "30000.00");
+}
+
+/* Proves before combine_from each agreement is placed on its own revenue (P7: no immediate impact). */
+static void test_combine_not_yet(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, "2018-01");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "6000.00");
+    fake_history(f, "A1B", "2017-10", "4000.00", "0.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Authorized", RULE_CARRIED, "6000.00");
+    assert_reviewed(f, "A1B", "L3-CH", "Authorized", RULE_CARRIED, "4000.00");
+}
+
+/* Proves one program covering both legacies combines the partner's CTL and LVL3 agreements. */
+static void test_combine_across_legacies(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    fake_program(f, "MERGED", LEGACY_LVL3, BASIS_REVENUE, REVIEW_MONTHLY, 1, "Member", NULL,
+                 "2017-01", "2017-01", NULL);
+    fake_program(f, "MERGED", LEGACY_CTL, BASIS_REVENUE, REVIEW_MONTHLY, 1, "Member", NULL,
+                 "2017-01", "2017-01", NULL);
+    fake_tier(f, "MERGED", "Member", 1, 0);
+    fake_tier(f, "MERGED", "Partner", 2, fake_money("8000.00"));
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "3000.00");
+    revenue_of_p(f, "A1B", "1000.00");
+    revenue_of_p(f, "A1-CTL", "4000.00");
+    revenue_of_p(f, "A2", "7999.99");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1-CTL", "MERGED", "Partner", RULE_REVIEW, "8000.00");
+    assert_reviewed(f, "A1", "MERGED", "Partner", RULE_REVIEW, "8000.00");
+    assert_reviewed(f, "A2", "MERGED", "Member", RULE_CARRIED, "7999.99");
+}
+
+/* ---- program change (P8, §8.9) --------------------------------------------------- */
+
+/* ASCEND (CTL, annual) to 2017-11, then MERGED (CTL, annual, 12-month window)
+ * from 2017-12: Member < Partner (8,000) < Premier (40,000). */
+static void program_change_world(fake_t *f)
+{
+    agreements(f);
+    program3(f, "ASCEND", LEGACY_CTL, REVIEW_ANNUAL, 3, NULL, NULL, "2017-01", "2017-11",
+             "Silver", "Gold", "5000.00", "Platinum", "20000.00");
+    program3(f, "MERGED", LEGACY_CTL, REVIEW_ANNUAL, 12, NULL, NULL, "2017-12", NULL, "Member",
+             "Partner", "8000.00", "Premier", "40000.00");
+    fake_finish(f);
+}
+
+/* Proves a program change forces a review at the end of the period before it, with the new thresholds and window. */
+static void test_program_change_forces_review(void **state)
+{
+    fake_t *f = *state;
+    program_change_world(f);
+    month_t *m = fake_month(f, "2017-11"); /* annual: no review in 11 but for the change */
+    fake_prior_tier(f, "A1-CTL", "2017-10", "ASCEND", "Gold", RULE_REVIEW);
+    fake_history(f, "A1-CTL", "2017-01", "6000.00", "0.00"); /* in MERGED's 12 months only */
+    fake_history(f, "A1-CTL", "2017-10", "2000.00", "0.00");
+    revenue_of_p(f, "A1-CTL", "1000.00");
+    tiers_place(m);
+    assert_placed(f, "A1-CTL", "ASCEND", "Gold", RULE_REVIEW);
+    tiers_review(m);
+    assert_reviewed(f, "A1-CTL", "MERGED", "Partner", RULE_REVIEW, "9000.00");
+}
+
+/* Proves the first review under a new program compares with its entry tier: entry again is carried. */
+static void test_program_change_compares_with_new_entry(void **state)
+{
+    fake_t *f = *state;
+    program_change_world(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_prior_tier(f, "A1-CTL", "2017-10", "ASCEND", "Platinum", RULE_REVIEW);
+    revenue_of_p(f, "A1-CTL", "7999.99");
+    tiers_place(m);
+    tiers_review(m);
+    assert_reviewed(f, "A1-CTL", "MERGED", "Member", RULE_CARRIED, "7999.99");
+}
+
+/* Proves the new program's first placement is the forced review's decision; without it, entry. */
+static void test_program_change_placement(void **state)
+{
+    fake_t *f = *state;
+    program_change_world(f);
+    month_t *m = fake_month(f, "2017-12");
+    tier_prior_t *t = fake_prior_tier(f, "A1-CTL", "2017-11", "ASCEND", "Gold", RULE_REVIEW);
+    t->reviewed = true;
+    t->next_program = "MERGED";
+    t->next_tier = "Partner";
+    t->next_rule = RULE_REVIEW;
+    /* last placed under the old program, never reviewed into the new one */
+    fake_prior_tier(f, "A2", "2017-10", "ASCEND", "Gold", RULE_REVIEW); /* A2 is LVL3: no program */
+    tiers_place(m);
+    assert_placed(f, "A1-CTL", "MERGED", "Partner", RULE_REVIEW);
+    assert_placed(f, "A2", "", "", RULE_NONE);
+}
+
+/* Proves a prior tier of another program is not carried into the new one: entry tier, rule entry. */
+static void test_program_change_without_review_is_entry(void **state)
+{
+    fake_t *f = *state;
+    program_change_world(f);
+    month_t *m = fake_month(f, "2017-12");
+    fake_prior_tier(f, "A1-CTL", "2017-10", "ASCEND", "Platinum", RULE_REVIEW);
+    tiers_place(m);
+    assert_placed(f, "A1-CTL", "MERGED", "Member", RULE_ENTRY);
+}
+
+/* Proves a legacy whose first program starts next period is reviewed into it (compared with entry). */
+static void test_first_program_starts_next_period(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_ANNUAL, 3, NULL, NULL, "2017-12", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "10000.00");
+    tiers_place(m);
+    assert_placed(f, "A1", "", "", RULE_NONE);
+    tiers_review(m);
+    assert_reviewed(f, "A1", "L3-CH", "Premier", RULE_REVIEW, "10000.00");
+    assert_reviewed(f, "A2", "L3-CH", "Authorized", RULE_CARRIED, "0.00");
+}
+
+/* ---- points basis and helpers ---------------------------------------------------- */
+
+/* Proves a points program places by the points to date (before P plus P's awards). */
+static void test_points_basis(void **state)
+{
+    fake_t *f = *state;
+    fake_partner(f, "PRV", LANG_EN);
+    fake_agreement(f, "M1", "PRV", LEGACY_MKT, "PL", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "M2", "PRV", LEGACY_MKT, "PL", "USD", "2017-01-01", NULL);
+    fake_program(f, "MKT-PP", LEGACY_MKT, BASIS_POINTS, REVIEW_MONTHLY, 1, "Silver", NULL, NULL,
+                 "2017-01", NULL);
+    fake_tier(f, "MKT-PP", "Silver", 1, 0);
+    fake_tier(f, "MKT-PP", "Gold", 2, 500);
+    fake_tier(f, "MKT-PP", "Platinum", 3, 5000);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    m->points_before[fake_ag(f, "M1")] = 450;
+    m->current[fake_ag(f, "M1")].points = 50;
+    m->points_before[fake_ag(f, "M2")] = 4999;
+    tiers_place(m);
+    tiers_review(m);
+    const tier_state_t *t = state_of(f, "M1");
+    assert_true(t->reviewed);
+    assert_string_equal(t->next_tier, "Gold");
+    assert_string_equal(rule_name(t->next_rule), "review");
+    assert_int_equal(t->basis_value, 500);
+    t = state_of(f, "M2");
+    assert_string_equal(t->next_tier, "Gold");
+    assert_int_equal(t->basis_value, 4999);
+}
+
+/* Proves tiers_next_higher returns the next rank up, and -1 at the top or for an unknown tier. */
+static void test_next_higher(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    const book_t *b = &f->book;
+    assert_string_equal(b->tiers.v[tiers_next_higher(b, "L3-CH", "Authorized")].tier, "Premier");
+    assert_string_equal(b->tiers.v[tiers_next_higher(b, "L3-CH", "Premier")].tier, "Elite");
+    assert_int_equal(tiers_next_higher(b, "L3-CH", "Elite"), -1);
+    assert_int_equal(tiers_next_higher(b, "L3-CH", "Nope"), -1);
+    assert_int_equal(tiers_next_higher(b, "NOPE", "Premier"), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        FAKE_TEST(test_entry),
+        FAKE_TEST(test_no_program),
+        FAKE_TEST(test_placement_from_last_review),
+        FAKE_TEST(test_placement_kept_without_review),
+        FAKE_TEST(test_review_moves_and_carries),
+        FAKE_TEST(test_review_highest_rank),
+        FAKE_TEST(test_no_qualifying_tier_is_entry),
+        FAKE_TEST(test_frozen),
+        FAKE_TEST(test_freeze_ends),
+        cmocka_unit_test(test_review_cycles),
+        FAKE_TEST(test_quarterly_no_review_in_november),
+        FAKE_TEST(test_quarterly_review_in_december),
+        FAKE_TEST(test_annual_review),
+        FAKE_TEST(test_inactive_not_reviewed),
+        FAKE_TEST(test_combine_from),
+        FAKE_TEST(test_combine_not_yet),
+        FAKE_TEST(test_combine_across_legacies),
+        FAKE_TEST(test_program_change_forces_review),
+        FAKE_TEST(test_program_change_compares_with_new_entry),
+        FAKE_TEST(test_program_change_placement),
+        FAKE_TEST(test_program_change_without_review_is_entry),
+        FAKE_TEST(test_first_program_starts_next_period),
+        FAKE_TEST(test_points_basis),
+        FAKE_TEST(test_next_higher),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
