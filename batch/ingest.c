@@ -235,7 +235,8 @@ static void index_by_partner(dataset_t *ds)
     for (size_t i = 0; i < n; i++)
         ms->by_partner[i] = (int32_t)i;
     sort_master = ms;
-    qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
+    if (n > 1)
+        qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
     size_t k = 0;
     for (size_t p = 0; p <= np; p++) {
         while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)

@@ -369,7 +369,8 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
             return rc;
     }
     /* history rows come ordered by agreement_id text; the rules want index order */
-    qsort(m->history.v, m->history.n, sizeof(*m->history.v), history_order);
+    if (m->history.n > 1)
+        qsort(m->history.v, m->history.n, sizeof(*m->history.v), history_order);
     return EXIT_DONE;
 }
 

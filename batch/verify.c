@@ -50,7 +50,8 @@ static names_t list_dir(const char *dir, bool dirs)
         n.v[n.n++] = strdup(e->d_name);
     }
     closedir(d);
-    qsort(n.v, n.n, sizeof(*n.v), cmp_str);
+    if (n.n > 1)
+        qsort(n.v, n.n, sizeof(*n.v), cmp_str);
     return n;
 }
 
@@ -105,8 +106,10 @@ static int diff_files(const char *label, const char *expected, const char *actua
         diffs++;
     }
     size_t eh = e.n ? 1 : 0, ah = a.n ? 1 : 0;
-    qsort(e.v + eh, e.n - eh, sizeof(char *), cmp_str);
-    qsort(a.v + ah, a.n - ah, sizeof(char *), cmp_str);
+    if (e.n > eh + 1)
+        qsort(e.v + eh, e.n - eh, sizeof(char *), cmp_str);
+    if (a.n > ah + 1)
+        qsort(a.v + ah, a.n - ah, sizeof(char *), cmp_str);
     size_t i = eh, k = ah;
     while (i < e.n || k < a.n) {
         int c = i >= e.n ? 1 : k >= a.n ? -1 : strcmp(e.v[i], a.v[k]);

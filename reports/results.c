@@ -67,7 +67,8 @@ static int table_write(table_t *t, const char *dir, const char *name, const char
                        char *msg, size_t len)
 {
     sort_ncols = t->ncols;
-    qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
+    if (t->n > 1)
+        qsort(t->rows, t->n, sizeof(*t->rows), row_cmp);
     size_t plen = strlen(dir) + strlen(name) + 2;
     char *path = malloc(plen);
     if (!path)

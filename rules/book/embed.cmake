@@ -3,7 +3,7 @@
 # Usage: cmake -DBOOK_DIR=... -DOUT=... -P embed.cmake
 file(GLOB tables RELATIVE "${BOOK_DIR}" "${BOOK_DIR}/*.csv")
 list(SORT tables)
-set(body "/* Generated from rules/book/*.csv by rules/book/embed.cmake. Do not edit. */\n")
+set(body "/* Generated from the rules/book tables by rules/book/embed.cmake. Do not edit. */\n")
 string(APPEND body "#include <stddef.h>\n")
 set(names "")
 set(texts "")
