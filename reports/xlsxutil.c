@@ -1,0 +1,62 @@
+/*
+ * xlsxutil.c — see xlsxutil.h.
+ */
+#include "xlsxutil.h"
+
+#include <stdio.h>
+#include <string.h>
+
+bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title)
+{
+    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+    memset(b, 0, sizeof(*b));
+    b->wb = workbook_new_opt(path, &opt);
+    if (!b->wb)
+        return false;
+    /* 00:00 UTC of the period's last day, as seconds since 1970 */
+    lxw_doc_properties props = {.title = (char *)title, .author = "commissions",
+                                .created = (time_t)period_last_day(period) * 86400};
+    workbook_set_properties(b->wb, &props);
+    b->header = workbook_add_format(b->wb);
+    format_set_bold(b->header);
+    format_set_bg_color(b->header, 0xDDE4EE);
+    format_set_bottom(b->header, LXW_BORDER_THIN);
+    b->money = workbook_add_format(b->wb);
+    format_set_num_format(b->money, "#,##0.00");
+    b->date = workbook_add_format(b->wb);
+    format_set_num_format(b->date, "yyyy-mm-dd");
+    b->bold = workbook_add_format(b->wb);
+    format_set_bold(b->bold);
+    return true;
+}
+
+int xu_close(xu_book_t *b, char *msg, size_t len)
+{
+    lxw_error e = workbook_close(b->wb);
+    b->wb = NULL;
+    if (e != LXW_NO_ERROR) {
+        snprintf(msg, len, "%s", lxw_strerror(e));
+        return -1;
+    }
+    return 0;
+}
+
+void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+{
+    if (s && *s)
+        worksheet_write_string(ws, r, c, s, f);
+}
+
+void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
+{
+    worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+}
+
+void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n)
+{
+    for (int i = 0; i < n; i++) {
+        worksheet_write_string(ws, 0, (lxw_col_t)i, names[i], b->header);
+        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 0 ? 22 : 16, NULL);
+    }
+    worksheet_freeze_panes(ws, 1, 0);
+}

@@ -1,0 +1,30 @@
+/*
+ * xlsxutil.h — shared xlsx helpers (prefix xu_): deterministic workbooks,
+ * formats, text that is always a string cell, and money at the cell edge.
+ */
+#ifndef COMMISSIONS_XLSXUTIL_H
+#define COMMISSIONS_XLSXUTIL_H
+
+#include <xlsxwriter.h>
+
+#include "model.h"
+
+typedef struct xu_book {
+    lxw_workbook *wb;
+    lxw_format *header, *money, *date, *bold;
+} xu_book_t;
+
+/* Open with constant memory and a creation time fixed by the period, so the
+ * same inputs give the same bytes. NULL on failure. */
+bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title);
+/* Close; 0 on success, else a message in msg. */
+int xu_close(xu_book_t *b, char *msg, size_t len);
+
+/* Text from inputs: always a string cell, never a formula. */
+void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f);
+/* Money: exact cents become a number only here, at the cell boundary (an
+ * Excel cell is an IEEE double; every int64 cent below 2^53 is exact). */
+void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f);
+void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n);
+
+#endif
