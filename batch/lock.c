@@ -18,6 +18,13 @@ exit_code lock_acquire(ledger_lock_t *lk, const char *db_path, batch_error_t *er
         abort();
     memcpy(path, db_path, n - 6);
     memcpy(path + n - 6, ".lock", 6);
+    /* the ledger's folder may not exist yet (--db build/demo/ledger.db) */
+    char *slash = strrchr(path, '/');
+    if (slash && slash != path) {
+        *slash = '\0';
+        mkdir_p(path);
+        *slash = '/';
+    }
     lk->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
     if (lk->fd < 0) {
         exit_code rc = fail_with(err, EXIT_INTERNAL, "%s: %s", path, strerror(errno));
