@@ -215,36 +215,6 @@ static bool commitment_row(void *ctx, const csv_value_t *v, int32_t line)
     return true;
 }
 
-static const master_t *sort_master;
-static int by_partner_then_id(const void *x, const void *y)
-{
-    const agreement_t *a = &sort_master->agreements.v[*(const int32_t *)x];
-    const agreement_t *b = &sort_master->agreements.v[*(const int32_t *)y];
-    if (a->partner != b->partner)
-        return a->partner < b->partner ? -1 : 1;
-    return strcmp(a->id, b->id);
-}
-
-/* Group agreements by partner, sorted by agreement_id (§8.8 lowest id). */
-static void index_by_partner(dataset_t *ds)
-{
-    master_t *ms = &ds->master;
-    size_t n = ms->agreements.n, np = ms->partners.n;
-    ms->by_partner = arena_alloc(&ds->arena, (n + 1) * sizeof(int32_t));
-    ms->by_partner_first = arena_alloc(&ds->arena, (np + 1) * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++)
-        ms->by_partner[i] = (int32_t)i;
-    sort_master = ms;
-    if (n > 1)
-        qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
-    size_t k = 0;
-    for (size_t p = 0; p <= np; p++) {
-        while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)
-            k++;
-        ms->by_partner_first[p] = (int32_t)k;
-    }
-}
-
 /* ---- book/ --------------------------------------------------------------- */
 
 typedef struct book_reader {
@@ -499,7 +469,7 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
         if (rc != EXIT_DONE)
             return rc;
     }
-    index_by_partner(ds);
+    master_index_partners(ms, &ds->arena);
     for (size_t i = 0; i < sizeof(book_tables) / sizeof(book_tables[0]); i++) {
         exit_code rc = read_book_table(ds, &book_tables[i], err);
         if (rc != EXIT_DONE)
@@ -510,21 +480,8 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
 
 void dataset_release(dataset_t *ds)
 {
-    master_t *ms = &ds->master;
-    free(ms->partners.v);
-    free(ms->agreements.v);
-    free(ms->products.v);
-    free(ms->accounts.v);
-    free(ms->commitments.v);
-    strmap_free(&ms->partner_ix);
-    strmap_free(&ms->agreement_ix);
-    strmap_free(&ms->product_ix);
-    strmap_free(&ms->account_ix);
-    free(ds->book.programs.v);
-    free(ds->book.tiers.v);
-    free(ds->book.points.v);
-    free(ds->book.benefits.v);
-    free(ds->book.rates.v);
+    master_release(&ds->master);
+    book_release(&ds->book);
     free(ds->master_rejects.v);
     free(ds->inputs.v);
     arena_release(&ds->arena);

@@ -116,3 +116,54 @@ int32_t month_opportunity(month_t *m, const char *id, bool create)
     strmap_put(&m->opportunity_ix, o.id, len, ix);
     return ix;
 }
+
+static const master_t *sort_master; /* qsort has no context argument */
+static int by_partner_then_id(const void *x, const void *y)
+{
+    const agreement_t *a = &sort_master->agreements.v[*(const int32_t *)x];
+    const agreement_t *b = &sort_master->agreements.v[*(const int32_t *)y];
+    if (a->partner != b->partner)
+        return a->partner < b->partner ? -1 : 1;
+    return strcmp(a->id, b->id);
+}
+
+void master_index_partners(master_t *ms, arena_t *arena)
+{
+    size_t n = ms->agreements.n, np = ms->partners.n;
+    ms->by_partner = arena_alloc(arena, (n + 1) * sizeof(int32_t));
+    ms->by_partner_first = arena_alloc(arena, (np + 1) * sizeof(int32_t));
+    for (size_t i = 0; i < n; i++)
+        ms->by_partner[i] = (int32_t)i;
+    sort_master = ms;
+    if (n > 1)
+        qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
+    sort_master = NULL;
+    size_t k = 0;
+    for (size_t p = 0; p <= np; p++) {
+        while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)
+            k++;
+        ms->by_partner_first[p] = (int32_t)k;
+    }
+}
+
+void master_release(master_t *ms)
+{
+    free(ms->partners.v);
+    free(ms->agreements.v);
+    free(ms->products.v);
+    free(ms->accounts.v);
+    free(ms->commitments.v);
+    strmap_free(&ms->partner_ix);
+    strmap_free(&ms->agreement_ix);
+    strmap_free(&ms->product_ix);
+    strmap_free(&ms->account_ix);
+}
+
+void book_release(book_t *b)
+{
+    free(b->programs.v);
+    free(b->tiers.v);
+    free(b->points.v);
+    free(b->benefits.v);
+    free(b->rates.v);
+}

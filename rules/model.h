@@ -147,6 +147,13 @@ typedef struct master {
     int32_t *by_partner, *by_partner_first;
 } master_t;
 
+/* Group agreements by partner (by_partner / by_partner_first), sorted by
+ * agreement_id within a partner (§8.8 "lowest agreement_id"); arena-owned. */
+void master_index_partners(master_t *ms, arena_t *arena);
+/* Free the arrays and maps (strings belong to the caller's arena). */
+void master_release(master_t *ms);
+void book_release(book_t *b);
+
 /* ---- periods/P/ ---------------------------------------------------------- */
 typedef struct order {
     const char *id, *partner_id, *agreement_ref, *account_id, *product_code;

@@ -28,22 +28,8 @@ void fake_release(fake_t *f)
 {
     if (f->month_ready)
         month_release(&f->month);
-    master_t *ms = &f->master;
-    free(ms->partners.v);
-    free(ms->agreements.v);
-    free(ms->products.v);
-    free(ms->accounts.v);
-    free(ms->commitments.v);
-    strmap_free(&ms->partner_ix);
-    strmap_free(&ms->agreement_ix);
-    strmap_free(&ms->product_ix);
-    strmap_free(&ms->account_ix);
-    book_t *b = &f->book;
-    free(b->programs.v);
-    free(b->tiers.v);
-    free(b->points.v);
-    free(b->benefits.v);
-    free(b->rates.v);
+    master_release(&f->master);
+    book_release(&f->book);
     arena_release(&f->arena);
     memset(f, 0, sizeof(*f));
 }
@@ -258,17 +244,6 @@ int32_t fake_rate(fake_t *f, const char *plan_id, component_t component, const c
 
 /* ---- indexes ------------------------------------------------------------- */
 
-static const master_t *sort_master; /* qsort has no context argument */
-
-static int by_partner_then_id(const void *x, const void *y)
-{
-    const agreement_t *a = &sort_master->agreements.v[*(const int32_t *)x];
-    const agreement_t *b = &sort_master->agreements.v[*(const int32_t *)y];
-    if (a->partner != b->partner)
-        return a->partner < b->partner ? -1 : 1;
-    return strcmp(a->id, b->id);
-}
-
 void fake_finish(fake_t *f)
 {
     need_building(f);
@@ -286,20 +261,7 @@ void fake_finish(fake_t *f)
         strmap_put(&ms->account_ix, ms->accounts.v[i].id, strlen(ms->accounts.v[i].id),
                    (int32_t)i);
 
-    size_t n = ms->agreements.n, np = ms->partners.n;
-    ms->by_partner = arena_alloc(&f->arena, (n + 1) * sizeof(int32_t));
-    ms->by_partner_first = arena_alloc(&f->arena, (np + 1) * sizeof(int32_t));
-    for (size_t i = 0; i < n; i++)
-        ms->by_partner[i] = (int32_t)i;
-    sort_master = ms;
-    qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
-    sort_master = NULL;
-    size_t k = 0;
-    for (size_t p = 0; p <= np; p++) {
-        while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)
-            k++;
-        ms->by_partner_first[p] = (int32_t)k;
-    }
+    master_index_partners(ms, &f->arena);
     f->finished = true;
 }
 
