@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 bool log_quiet = false;
@@ -105,11 +106,17 @@ void fsync_dir(const char *p)
 
 void log_stage(const char *fmt, ...)
 {
+    static struct timespec start;
+    struct timespec now;
     if (log_quiet)
         return;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (start.tv_sec == 0 && start.tv_nsec == 0)
+        start = now;
+    long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
     va_list ap;
     va_start(ap, fmt);
-    fputs("commissions: ", stderr);
+    fprintf(stderr, "commissions [%5ld.%03lds]: ", ms / 1000, ms % 1000);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     va_end(ap);

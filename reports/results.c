@@ -63,6 +63,17 @@ void results_csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
+/* One CSV row of n cells. */
+static void write_row(FILE *f, const char *const *cells, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            fputc(',', f);
+        results_csv_field(f, cells[i]);
+    }
+    fputc('\n', f);
+}
+
 static int table_write(table_t *t, const char *dir, const char *name, const char *const *header,
                        char *msg, size_t len)
 {
@@ -80,20 +91,9 @@ static int table_write(table_t *t, const char *dir, const char *name, const char
         snprintf(msg, len, "%s: %s", path, strerror(errno));
         rc = -1;
     } else {
-        for (size_t i = 0; i < t->ncols; i++) {
-            if (i)
-                fputc(',', f);
-            results_csv_field(f, header[i]);
-        }
-        fputc('\n', f);
-        for (size_t r = 0; r < t->n; r++) {
-            for (size_t i = 0; i < t->ncols; i++) {
-                if (i)
-                    fputc(',', f);
-                results_csv_field(f, t->rows[r][i]);
-            }
-            fputc('\n', f);
-        }
+        write_row(f, header, t->ncols);
+        for (size_t r = 0; r < t->n; r++)
+            write_row(f, t->rows[r], t->ncols);
         if (ferror(f) | (fclose(f) != 0)) {
             snprintf(msg, len, "%s: write failed", path);
             rc = -1;
@@ -142,46 +142,160 @@ static int write_attribution(const month_t *m, const char *dir, char *msg, size_
     return table_write(&t, dir, "attribution.csv", h, msg, len);
 }
 
+/* Open dir/name and write the header; NULL with msg on failure. */
+static FILE *open_result(const char *dir, const char *name, const char *const *h, size_t n,
+                         char *msg, size_t len)
+{
+    size_t plen = strlen(dir) + strlen(name) + 2;
+    char *path = malloc(plen);
+    if (!path)
+        abort();
+    snprintf(path, plen, "%s/%s", dir, name);
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        snprintf(msg, len, "%s: %s", path, strerror(errno));
+    free(path);
+    if (f) {
+        setvbuf(f, NULL, _IOFBF, 1 << 20);
+        write_row(f, h, n);
+    }
+    return f;
+}
+
+static int close_result(FILE *f, const char *name, char *msg, size_t len)
+{
+    if (ferror(f) | (fclose(f) != 0)) {
+        snprintf(msg, len, "%s: write failed", name);
+        return -1;
+    }
+    return 0;
+}
+
+/* The big files (one row per revenue row) are sorted as indexes over the
+ * month's rows and formatted while written: no copy of every cell. */
+static const month_t *sort_m;
+
+static int revenue_cmp(const void *x, const void *y)
+{
+    /* revenue_id is unique within the period's file, so it orders whole rows */
+    return strcmp(sort_m->revenue.v[*(const int32_t *)x].id,
+                  sort_m->revenue.v[*(const int32_t *)y].id);
+}
+
+static int32_t *index_of(size_t n)
+{
+    int32_t *ix = malloc((n ? n : 1) * sizeof(*ix));
+    if (!ix)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (int32_t)i;
+    return ix;
+}
+
 static int write_revenue(const month_t *m, const char *dir, char *msg, size_t len)
 {
     static const char *const h[] = {"revenue_id", "status", "agreement_id", "rule"};
-    table_t t = {.ncols = 4};
+    FILE *f = open_result(dir, "revenue.csv", h, 4, msg, len);
+    if (!f)
+        return -1;
+    int32_t *ix = index_of(m->revenue.n);
+    sort_m = m;
+    if (m->revenue.n > 1)
+        qsort(ix, m->revenue.n, sizeof(*ix), revenue_cmp);
     for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[i];
+        const revenue_t *r = &m->revenue.v[ix[i]];
         const char *row[] = {r->id, status_names[r->status], agreement_id(m, r->agreement),
                              rule_name(r->rule)};
-        table_add(&t, row);
+        write_row(f, row, 4);
     }
-    return table_write(&t, dir, "revenue.csv", h, msg, len);
+    free(ix);
+    return close_result(f, "revenue.csv", msg, len);
+}
+
+/* A lines.csv row: residual (a revenue row) or another line, as cells. */
+typedef struct line_ref {
+    const char *agreement, *kind, *source;
+    int32_t residual; /* revenue index, or -1 */
+    int32_t line;     /* m->lines index, or -1 */
+} line_ref_t;
+
+static void line_cells(const month_t *m, const line_ref_t *r, const char **row, cellbuf_t *c,
+                       char *note, size_t nlen)
+{
+    row[0] = r->agreement;
+    row[1] = r->kind;
+    row[2] = r->source;
+    if (r->residual >= 0) {
+        const revenue_t *rv = &m->revenue.v[r->residual];
+        row[3] = money_format(rv->amount, c->b[0]);
+        row[4] = decimal_format(rv->rate_pct, RATE_SCALE, c->b[1]);
+        row[5] = money_format(rv->commission, c->b[2]);
+        row[6] = rule_name(rv->note);
+    } else {
+        const line_t *l = &m->lines.v[r->line];
+        row[3] = l->has_basis ? money_format(l->basis, c->b[0]) : "";
+        row[4] = l->rate_scale ? decimal_format(l->rate, l->rate_scale, c->b[1]) : "";
+        row[5] = money_format(l->amount, c->b[2]);
+        row[6] = note_text(l->note, l->note_months, note, nlen);
+    }
+}
+
+static int line_ref_cmp(const void *x, const void *y)
+{
+    const line_ref_t *a = x, *b = y;
+    int c = strcmp(a->agreement, b->agreement);
+    if (!c)
+        c = strcmp(a->kind, b->kind);
+    if (!c)
+        c = strcmp(a->source, b->source);
+    if (c)
+        return c;
+    /* rare tie on the first three columns: compare the remaining cells */
+    const char *ra[7], *rb[7];
+    cellbuf_t ca, cb;
+    char na[48], nb[48];
+    line_cells(sort_m, a, ra, &ca, na, sizeof(na));
+    line_cells(sort_m, b, rb, &cb, nb, sizeof(nb));
+    for (int i = 3; i < 7; i++)
+        if ((c = strcmp(ra[i], rb[i])) != 0)
+            return c;
+    return 0;
 }
 
 static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
 {
     static const char *const h[] = {"agreement_id", "kind", "source_id", "basis",
                                     "rate", "amount", "note"};
-    table_t t = {.ncols = 7};
-    cellbuf_t c;
-    char note[48];
+    FILE *f = open_result(dir, "lines.csv", h, 7, msg, len);
+    if (!f)
+        return -1;
+    size_t n = 0;
+    line_ref_t *refs = malloc((m->revenue.n + m->lines.n + 1) * sizeof(*refs));
+    if (!refs)
+        abort();
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[i];
-        if (r->status != STATUS_ASSIGNED)
-            continue;
-        const char *row[] = {agreement_id(m, r->agreement), line_kind_names[LINE_RESIDUAL], r->id,
-                             money_format(r->amount, c.b[0]),
-                             decimal_format(r->rate_pct, RATE_SCALE, c.b[1]),
-                             money_format(r->commission, c.b[2]), rule_name(r->note)};
-        table_add(&t, row);
+        if (r->status == STATUS_ASSIGNED)
+            refs[n++] = (line_ref_t){agreement_id(m, r->agreement),
+                                     line_kind_names[LINE_RESIDUAL], r->id, (int32_t)i, -1};
     }
     for (size_t i = 0; i < m->lines.n; i++) {
         const line_t *l = &m->lines.v[i];
-        const char *row[] = {agreement_id(m, l->agreement), line_kind_names[l->kind], l->source_id,
-                             l->has_basis ? money_format(l->basis, c.b[0]) : "",
-                             l->rate_scale ? decimal_format(l->rate, l->rate_scale, c.b[1]) : "",
-                             money_format(l->amount, c.b[2]),
-                             note_text(l->note, l->note_months, note, sizeof(note))};
-        table_add(&t, row);
+        refs[n++] = (line_ref_t){agreement_id(m, l->agreement), line_kind_names[l->kind],
+                                 l->source_id, -1, (int32_t)i};
     }
-    return table_write(&t, dir, "lines.csv", h, msg, len);
+    sort_m = m;
+    if (n > 1)
+        qsort(refs, n, sizeof(*refs), line_ref_cmp);
+    cellbuf_t c;
+    char note[48];
+    const char *row[7];
+    for (size_t i = 0; i < n; i++) {
+        line_cells(m, &refs[i], row, &c, note, sizeof(note));
+        write_row(f, row, 7);
+    }
+    free(refs);
+    return close_result(f, "lines.csv", msg, len);
 }
 
 static int write_commitments(const month_t *m, const char *dir, char *msg, size_t len)
