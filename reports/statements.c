@@ -55,6 +55,7 @@ static void agreement_sheet(xu_book_t *b, const month_t *m, int32_t a, lang_t la
     snprintf(name, sizeof(name), "%.31s", ag->id);
     lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
     worksheet_set_column(ws, 0, 0, 30, NULL);
+    worksheet_fit_to_pages(ws, 1, 0); /* all columns on one page width */
     worksheet_set_column(ws, 1, 6, 16, NULL);
     char pbuf[64], d[DATE_BUF];
     int month = period_month(m->period);

@@ -59,4 +59,8 @@ void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 0 ? 22 : 16, NULL);
     }
     worksheet_freeze_panes(ws, 1, 0);
+    /* printed or converted to PDF: landscape, all columns on one page width */
+    worksheet_set_landscape(ws);
+    worksheet_fit_to_pages(ws, 1, 0);
+    worksheet_repeat_rows(ws, 0, 0);
 }
