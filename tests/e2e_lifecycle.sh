@@ -53,6 +53,25 @@ check "ledger integrity" ok "$(sqlite3 "$data/ledger.db" 'PRAGMA integrity_check
 check "status" 0 "$(run status)"
 check "check writes nothing" 0 "$(run check --period "$p2")"
 
+# explain: plain text tracing a decision or a cent
+ex=$("$bin" explain --data "$data" --order O-1101 2>&1); rc=$?
+check "explain order" 0 "$rc"
+check "explain order names its rule" 1 "$(grep -q 'named_agreement' <<<"$ex" && echo 1 || echo 0)"
+ex=$("$bin" explain --data "$data" --revenue RN-1101 --period "$p1" 2>&1); rc=$?
+check "explain revenue" 0 "$rc"
+check "explain revenue shows the rate row and arithmetic" 1 "$(grep -q 'rates.csv line' <<<"$ex" && grep -q 'arithmetic' <<<"$ex" && echo 1 || echo 0)"
+ex=$("$bin" explain --data "$data" --agreement A-ACME-C --period "$p1" 2>&1); rc=$?
+check "explain agreement waterfall" 0 "$rc"
+check "waterfall has carried out" 1 "$(grep -q 'carried out' <<<"$ex" && echo 1 || echo 0)"
+check "explain unknown order is input error" 3 "$(run explain --order NOPE)"
+
+# a rule book whose rates overlap is a file error naming both rows
+mkdir -p "$data/book"
+printf 'plan_id,component,category,tier,rate_pct,mrc_multiple,min_term_months,effective_from,effective_to\nX,residual,*,*,5,,,2017-01-01,\nX,residual,*,*,6,,,2017-06-01,2017-12-31\n' >"$data/book/rates.csv"
+check "overlapping rates exit 3" 3 "$(run check --period "$p2")"
+check "message names both rows" 1 "$(grep -q 'rates.csv:3: overlaps line 2' "$work/err" && echo 1 || echo 0)"
+rm -rf "$data/book"
+
 # bad input: a file error is exit 3 and leaves the ledger as it was
 before=$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM runs")
 mkdir -p "$data/periods/2099-01"
