@@ -494,9 +494,10 @@ static const char *const order_columns[ORDERS_NCOLS] = {
     "original_order_id", "opportunity_id", "order_date", "install_date", "mrc", "nrc",
     "currency", "term_months"};
 
+/* Equal, treating NULL (blank) as "". */
 static bool same_str(const char *a, const char *b)
 {
-    return (a ? a : "")[0] == (b ? b : "")[0] && strcmp(a ? a : "", b ? b : "") == 0;
+    return strcmp(a ? a : "", b ? b : "") == 0;
 }
 
 /* First column (spec order) where a re-delivered order differs from the
@@ -539,13 +540,10 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
     order_type_t type = (order_type_t)v[ORDERS_TYPE].i;
     if ((type == ORDER_INCREMENTAL || type == ORDER_DISCONNECT) && !v[ORDERS_ORIGINAL].len) {
         reject(r, line, "original_order_id", RULE_MISSING_VALUE);
-        c->orders_rejected_rows++;
         return true;
     }
-    if (!first_in_file(r, &v[ORDERS_ID], line, "order_id")) {
-        c->orders_rejected_rows++;
+    if (!first_in_file(r, &v[ORDERS_ID], line, "order_id"))
         return true;
-    }
     order_t o = {.id = str(r, &v[ORDERS_ID]), .partner_id = str(r, &v[ORDERS_PARTNER]),
                  .agreement_ref = str(r, &v[ORDERS_AGREEMENT]),
                  .account_id = str(r, &v[ORDERS_ACCOUNT]),
@@ -564,7 +562,6 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         int diff = order_difference(old, &o);
         if (diff >= 0) {
             reject(r, line, order_columns[diff], RULE_ORDER_CONFLICT);
-            c->orders_rejected_rows++;
         } else if (old->install_date == DATE_NONE && o.install_date != DATE_NONE) {
             old->install_date = o.install_date;
             VEC_PUSH(m->install_updates, known);
@@ -592,8 +589,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     if (!first_in_file(r, &v[REVENUE_ID], line, "revenue_id") ||
         ((period_t)v[REVENUE_PERIOD].i != m->period &&
          (reject(r, line, "period", RULE_WRONG_PERIOD), true))) {
-        c->revenue_rejected_rows++;
-        c->revenue_amount_rejected_rows += amount;
+        c->revenue_amount_rejected_rows += amount; /* the row count comes from rejects */
         return true;
     }
     revenue_t rv = {.id = str(r, &v[REVENUE_ID]), .account_id = str(r, &v[REVENUE_ACCOUNT]),
@@ -726,7 +722,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs, b
             return rc;
         if (files[i].read)
             *files[i].read += r.rows;
-        /* Format rejects the row callbacks did not see (csvio's on_reject). */
+        /* every reject of these files is a rejected row of the control totals */
         if (files[i].spec == &schema_orders)
             m->control.orders_rejected_rows = (int64_t)(m->rejects.n - before);
         if (files[i].spec == &schema_revenue)
