@@ -103,9 +103,12 @@ static void explain_revenue(const month_t *m, const revenue_t *r)
 {
     const master_t *ms = m->master;
     char money[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF], d1[DATE_BUF], d2[DATE_BUF];
+    const char *service = revenue_service_id(m, r), *account = revenue_account_id(m, r);
     printf("revenue %s (line %d of revenue.csv): %s %s, account %s, service %s, product %s\n",
-           r->id, r->line, money_format(r->amount, money), r->currency.code, r->account_id,
-           or_blank(r->service_id), r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");
+           r->id, r->line, money_format(r->amount, money), r->currency.code,
+           *account ? account : "(not in accounts.csv)",
+           service ? (*service ? service : "(not a known order)") : "(blank)",
+           r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");
     printf("  decision:    %s", status_names[r->status]);
     if (r->status == STATUS_ASSIGNED)
         printf(" to agreement %s", agreement_name(m, r->agreement));

@@ -583,23 +583,69 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     month_t *m = r->month;
     control_t *c = &m->control;
+    const master_t *ms = m->master;
     money_t amount = v[REVENUE_AMOUNT].i;
     r->rows++;
     c->revenue_amount_in += amount;
-    if (!first_in_file(r, &v[REVENUE_ID], line, "revenue_id") ||
-        ((period_t)v[REVENUE_PERIOD].i != m->period &&
-         (reject(r, line, "period", RULE_WRONG_PERIOD), true))) {
-        c->revenue_amount_rejected_rows += amount; /* the row count comes from rejects */
-        return true;
+    /* References are resolved here, once; duplicates and wrong_period are
+     * settled after the whole file (settle_revenue). */
+    const csv_value_t *service = &v[REVENUE_SERVICE];
+    int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
+    revenue_t rv = {
+        .id = str(r, &v[REVENUE_ID]), .line = line, .amount = amount,
+        .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
+        .service = order >= 0 ? order : service->len ? REVENUE_UNKNOWN_SERVICE : REVENUE_NO_SERVICE,
+        .account = strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s, v[REVENUE_ACCOUNT].len),
+        .currency = currency_of(&v[REVENUE_CURRENCY]), .agreement = -1, .rate_row = -1};
+    if ((period_t)v[REVENUE_PERIOD].i != m->period) {
+        rv.status = STATUS_REJECTED;
+        rv.rule = RULE_WRONG_PERIOD;
     }
-    revenue_t rv = {.id = str(r, &v[REVENUE_ID]), .account_id = str(r, &v[REVENUE_ACCOUNT]),
-                    .service_id = str(r, &v[REVENUE_SERVICE]), .line = line,
-                    .product = strmap_get(&m->master->product_ix, v[REVENUE_PRODUCT].s,
-                                          v[REVENUE_PRODUCT].len),
-                    .amount = amount, .currency = currency_of(&v[REVENUE_CURRENCY]),
-                    .agreement = -1, .rate_row = -1};
     VEC_PUSH(m->revenue, rv);
     return true;
+}
+
+/* §3 after the whole revenue file: a revenue_id repeated in the file is
+ * rejected (duplicate_id, the first occurrence stands), then revenue of
+ * another period (wrong_period). The ids are sorted once, stably, so each
+ * run of equal ids starts with its first occurrence: no hash set of every
+ * id, and the sort is the one revenue.csv needs. Rejected rows leave
+ * m->revenue (kept in file order, rejects listed in file order);
+ * m->revenue_by_id orders the rest. */
+static void settle_revenue(reader_t *r)
+{
+    month_t *m = r->month;
+    size_t n = m->revenue.n;
+    revenue_t *rv = m->revenue.v;
+    int32_t *ix = month_revenue_by_id(m);
+    for (size_t k = 1; k < n; k++)
+        if (strcmp(rv[ix[k]].id, rv[ix[k - 1]].id) == 0) {
+            rv[ix[k]].status = STATUS_REJECTED;
+            rv[ix[k]].rule = RULE_DUPLICATE_ID;
+        }
+    int32_t *pos = malloc((n ? n : 1) * sizeof(*pos));
+    if (!pos)
+        abort();
+    size_t kept = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (rv[i].status == STATUS_REJECTED) {
+            bool dup = rv[i].rule == RULE_DUPLICATE_ID;
+            reject(r, rv[i].line, dup ? "revenue_id" : "period", rv[i].rule);
+            m->control.revenue_amount_rejected_rows += rv[i].amount; /* count from rejects */
+            pos[i] = -1;
+            continue;
+        }
+        pos[i] = (int32_t)kept;
+        rv[kept++] = rv[i];
+    }
+    size_t out = 0;
+    for (size_t k = 0; k < n; k++)
+        if (pos[ix[k]] >= 0)
+            ix[out++] = pos[ix[k]];
+    free(pos);
+    m->revenue.n = kept;
+    free(m->revenue_by_id);
+    m->revenue_by_id = ix;
 }
 
 /* Approval, adjustment and activity ids are unique across all periods. */
@@ -720,6 +766,8 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs, b
                                  inputs);
         if (rc != EXIT_DONE)
             return rc;
+        if (files[i].spec == &schema_revenue)
+            settle_revenue(&r);
         if (files[i].read)
             *files[i].read += r.rows;
         /* every reject of these files is a rejected row of the control totals */

@@ -4,6 +4,9 @@
  */
 #include "results.h"
 
+#include "idsort.h"
+#include "lines.h"
+
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -171,25 +174,30 @@ static int close_result(FILE *f, const char *name, char *msg, size_t len)
     return 0;
 }
 
-/* The big files (one row per revenue row) are sorted as indexes over the
- * month's rows and formatted while written: no copy of every cell. */
-static const month_t *sort_m;
+/* ---- the big files ------------------------------------------------------------
+ * revenue.csv and lines.csv have a row per revenue row (tens of millions).
+ * Their cells are ids, codes and numbers, which never need quoting, so rows
+ * go straight to the stream; their order comes from sorts over row indexes:
+ * the reader's id sort (m->revenue_by_id) and a counting sort of lines by
+ * agreement and kind. */
 
-static int revenue_cmp(const void *x, const void *y)
+static void plain_row(FILE *f, const char *const *cells, size_t n)
 {
-    /* revenue_id is unique within the period's file, so it orders whole rows */
-    return strcmp(sort_m->revenue.v[*(const int32_t *)x].id,
-                  sort_m->revenue.v[*(const int32_t *)y].id);
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            putc_unlocked(',', f);
+        fputs_unlocked(cells[i], f);
+    }
+    putc_unlocked('\n', f);
 }
 
-static int32_t *index_of(size_t n)
+/* m->revenue_by_id, or a sort made now (*owned to free). */
+static const int32_t *revenue_order(const month_t *m, int32_t **owned)
 {
-    int32_t *ix = malloc((n ? n : 1) * sizeof(*ix));
-    if (!ix)
-        abort();
-    for (size_t i = 0; i < n; i++)
-        ix[i] = (int32_t)i;
-    return ix;
+    *owned = NULL;
+    if (m->revenue_by_id)
+        return m->revenue_by_id;
+    return *owned = month_revenue_by_id(m);
 }
 
 static int write_revenue(const month_t *m, const char *dir, char *msg, size_t len)
@@ -198,41 +206,37 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
     FILE *f = open_result(dir, "revenue.csv", h, 4, msg, len);
     if (!f)
         return -1;
-    int32_t *ix = index_of(m->revenue.n);
-    sort_m = m;
-    if (m->revenue.n > 1)
-        qsort(ix, m->revenue.n, sizeof(*ix), revenue_cmp);
+    int32_t *owned;
+    const int32_t *ix = revenue_order(m, &owned); /* ids are unique: whole rows sorted */
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[ix[i]];
         const char *row[] = {r->id, status_names[r->status], agreement_id(m, r->agreement),
                              rule_name(r->rule)};
-        write_row(f, row, 4);
+        plain_row(f, row, 4);
     }
-    free(ix);
+    free(owned);
     return close_result(f, "revenue.csv", msg, len);
 }
 
-/* A lines.csv row: residual (a revenue row) or another line, as cells. */
-typedef struct line_ref {
-    const char *agreement, *kind, *source;
-    int32_t residual; /* revenue index, or -1 */
-    int32_t line;     /* m->lines index, or -1 */
-} line_ref_t;
-
-static void line_cells(const month_t *m, const line_ref_t *r, const char **row, cellbuf_t *c,
+/* A lines.csv row is a residual (revenue index r >= 0) or another line
+ * (m->lines index -(r + 1)). */
+static void line_cells(const month_t *m, int32_t ref, const char **row, cellbuf_t *c,
                        char *note, size_t nlen)
 {
-    row[0] = r->agreement;
-    row[1] = r->kind;
-    row[2] = r->source;
-    if (r->residual >= 0) {
-        const revenue_t *rv = &m->revenue.v[r->residual];
+    if (ref >= 0) {
+        const revenue_t *rv = &m->revenue.v[ref];
+        row[0] = agreement_id(m, rv->agreement);
+        row[1] = line_kind_names[LINE_RESIDUAL];
+        row[2] = rv->id;
         row[3] = money_format(rv->amount, c->b[0]);
-        row[4] = decimal_format(rv->rate_pct, RATE_SCALE, c->b[1]);
+        row[4] = decimal_format(revenue_rate_pct(m->book, rv), RATE_SCALE, c->b[1]);
         row[5] = money_format(rv->commission, c->b[2]);
         row[6] = rule_name(rv->note);
     } else {
-        const line_t *l = &m->lines.v[r->line];
+        const line_t *l = &m->lines.v[-(ref + 1)];
+        row[0] = agreement_id(m, l->agreement);
+        row[1] = line_kind_names[l->kind];
+        row[2] = l->source_id;
         row[3] = l->has_basis ? money_format(l->basis, c->b[0]) : "";
         row[4] = l->rate_scale ? decimal_format(l->rate, l->rate_scale, c->b[1]) : "";
         row[5] = money_format(l->amount, c->b[2]);
@@ -240,26 +244,91 @@ static void line_cells(const month_t *m, const line_ref_t *r, const char **row, 
     }
 }
 
+static const month_t *sort_m;
 static int line_ref_cmp(const void *x, const void *y)
 {
-    const line_ref_t *a = x, *b = y;
-    int c = strcmp(a->agreement, b->agreement);
-    if (!c)
-        c = strcmp(a->kind, b->kind);
-    if (!c)
-        c = strcmp(a->source, b->source);
-    if (c)
-        return c;
-    /* rare tie on the first three columns: compare the remaining cells */
     const char *ra[7], *rb[7];
     cellbuf_t ca, cb;
     char na[48], nb[48];
-    line_cells(sort_m, a, ra, &ca, na, sizeof(na));
-    line_cells(sort_m, b, rb, &cb, nb, sizeof(nb));
-    for (int i = 3; i < 7; i++)
-        if ((c = strcmp(ra[i], rb[i])) != 0)
+    line_cells(sort_m, *(const int32_t *)x, ra, &ca, na, sizeof(na));
+    line_cells(sort_m, *(const int32_t *)y, rb, &cb, nb, sizeof(nb));
+    for (int i = 0; i < 7; i++) {
+        int c = strcmp(ra[i], rb[i]);
+        if (c)
             return c;
+    }
     return 0;
+}
+
+static const char *agreement_key(const void *ctx, int32_t i)
+{
+    return ((const master_t *)ctx)->agreements.v[i].id;
+}
+
+/* Rows sorted by (agreement_id, kind, source_id, the rest): a stable
+ * counting sort into (agreement, kind) buckets of the residuals in revenue id
+ * order (unique source ids: each residual bucket is then sorted) and the other
+ * lines; buckets of other kinds are small and sorted whole-row. */
+static int32_t *lines_order(const month_t *m, size_t *count)
+{
+    const master_t *ms = m->master;
+    size_t na = ms->agreements.n, nk = LINE_KIND_COUNT;
+    int32_t *arank = malloc((na ? na : 1) * sizeof(*arank));
+    int32_t *by_id = malloc((na ? na : 1) * sizeof(*by_id));
+    size_t *start = calloc(na * nk + 1, sizeof(*start));
+    if (!arank || !by_id || !start)
+        abort();
+    for (size_t a = 0; a < na; a++)
+        by_id[a] = (int32_t)a;
+    idsort(by_id, na, agreement_key, ms);
+    for (size_t k = 0; k < na; k++)
+        arank[by_id[k]] = (int32_t)k;
+    free(by_id);
+    int32_t krank[LINE_KIND_COUNT];
+    for (size_t k = 0; k < nk; k++) {
+        krank[k] = 0;
+        for (size_t j = 0; j < nk; j++)
+            krank[k] += strcmp(line_kind_names[j], line_kind_names[k]) < 0;
+    }
+#define BUCKET(agreement, kind) ((size_t)arank[agreement] * nk + (size_t)krank[kind])
+    int32_t *owned;
+    const int32_t *rix = revenue_order(m, &owned);
+    size_t n = 0;
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[rix[i]];
+        if (r->status == STATUS_ASSIGNED) {
+            start[BUCKET(r->agreement, LINE_RESIDUAL) + 1]++;
+            n++;
+        }
+    }
+    for (size_t i = 0; i < m->lines.n; i++)
+        start[BUCKET(m->lines.v[i].agreement, m->lines.v[i].kind) + 1]++;
+    n += m->lines.n;
+    for (size_t b = 1; b <= na * nk; b++)
+        start[b] += start[b - 1];
+    int32_t *out = malloc((n ? n : 1) * sizeof(*out));
+    if (!out)
+        abort();
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[rix[i]];
+        if (r->status == STATUS_ASSIGNED)
+            out[start[BUCKET(r->agreement, LINE_RESIDUAL)]++] = rix[i];
+    }
+    for (size_t i = 0; i < m->lines.n; i++)
+        out[start[BUCKET(m->lines.v[i].agreement, m->lines.v[i].kind)]++] = -(int32_t)i - 1;
+    /* start[b] now ends bucket b; sort the buckets that hold other lines */
+    sort_m = m;
+    for (size_t b = 0; b < na * nk; b++) {
+        size_t from = b ? start[b - 1] : 0;
+        if ((int32_t)(b % nk) != krank[LINE_RESIDUAL] && start[b] - from > 1)
+            qsort(out + from, start[b] - from, sizeof(*out), line_ref_cmp);
+    }
+#undef BUCKET
+    free(owned);
+    free(arank);
+    free(start);
+    *count = n;
+    return out;
 }
 
 static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
@@ -269,32 +338,16 @@ static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
     FILE *f = open_result(dir, "lines.csv", h, 7, msg, len);
     if (!f)
         return -1;
-    size_t n = 0;
-    line_ref_t *refs = malloc((m->revenue.n + m->lines.n + 1) * sizeof(*refs));
-    if (!refs)
-        abort();
-    for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[i];
-        if (r->status == STATUS_ASSIGNED)
-            refs[n++] = (line_ref_t){agreement_id(m, r->agreement),
-                                     line_kind_names[LINE_RESIDUAL], r->id, (int32_t)i, -1};
-    }
-    for (size_t i = 0; i < m->lines.n; i++) {
-        const line_t *l = &m->lines.v[i];
-        refs[n++] = (line_ref_t){agreement_id(m, l->agreement), line_kind_names[l->kind],
-                                 l->source_id, -1, (int32_t)i};
-    }
-    sort_m = m;
-    if (n > 1)
-        qsort(refs, n, sizeof(*refs), line_ref_cmp);
+    size_t n;
+    int32_t *order = lines_order(m, &n);
     cellbuf_t c;
     char note[48];
     const char *row[7];
     for (size_t i = 0; i < n; i++) {
-        line_cells(m, &refs[i], row, &c, note, sizeof(note));
-        write_row(f, row, 7);
+        line_cells(m, order[i], row, &c, note, sizeof(note));
+        plain_row(f, row, 7);
     }
-    free(refs);
+    free(order);
     return close_result(f, "lines.csv", msg, len);
 }
 

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "labels.h"
+#include "lines.h"
 #include "xlsxutil.h"
 
 enum { L_TITLE, L_PERIOD, L_AGREEMENT, L_CARRIED_IN, L_EARNED, L_BALANCE, L_PAID, L_CARRIED_OUT,
@@ -98,10 +99,11 @@ static void agreement_sheet(xu_book_t *b, const month_t *m, int32_t a, lang_t la
             continue;
         char rate[MONEY_BUF];
         xu_text(ws, r, 0, lang == LANG_ES ? kind_es[LINE_RESIDUAL] : "residual", NULL);
-        xu_text(ws, r, 1, rv->service_id ? rv->service_id : rv->account_id, NULL);
+        const char *service = revenue_service_id(m, rv);
+        xu_text(ws, r, 1, service && *service ? service : revenue_account_id(m, rv), NULL);
         xu_text(ws, r, 2, m->master->products.v[rv->product].code, NULL);
         xu_money(ws, r, 3, rv->amount, b->money);
-        xu_text(ws, r, 4, decimal_format(rv->rate_pct, RATE_SCALE, rate), NULL);
+        xu_text(ws, r, 4, decimal_format(revenue_rate_pct(m->book, rv), RATE_SCALE, rate), NULL);
         xu_money(ws, r, 5, rv->commission, b->money);
         r++;
     }

@@ -68,69 +68,87 @@ void *vec_grow(void *v, size_t *cap, size_t elem)
     return p;
 }
 
+/* 64-bit multiply-mix over 8-byte words (keys are short ids). */
 static uint32_t hash(const char *s, size_t len)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < len; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
+    const uint64_t k = UINT64_C(0x9E3779B97F4A7C15);
+    uint64_t h = len * k;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, s, 8);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+        s += 8;
+        len -= 8;
     }
-    return h;
+    if (len) {
+        uint64_t w = 0;
+        memcpy(&w, s, len);
+        h = (h ^ w) * k;
+        h ^= h >> 29;
+    }
+    h *= k;
+    return (uint32_t)(h >> 32);
+}
+
+static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h)
+{
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        strmap_slot_t *s = &m->slots[i];
+        if (!s->key || (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
+            return s;
+    }
 }
 
 int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
 {
     if (m->cap == 0)
         return -1;
-    size_t mask = m->cap - 1;
-    for (size_t i = hash(key, len) & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i])
-            return -1;
-        if (m->lens[i] == len && memcmp(m->keys[i], key, len) == 0)
-            return m->vals[i];
-    }
+    const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len));
+    return s->key ? s->val : -1;
 }
 
 static void strmap_resize(strmap_t *m, size_t cap)
 {
-    strmap_t n = {.cap = cap};
-    n.keys = calloc(cap, sizeof(*n.keys));
-    n.lens = calloc(cap, sizeof(*n.lens));
-    n.vals = calloc(cap, sizeof(*n.vals));
-    if (!n.keys || !n.lens || !n.vals)
+    strmap_t n = {.cap = cap, .n = m->n};
+    n.slots = calloc(cap, sizeof(*n.slots));
+    if (!n.slots)
         abort();
     for (size_t i = 0; i < m->cap; i++)
-        if (m->keys[i])
-            strmap_put(&n, m->keys[i], m->lens[i], m->vals[i]);
-    strmap_free(m);
+        if (m->slots[i].key)
+            *strmap_find(&n, m->slots[i].key, m->slots[i].len, m->slots[i].hash) = m->slots[i];
+    free(m->slots);
     *m = n;
+}
+
+void strmap_reserve(strmap_t *m, size_t n)
+{
+    size_t cap = m->cap ? m->cap : 64;
+    while (n * 4 > cap * 3)
+        cap *= 2;
+    if (cap != m->cap)
+        strmap_resize(m, cap);
 }
 
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val)
 {
     if ((m->n + 1) * 4 > m->cap * 3)
         strmap_resize(m, m->cap ? m->cap * 2 : 64);
-    size_t mask = m->cap - 1;
-    for (size_t i = hash(key, len) & mask;; i = (i + 1) & mask) {
-        if (!m->keys[i]) {
-            m->keys[i] = key;
-            m->lens[i] = (uint32_t)len;
-            m->vals[i] = val;
-            m->n++;
-            return -1;
-        }
-        if (m->lens[i] == len && memcmp(m->keys[i], key, len) == 0) {
-            int32_t old = m->vals[i];
-            m->vals[i] = val;
-            return old;
-        }
+    uint32_t h = hash(key, len);
+    strmap_slot_t *s = strmap_find(m, key, len, h);
+    if (s->key) {
+        int32_t old = s->val;
+        s->val = val;
+        return old;
     }
+    *s = (strmap_slot_t){key, (uint32_t)len, h, val};
+    m->n++;
+    return -1;
 }
 
 void strmap_free(strmap_t *m)
 {
-    free(m->keys);
-    free(m->lens);
-    free(m->vals);
+    free(m->slots);
     memset(m, 0, sizeof(*m));
 }

@@ -40,14 +40,24 @@ void *vec_grow(void *v, size_t *cap, size_t elem);
         (vec).v[(vec).n++] = (x);                                               \
     } while (0)
 
-/* Map from a byte string to an int32 value (open addressing, FNV-1a).
+/* Map from a byte string to an int32 value: open addressing, linear probing,
+ * one slot array holding key, length, hash and value together so a probe
+ * touches one cache line and compares bytes only when the hashes agree.
  * Keys are not copied: they must outlive the map (arena strings do). */
+typedef struct strmap_slot {
+    const char *key; /* NULL: empty */
+    uint32_t len;
+    uint32_t hash;
+    int32_t val;
+} strmap_slot_t;
+
 typedef struct strmap {
-    const char **keys;
-    uint32_t *lens;
-    int32_t *vals;
+    strmap_slot_t *slots;
     size_t cap, n;
 } strmap_t;
+
+/* Size the map for n keys up front (optional; avoids rehashing). */
+void strmap_reserve(strmap_t *m, size_t n);
 
 /* Value for key, or -1. */
 int32_t strmap_get(const strmap_t *m, const char *key, size_t len);

@@ -23,7 +23,7 @@ void assign_revenue(const month_t *m, revenue_t *r)
         return;
     }
     /* Through the service's order. */
-    int32_t o = r->service_id ? month_order(m, r->service_id) : -1;
+    int32_t o = r->service;
     if (o >= 0) {
         const order_t *ord = &m->orders.v[o];
         if (ord->status != STATUS_ATTRIBUTED) {
@@ -34,7 +34,7 @@ void assign_revenue(const month_t *m, revenue_t *r)
         rule = RULE_SERVICE_ORDER;
     } else {
         /* P3: existing account ownership stays the same. */
-        int32_t acc = strmap_get(&ms->account_ix, r->account_id, strlen(r->account_id));
+        int32_t acc = r->account;
         if (acc < 0 || ms->accounts.v[acc].owner < 0) {
             assign_as(r, STATUS_UNASSIGNED, RULE_NO_OWNER, -1);
             return;

@@ -32,10 +32,12 @@ static void count_orders(month_t *m)
 static void assign_all(month_t *m)
 {
     control_t *c = &m->control;
+    rate_memo_t memo;
+    rate_memo_init(&memo, m);
     for (size_t i = 0; i < m->revenue.n; i++) {
         revenue_t *r = &m->revenue.v[i];
         assign_revenue(m, r);
-        lines_residual(m, r);
+        lines_residual_memo(m, &memo, r);
         switch (r->status) {
         case STATUS_ASSIGNED:
             c->revenue_assigned++;
@@ -56,6 +58,7 @@ static void assign_all(month_t *m)
             break;
         }
     }
+    rate_memo_release(&memo);
 }
 
 bool month_decide(month_t *m, char *msg, size_t msglen)

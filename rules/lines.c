@@ -10,30 +10,90 @@
 
 static const char *tier_of(const month_t *m, int32_t a) { return m->tiers[a].tier; }
 
+#define RATE_MEMO_UNKNOWN (-2)
+#define RATE_MEMO_MAX_CELLS (1u << 24) /* 64 MiB at most */
+
+void rate_memo_init(rate_memo_t *memo, const month_t *m)
+{
+    const master_t *ms = m->master;
+    memset(memo, 0, sizeof(*memo));
+    memo->category_of = malloc((ms->products.n + 1) * sizeof(int32_t));
+    if (!memo->category_of)
+        abort();
+    strmap_t cats = {0};
+    for (size_t i = 0; i < ms->products.n; i++) {
+        const char *c = ms->products.v[i].category;
+        int32_t k = strmap_get(&cats, c, strlen(c));
+        if (k < 0)
+            strmap_put(&cats, c, strlen(c), k = (int32_t)memo->ncat++);
+        memo->category_of[i] = k;
+    }
+    strmap_free(&cats);
+    size_t cells = ms->agreements.n * memo->ncat;
+    if (cells == 0 || cells > RATE_MEMO_MAX_CELLS) {
+        rate_memo_release(memo);
+        return;
+    }
+    memo->row = malloc(cells * sizeof(int32_t));
+    if (!memo->row)
+        abort();
+    for (size_t i = 0; i < cells; i++)
+        memo->row[i] = RATE_MEMO_UNKNOWN;
+}
+
+void rate_memo_release(rate_memo_t *memo)
+{
+    free(memo->category_of);
+    free(memo->row);
+    memset(memo, 0, sizeof(*memo));
+}
+
 void lines_residual(const month_t *m, revenue_t *r)
 {
-    r->rate_pct = 0;
+    lines_residual_memo(m, NULL, r);
+}
+
+decimal_t revenue_rate_pct(const book_t *book, const revenue_t *r)
+{
+    return r->rate_row >= 0 ? book->rates.v[r->rate_row].rate_pct : 0;
+}
+
+static int32_t residual_rate_row(const month_t *m, rate_memo_t *memo, const revenue_t *r)
+{
+    const product_t *p = &m->master->products.v[r->product];
+    const agreement_t *ag = &m->master->agreements.v[r->agreement];
+    int32_t *cell = memo && memo->row
+                        ? &memo->row[(size_t)r->agreement * memo->ncat +
+                                     (size_t)memo->category_of[r->product]]
+                        : NULL;
+    if (cell && *cell != RATE_MEMO_UNKNOWN)
+        return *cell;
+    int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_RESIDUAL, p->category,
+                             tier_of(m, r->agreement), period_first_day(m->period));
+    if (cell)
+        *cell = row;
+    return row;
+}
+
+void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r)
+{
     r->rate_row = -1;
     r->commission = 0;
     r->note = RULE_NONE;
     if (r->status != STATUS_ASSIGNED)
         return;
-    const product_t *p = &m->master->products.v[r->product];
-    const agreement_t *ag = &m->master->agreements.v[r->agreement];
-    if (!p->commissionable) {
+    if (!m->master->products.v[r->product].commissionable) {
         r->note = RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
         return;
     }
-    int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_RESIDUAL, p->category,
-                             tier_of(m, r->agreement), period_first_day(m->period));
+    int32_t row = residual_rate_row(m, memo, r);
     if (row < 0) {
         r->note = RULE_NO_RATE;
         return;
     }
     r->rate_row = row;
-    r->rate_pct = m->book->rates.v[row].rate_pct;
     /* revenue × rate_pct / 100, rate scaled by 10^4 */
-    r->commission = money_muldiv(r->amount, r->rate_pct, 100 * 10000);
+    r->commission = money_muldiv(r->amount, revenue_rate_pct(m->book, r), 100 * 10000);
 }
 
 static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)

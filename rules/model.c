@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "idsort.h"
 #include "month.h"
 
 const char *const legacy_names[LEGACY_COUNT] = {"CTL", "LVL3", "MKT"};
@@ -47,6 +48,7 @@ void month_release(month_t *m)
 {
     free(m->orders.v);
     free(m->revenue.v);
+    free(m->revenue_by_id);
     free(m->approvals.v);
     free(m->opportunities.v);
     free(m->adjustments.v);
@@ -97,6 +99,35 @@ money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t
     if (from <= m->period && m->period <= to)
         sum += mrc ? m->current[a].installed_mrc : m->current[a].revenue;
     return sum;
+}
+
+static const char *revenue_key(const void *ctx, int32_t i)
+{
+    return ((const month_t *)ctx)->revenue.v[i].id;
+}
+
+int32_t *month_revenue_by_id(const month_t *m)
+{
+    size_t n = m->revenue.n;
+    int32_t *ix = malloc((n ? n : 1) * sizeof(*ix));
+    if (!ix)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        ix[i] = (int32_t)i;
+    idsort(ix, n, revenue_key, m);
+    return ix;
+}
+
+const char *revenue_service_id(const month_t *m, const revenue_t *r)
+{
+    if (r->service >= 0)
+        return m->orders.v[r->service].id;
+    return r->service == REVENUE_NO_SERVICE ? NULL : "";
+}
+
+const char *revenue_account_id(const month_t *m, const revenue_t *r)
+{
+    return r->account >= 0 ? m->master->accounts.v[r->account].id : "";
 }
 
 int32_t month_order(const month_t *m, const char *id)

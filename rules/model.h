@@ -177,21 +177,25 @@ typedef struct order {
     period_t chargeback_period; /* PERIOD_NONE until charged back */
 } order_t;
 
+/* A billed revenue row, kept compact (tens of millions per month): its
+ * references are resolved to indexes when read, enums are bytes, and the
+ * residual's rate is its rates row (revenue_rate_pct). */
+#define REVENUE_NO_SERVICE (-1)      /* service_id blank */
+#define REVENUE_UNKNOWN_SERVICE (-2) /* service_id names no known order */
 typedef struct revenue {
-    const char *id, *account_id, *service_id; /* service NULL when blank */
-    int32_t line;
-    int32_t product;
+    const char *id;
     money_t amount;
-    currency_t currency;
-    /* decision (4.2) */
-    status_t status;
-    rule_code rule;
+    money_t commission; /* residual line (4.4), only when assigned */
+    int32_t line;
+    int32_t product;  /* -1 unknown */
+    int32_t service;  /* order index, or REVENUE_NO_SERVICE / REVENUE_UNKNOWN_SERVICE */
+    int32_t account;  /* accounts index, -1 when accounts.csv lacks it */
     int32_t agreement;
-    /* residual line (4.4), only when assigned */
-    decimal_t rate_pct;
-    rule_code note; /* RULE_NONE, RULE_NO_RATE, RULE_NOT_COMMISSIONABLE */
     int32_t rate_row; /* book rates index or -1 */
-    money_t commission;
+    currency_t currency;
+    uint8_t status;   /* status_t: decision (4.2) */
+    uint8_t rule;     /* rule_code */
+    uint8_t note;     /* RULE_NONE, RULE_NO_RATE, RULE_NOT_COMMISSIONABLE */
 } revenue_t;
 
 typedef struct approval {

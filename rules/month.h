@@ -46,7 +46,9 @@ typedef struct month {
     /* orders: every order known (earlier periods, then P's new rows) */
     VEC(order_t) orders;
     strmap_t order_ix;
-    VEC(revenue_t) revenue;
+    VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
+    int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader;
+                                       NULL: use month_revenue_by_id) */
     VEC(approval_t) approvals;     /* approvals delivered in P */
     VEC(opportunity_t) opportunities;
     strmap_t opportunity_ix;
@@ -84,6 +86,15 @@ bool agreement_active_in(const agreement_t *a, period_t p);
 /* Assigned revenue (or installed MRC when mrc) of agreement a over periods
  * [from, to], from history plus `current` when to reaches P. */
 money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc);
+
+/* A revenue row's service (its order's id; NULL when blank, "" when it
+ * names no known order) and account id ("" when accounts.csv lacks it). */
+const char *revenue_service_id(const month_t *m, const revenue_t *r);
+const char *revenue_account_id(const month_t *m, const revenue_t *r);
+
+/* Indexes of m->revenue sorted by revenue id (bytewise, stable): a fresh
+ * malloc'd array the caller frees. */
+int32_t *month_revenue_by_id(const month_t *m);
 
 /* Lookup helpers: index or -1. */
 int32_t month_order(const month_t *m, const char *id);

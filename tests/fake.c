@@ -358,8 +358,11 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
                         const char *service_id, const char *product, const char *amount)
 {
     month_t *m = need_month(f);
-    revenue_t r = {.id = mstr(f, id), .account_id = mstr(f, account_id),
-                   .service_id = mstr(f, service_id), .line = (int32_t)m->revenue.n + 2,
+    int32_t service = service_id ? month_order(m, service_id) : REVENUE_NO_SERVICE;
+    revenue_t r = {.id = mstr(f, id),
+                   .account = lookup(&f->master.account_ix, account_id),
+                   .service = service_id && service < 0 ? REVENUE_UNKNOWN_SERVICE : service,
+                   .line = (int32_t)m->revenue.n + 2,
                    .product = lookup(&f->master.product_ix, product),
                    .amount = fake_money(amount), .currency = fake_currency("USD"),
                    .agreement = -1, .rate_row = -1};

@@ -98,13 +98,13 @@ static revenue_t *residual(fake_t *f, const char *id, const char *account, const
     return r;
 }
 
-static void assert_rate(const revenue_t *r, const char *pct, const char *commission)
+static void assert_rate(const fake_t *f, const revenue_t *r, const char *pct, const char *commission)
 {
     char buf[MONEY_BUF];
     assert_string_equal(status_names[r->status], "assigned");
     assert_string_equal(rule_name(r->note), "");
     assert_true(r->rate_row >= 0);
-    assert_string_equal(decimal_format(r->rate_pct, RATE_SCALE, buf), pct);
+    assert_string_equal(decimal_format(revenue_rate_pct(f->month.book, r), RATE_SCALE, buf), pct);
     assert_money(r->commission, commission);
 }
 
@@ -181,14 +181,14 @@ static void test_residual_most_specific(void **state)
     fake_t *f = *state;
     world(f);
     set_tier(f, "A1", "Gold");
-    assert_rate(residual(f, "R1", "ACC-1", "DATA", "1000.00"), "4", "40.00");
-    assert_rate(residual(f, "R2", "ACC-1", "VOICE", "1000.00"), "2", "20.00");
+    assert_rate(f, residual(f, "R1", "ACC-1", "DATA", "1000.00"), "4", "40.00");
+    assert_rate(f, residual(f, "R2", "ACC-1", "VOICE", "1000.00"), "2", "20.00");
     set_tier(f, "A1", "Silver");
-    assert_rate(residual(f, "R3", "ACC-1", "DATA", "1000.00"), "3", "30.00");
-    assert_rate(residual(f, "R4", "ACC-1", "VOICE", "1000.00"), "1", "10.00");
+    assert_rate(f, residual(f, "R3", "ACC-1", "DATA", "1000.00"), "3", "30.00");
+    assert_rate(f, residual(f, "R4", "ACC-1", "VOICE", "1000.00"), "1", "10.00");
     set_tier(f, "A1", NULL); /* no tier: only `*` tier rows apply */
-    assert_rate(residual(f, "R5", "ACC-1", "DATA", "1000.00"), "3", "30.00");
-    assert_rate(residual(f, "R6", "ACC-1", "VOICE", "1000.00"), "1", "10.00");
+    assert_rate(f, residual(f, "R5", "ACC-1", "DATA", "1000.00"), "3", "30.00");
+    assert_rate(f, residual(f, "R6", "ACC-1", "VOICE", "1000.00"), "1", "10.00");
 }
 
 /* Proves an exact category outranks an exact tier when no row has both. */
@@ -197,8 +197,8 @@ static void test_residual_category_beats_tier(void **state)
     fake_t *f = *state;
     world(f);
     set_tier(f, "A1-Y", "Gold");
-    assert_rate(residual(f, "R1", "ACC-Y", "DATA", "1000.00"), "3", "30.00");
-    assert_rate(residual(f, "R2", "ACC-Y", "VOICE", "1000.00"), "2", "20.00");
+    assert_rate(f, residual(f, "R1", "ACC-Y", "DATA", "1000.00"), "3", "30.00");
+    assert_rate(f, residual(f, "R2", "ACC-Y", "VOICE", "1000.00"), "2", "20.00");
     /* the same lookup, directly */
     const book_t *b = &f->book;
     int32_t row = rates_find(b, "PL-Y", COMPONENT_RESIDUAL, "data", "Gold", fake_date("2017-11-01"));
@@ -216,7 +216,7 @@ static void test_residual_effective_dating(void **state)
     world(f);
     /* Gold's 20 % starts 2017-11-15: not in effect on D = 2017-11-01 */
     set_tier(f, "A1-L3", "Gold");
-    assert_rate(residual(f, "R1", "ACC-L3", "WAVE", "100.00"), "12.5", "12.50");
+    assert_rate(f, residual(f, "R1", "ACC-L3", "WAVE", "100.00"), "12.5", "12.50");
     const book_t *b = &f->book;
     int32_t oct = rates_find(b, "PL-L", COMPONENT_RESIDUAL, "wave", NULL, fake_date("2017-10-31"));
     int32_t nov = rates_find(b, "PL-L", COMPONENT_RESIDUAL, "wave", NULL, fake_date("2017-11-01"));
@@ -233,7 +233,7 @@ static void test_residual_previous_rate(void **state)
 {
     fake_t *f = *state;
     world_in(f, "2017-10");
-    assert_rate(residual(f, "R1", "ACC-L3", "WAVE", "100.00"), "10", "10.00");
+    assert_rate(f, residual(f, "R1", "ACC-L3", "WAVE", "100.00"), "10", "10.00");
 }
 
 /* Proves residuals round half-even once per line, negatives included. */
@@ -241,12 +241,12 @@ static void test_residual_rounding(void **state)
 {
     fake_t *f = *state;
     world(f);
-    assert_rate(residual(f, "R1", "ACC-L3", "WAVE", "1.00"), "12.5", "0.12");  /* 0.125 */
-    assert_rate(residual(f, "R2", "ACC-L3", "WAVE", "0.60"), "12.5", "0.08");  /* 0.075 */
-    assert_rate(residual(f, "R3", "ACC-L3", "WAVE", "0.20"), "12.5", "0.02");  /* 0.025 */
-    assert_rate(residual(f, "R4", "ACC-L3", "WAVE", "-0.60"), "12.5", "-0.08");
-    assert_rate(residual(f, "R5", "ACC-L3", "WAVE", "-1.00"), "12.5", "-0.12");
-    assert_rate(residual(f, "R6", "ACC-L3", "WAVE", "0.07"), "12.5", "0.01");  /* 0.00875 */
+    assert_rate(f, residual(f, "R1", "ACC-L3", "WAVE", "1.00"), "12.5", "0.12");  /* 0.125 */
+    assert_rate(f, residual(f, "R2", "ACC-L3", "WAVE", "0.60"), "12.5", "0.08");  /* 0.075 */
+    assert_rate(f, residual(f, "R3", "ACC-L3", "WAVE", "0.20"), "12.5", "0.02");  /* 0.025 */
+    assert_rate(f, residual(f, "R4", "ACC-L3", "WAVE", "-0.60"), "12.5", "-0.08");
+    assert_rate(f, residual(f, "R5", "ACC-L3", "WAVE", "-1.00"), "12.5", "-0.12");
+    assert_rate(f, residual(f, "R6", "ACC-L3", "WAVE", "0.07"), "12.5", "0.01");  /* 0.00875 */
 }
 
 /* Proves no matching rate gives a line of rate 0 with note no_rate. */
@@ -258,7 +258,7 @@ static void test_residual_no_rate(void **state)
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK", "100.00");
     assert_string_equal(status_names[r->status], "assigned");
     assert_string_equal(rule_name(r->note), "no_rate");
-    assert_int_equal(r->rate_pct, 0);
+    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
     assert_int_equal(r->rate_row, -1);
     assert_money(r->commission, "0.00");
 }
@@ -270,11 +270,11 @@ static void test_residual_not_commissionable(void **state)
     world(f);
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK-FEE", "100.00"); /* no rate either */
     assert_string_equal(rule_name(r->note), "not_commissionable");
-    assert_int_equal(r->rate_pct, 0);
+    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
     assert_money(r->commission, "0.00");
     r = residual(f, "R2", "ACC-1", "FEE", "100.00"); /* PL-C's * / * would match */
     assert_string_equal(rule_name(r->note), "not_commissionable");
-    assert_int_equal(r->rate_pct, 0);
+    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
     assert_int_equal(r->rate_row, -1);
     assert_money(r->commission, "0.00");
 }

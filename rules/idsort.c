@@ -1,0 +1,138 @@
+/*
+ * idsort.c — stable MSD radix sort of row indexes by string key (idsort.h).
+ */
+#include "idsort.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct item {
+    uint64_t word; /* 8 key bytes from the round's offset, big-endian, 0-padded */
+    int32_t ix;
+} item_t;
+
+typedef struct sorter {
+    idsort_key_fn key;
+    const void *ctx;
+} sorter_t;
+
+#define SMALL_RANGE 24
+
+static const char *key_at(const sorter_t *s, int32_t i, size_t offset)
+{
+    return s->key(s->ctx, i) + offset;
+}
+
+/* Stable insertion sort of a small range, keys compared from offset. */
+static void insertion(const sorter_t *s, int32_t *ix, size_t n, size_t offset)
+{
+    for (size_t i = 1; i < n; i++) {
+        int32_t v = ix[i];
+        const char *k = key_at(s, v, offset);
+        size_t j = i;
+        while (j > 0 && strcmp(key_at(s, ix[j - 1], offset), k) > 0) {
+            ix[j] = ix[j - 1];
+            j--;
+        }
+        ix[j] = v;
+    }
+}
+
+/* Length of the prefix all keys of the range share from offset. Keys have
+ * been checked to reach offset (they tie on every byte before it). */
+static size_t shared_prefix(const sorter_t *s, const int32_t *ix, size_t n, size_t offset)
+{
+    const char *first = key_at(s, ix[0], offset);
+    size_t lcp = strlen(first);
+    for (size_t i = 1; i < n && lcp > 0; i++) {
+        const char *k = key_at(s, ix[i], offset);
+        size_t j = 0;
+        while (j < lcp && k[j] == first[j])
+            j++;
+        lcp = j;
+    }
+    return lcp;
+}
+
+static uint64_t word_at(const char *k)
+{
+    uint64_t w = 0;
+    for (int b = 0; b < 8; b++) {
+        w <<= 8;
+        if (*k)
+            w |= (unsigned char)*k++;
+    }
+    return w;
+}
+
+/* LSD radix sort of items by word, 8 bits a pass, skipping passes whose
+ * digit is the same for every item. Returns the buffer holding the result. */
+static item_t *radix(item_t *a, item_t *b, size_t n)
+{
+    static const int passes = 8;
+    size_t count[8][256];
+    memset(count, 0, sizeof(count));
+    for (size_t i = 0; i < n; i++)
+        for (int p = 0; p < passes; p++)
+            count[p][(a[i].word >> (8 * p)) & 0xFF]++;
+    for (int p = 0; p < passes; p++) {
+        size_t *c = count[p];
+        if (c[(a[0].word >> (8 * p)) & 0xFF] == n)
+            continue; /* every item has this digit */
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t t = c[d];
+            c[d] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[c[(a[i].word >> (8 * p)) & 0xFF]++] = a[i];
+        item_t *t = a;
+        a = b;
+        b = t;
+    }
+    return a;
+}
+
+static void sort_range(const sorter_t *s, int32_t *ix, size_t n, size_t offset, item_t *buf,
+                       item_t *tmp)
+{
+    if (n < 2)
+        return;
+    if (n <= SMALL_RANGE) {
+        insertion(s, ix, n, offset);
+        return;
+    }
+    offset += shared_prefix(s, ix, n, offset);
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (item_t){word_at(key_at(s, ix[i], offset)), ix[i]};
+    item_t *sorted = radix(buf, tmp, n);
+    item_t *other = sorted == buf ? tmp : buf;
+    for (size_t i = 0; i < n; i++)
+        ix[i] = sorted[i].ix;
+    /* Runs of equal words whose keys go on past them tie so far: recurse. */
+    for (size_t i = 0; i < n;) {
+        size_t j = i + 1;
+        while (j < n && sorted[j].word == sorted[i].word)
+            j++;
+        if (j - i > 1 && (sorted[i].word & 0xFF) != 0)
+            sort_range(s, ix + i, j - i, offset + 8, sorted + i, other + i);
+        i = j;
+    }
+}
+
+void idsort(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
+{
+    if (n < 2)
+        return;
+    sorter_t s = {key, ctx};
+    if (n <= SMALL_RANGE) {
+        insertion(&s, ix, n, 0);
+        return;
+    }
+    item_t *buf = malloc(2 * n * sizeof(*buf));
+    if (!buf)
+        abort();
+    sort_range(&s, ix, n, 0, buf, buf + n);
+    free(buf);
+}
