@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,7 +111,7 @@ static exit_code job_tmp_dir(job_t *j, const char *tag, batch_error_t *err)
     return EXIT_DONE;
 }
 
-static exit_code write_outputs(job_t *j, batch_error_t *err)
+static exit_code out_results(job_t *j, batch_error_t *err)
 {
     char msg[512];
     char *results = path_join(j->tmp_dir, "results");
@@ -120,9 +121,15 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     else if (results_write(&j->month, results, msg, sizeof(msg)) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "results: %s", msg);
     free(results);
-    if (rc != EXIT_DONE)
-        return rc;
-    log_stage("%s: results written", j->pbuf);
+    if (rc == EXIT_DONE)
+        log_stage("%s: results written", j->pbuf);
+    return rc;
+}
+
+static exit_code out_workbooks(job_t *j, batch_error_t *err)
+{
+    char msg[512];
+    exit_code rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
     if (wb_write_payouts(&j->month, xlsx, msg, sizeof(msg)) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
@@ -135,9 +142,67 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
         if (!mkdir_p(dir) || st_write_statements(&j->month, dir, true, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
-        log_stage("%s: draft statements written", j->pbuf);
+        if (rc == EXIT_DONE)
+            log_stage("%s: draft statements written", j->pbuf);
     }
     return rc;
+}
+
+static exit_code out_ledger(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    if (rc == EXIT_DONE)
+        log_stage("%s: ledger rows written (not committed yet)", j->pbuf);
+    return rc;
+}
+
+/* The outputs of a run only read the decided month: the result CSVs, the
+ * workbooks and the ledger rows (inside the open transaction, touched by that
+ * one thread only) are produced at once, one thread each, so both cores work.
+ * The first failing stage, in the order given, is the run's error. */
+typedef struct stage {
+    exit_code (*fn)(job_t *, batch_error_t *);
+    job_t *job;
+    batch_error_t err;
+    exit_code rc;
+    pthread_t thread;
+    bool started;
+} stage_t;
+
+static void *stage_main(void *p)
+{
+    stage_t *s = p;
+    s->rc = s->fn(s->job, &s->err);
+    return NULL;
+}
+
+static exit_code run_stages(stage_t *stages, size_t n, batch_error_t *err)
+{
+    /* the last stage runs on this thread; a thread that cannot start runs here too */
+    for (size_t i = 0; i + 1 < n; i++)
+        stages[i].started = pthread_create(&stages[i].thread, NULL, stage_main, &stages[i]) == 0;
+    for (size_t i = 0; i < n; i++)
+        if (!stages[i].started)
+            stage_main(&stages[i]);
+    for (size_t i = 0; i + 1 < n; i++)
+        if (stages[i].started)
+            pthread_join(stages[i].thread, NULL);
+    for (size_t i = 0; i < n; i++)
+        if (stages[i].rc != EXIT_DONE) {
+            *err = stages[i].err;
+            return stages[i].rc;
+        }
+    return EXIT_DONE;
+}
+
+static exit_code write_outputs(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ledger_begin(j->ledger, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    stage_t stages[] = {{.fn = out_results, .job = j}, {.fn = out_workbooks, .job = j},
+                        {.fn = out_ledger, .job = j}};
+    return run_stages(stages, sizeof(stages) / sizeof(stages[0]), err);
 }
 
 /* Swap tmp into out/P: out/P is old, absent for an instant, then complete. */
@@ -236,11 +301,7 @@ exit_code cmd_run(const run_options_t *o, batch_error_t *err)
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(&j, "run", err);
     if (rc == EXIT_DONE)
-        rc = write_outputs(&j, err);
-    if (rc == EXIT_DONE)
-        rc = ledger_begin(j.ledger, err);
-    if (rc == EXIT_DONE)
-        rc = ledger_save_month(j.ledger, &j.month, &j.inputs, err);
+        rc = write_outputs(&j, err); /* opens the ledger transaction */
     if (rc == EXIT_DONE)
         rc = ledger_commit(j.ledger, err);
     if (rc == EXIT_DONE) {

@@ -116,8 +116,10 @@ void log_stage(const char *fmt, ...)
     long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
     va_list ap;
     va_start(ap, fmt);
+    flockfile(stderr); /* stages log from several threads: one line at a time */
     fprintf(stderr, "commissions [%5ld.%03lds]: ", ms / 1000, ms % 1000);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
+    funlockfile(stderr);
     va_end(ap);
 }

@@ -41,20 +41,36 @@ void *arena_alloc(arena_t *a, size_t size)
 
 char *arena_strndup(arena_t *a, const char *s, size_t len)
 {
-    char *p = arena_alloc(a, len + 1);
+    /* unaligned, in string blocks: ten million 20-byte ids take 210 MB, not 320 */
+    if (!a->strings || a->sused + len + 1 > a->scap) {
+        size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+        arena_block *b = xmalloc(sizeof(*b) + cap);
+        b->next = a->strings;
+        b->cap = cap;
+        a->strings = b;
+        a->sused = 0;
+        a->scap = cap;
+    }
+    char *p = (char *)a->strings->data + a->sused;
+    a->sused += len + 1;
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
 }
 
-void arena_release(arena_t *a)
+static void free_blocks(arena_block *b)
 {
-    arena_block *b = a->head;
     while (b) {
         arena_block *next = b->next;
         free(b);
         b = next;
     }
+}
+
+void arena_release(arena_t *a)
+{
+    free_blocks(a->head);
+    free_blocks(a->strings);
     memset(a, 0, sizeof(*a));
 }
 

@@ -16,7 +16,9 @@
 typedef struct arena_block arena_block;
 typedef struct arena {
     arena_block *head;
-    size_t used, cap; /* of the head block */
+    size_t used, cap;     /* of the head block */
+    arena_block *strings; /* strings are packed byte to byte in their own blocks */
+    size_t sused, scap;
 } arena_t;
 
 /* Returns zeroed, 16-byte aligned memory owned by the arena; aborts on OOM
