@@ -83,21 +83,26 @@ static period_t opt_period(const csv_value_t *v) { return v->len ? (period_t)v->
  * optional file is skipped. */
 static exit_code read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
                            bool (*on_row)(void *, const csv_value_t *, int32_t), bool optional,
-                           input_list_t *inputs)
+                           input_list_t *inputs, prefetch_t *ahead)
 {
-    char *path = path_join(dir, rel);
     r->display = arena_strndup(r->arena, rel, strlen(rel));
-    if (!path_exists(path)) {
-        free(path);
-        if (optional)
-            return EXIT_DONE;
-        return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
-    }
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
     csv_stats_t st;
     csv_error_t ce;
-    csv_status s = csv_read_file(path, r->display, spec, &cb, r, &st, &ce);
-    free(path);
+    csv_status s;
+    if (ahead) {
+        s = prefetch_finish(ahead, &cb, r, &st, &ce);
+    } else {
+        char *path = path_join(dir, rel);
+        if (!path_exists(path)) {
+            free(path);
+            if (optional)
+                return EXIT_DONE;
+            return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
+        }
+        s = csv_read_file(path, r->display, spec, &cb, r, &st, &ce);
+        free(path);
+    }
     strmap_free(&r->seen);
     if (r->failed)
         return r->err->code;
@@ -364,7 +369,7 @@ static exit_code read_book_table(dataset_t *ds, const book_table_t *t, batch_err
     bool own = path_exists(path);
     free(path);
     if (own)
-        return read_file(&r, ds->dir, rel, t->spec, t->on_row, false, &ds->inputs);
+        return read_file(&r, ds->dir, rel, t->spec, t->on_row, false, &ds->inputs, NULL);
     for (int i = 0; i < book_default_count; i++) {
         if (strcmp(book_default_names[i], t->name) != 0)
             continue;
@@ -465,7 +470,7 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
         reader_t r = {.arena = &ds->arena, .err = err, .target = ms,
                       .rejects = (void *)&ds->master_rejects};
         exit_code rc = read_file(&r, dir, master_files[i].rel, master_files[i].spec,
-                                 master_files[i].on_row, false, &ds->inputs);
+                                 master_files[i].on_row, false, &ds->inputs, NULL);
         if (rc != EXIT_DONE)
             return rc;
     }
@@ -732,7 +737,19 @@ static bool activity_row(void *ctx, const csv_value_t *v, int32_t line)
     return true;
 }
 
-exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs, batch_error_t *err)
+prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period)
+{
+    char pbuf[PERIOD_BUF], rel[96];
+    period_format(period, pbuf);
+    snprintf(rel, sizeof(rel), "periods/%s/revenue.csv", pbuf);
+    char *path = path_join(dir, rel);
+    prefetch_t *p = path_exists(path) ? prefetch_start(path, rel, &schema_revenue) : NULL;
+    free(path);
+    return p;
+}
+
+exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, input_list_t *inputs,
+                        batch_error_t *err)
 {
     char pbuf[PERIOD_BUF], rel[96];
     period_format(m->period, pbuf);
@@ -754,18 +771,27 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs, b
     char *pdir = path_join(ds->dir, rel);
     bool exists = path_is_dir(pdir);
     free(pdir);
-    if (!exists)
+    if (!exists) {
+        prefetch_cancel(revenue);
         return fail_with(err, EXIT_INVALID_INPUT, "%s: missing period directory", rel);
+    }
     for (size_t i = 0; i < ds->master_rejects.n; i++)
         VEC_PUSH(m->rejects, ds->master_rejects.v[i]);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects};
         size_t before = m->rejects.n;
         snprintf(rel, sizeof(rel), "periods/%s/%s", pbuf, files[i].name);
+        prefetch_t *ahead = NULL;
+        if (files[i].spec == &schema_revenue) {
+            ahead = revenue;
+            revenue = NULL;
+        }
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
-                                 inputs);
-        if (rc != EXIT_DONE)
+                                 inputs, ahead);
+        if (rc != EXIT_DONE) {
+            prefetch_cancel(revenue);
             return rc;
+        }
         if (files[i].spec == &schema_revenue)
             settle_revenue(&r);
         if (files[i].read)

@@ -9,6 +9,7 @@
 #define COMMISSIONS_INGEST_H
 
 #include "month.h"
+#include "prefetch.h"
 #include "util.h"
 
 /* One input file read by the run: its dataset path and content hash (§5). */
@@ -32,10 +33,17 @@ typedef struct dataset {
 exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err);
 void dataset_release(dataset_t *ds);
 
+/* Start parsing periods/P/revenue.csv on a second thread (prefetch.h) so
+ * that it overlaps reading master data, the ledger and the orders; NULL when
+ * the file is missing or no thread could be started (ingest_period then
+ * reads it itself). */
+prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
+
 /* Read periods/P/ into m (after the ledger's prior state is loaded into m):
  * orders (with re-delivery semantics), revenue, approvals, adjustments,
- * activities. Appends the files read to *inputs. */
-exit_code ingest_period(const dataset_t *ds, month_t *m, input_list_t *inputs,
+ * activities. Appends the files read to *inputs. revenue (may be NULL) is
+ * the prefetched revenue file; it is consumed in every case. */
+exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, input_list_t *inputs,
                         batch_error_t *err);
 
 /* The default rule book compiled into the binary (rules/book/ tables). */

@@ -71,19 +71,24 @@ static void job_release(job_t *j)
 /* Load master, book, prior state and the period's rows, then decide. */
 static exit_code job_decide(job_t *j, batch_error_t *err)
 {
+    prefetch_t *revenue = ingest_prefetch_revenue(j->o->data_dir, j->o->period);
     exit_code rc = ingest_dataset(&j->ds, j->o->data_dir, err);
-    if (rc != EXIT_DONE)
+    if (rc != EXIT_DONE) {
+        prefetch_cancel(revenue);
         return rc;
+    }
     log_stage("%s: master and book read (%zu partners, %zu agreements, %zu rate rows)", j->pbuf,
               j->ds.master.partners.n, j->ds.master.agreements.n, j->ds.book.rates.n);
     for (size_t i = 0; i < j->ds.inputs.n; i++)
         VEC_PUSH(j->inputs, j->ds.inputs.v[i]);
     month_init(&j->month, &j->ds.master, &j->ds.book, j->o->period);
     rc = ledger_load_prior(j->ledger, &j->month, err);
-    if (rc != EXIT_DONE)
+    if (rc != EXIT_DONE) {
+        prefetch_cancel(revenue);
         return rc;
+    }
     log_stage("%s: ledger state loaded (%zu earlier orders)", j->pbuf, j->month.orders.n);
-    rc = ingest_period(&j->ds, &j->month, &j->inputs, err);
+    rc = ingest_period(&j->ds, &j->month, revenue, &j->inputs, err);
     if (rc != EXIT_DONE)
         return rc;
     log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",

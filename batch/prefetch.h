@@ -1,0 +1,35 @@
+/*
+ * prefetch.h — read one CSV file on a second thread, ahead of its consumer.
+ *
+ * The month's revenue file is most of its bytes. prefetch_start() parses
+ * and validates it (csv_read_file) on its own thread while the main thread
+ * reads master data, the ledger and the orders the revenue rows refer to;
+ * prefetch_finish() then replays every row and reject, in file order,
+ * through the consumer's callbacks on the calling thread: the consumer sees
+ * exactly what csv_read_file would have given it. At most a few chunks are
+ * in flight, so memory stays flat whatever the file's size.
+ *
+ *   prefetch_t *p = prefetch_start(path, "periods/2017-11/revenue.csv", &schema_revenue);
+ *   ... other work ...
+ *   csv_status s = prefetch_finish(p, &callbacks, ctx, &stats, &err);   // frees p
+ */
+#ifndef COMMISSIONS_PREFETCH_H
+#define COMMISSIONS_PREFETCH_H
+
+#include "csvio.h"
+
+typedef struct prefetch prefetch_t;
+
+/* Start reading; NULL if no thread could be started (read it directly then).
+ * path and display are copied; spec must outlive the prefetch. */
+prefetch_t *prefetch_start(const char *path, const char *display, const file_spec_t *spec);
+
+/* Replay the file through cb in order, wait for the reader, return its status
+ * (CSV_ABORTED if a callback returned false) and free p. */
+csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, csv_stats_t *stats,
+                           csv_error_t *err);
+
+/* Stop the reader without replaying and free p (NULL is fine). */
+void prefetch_cancel(prefetch_t *p);
+
+#endif
