@@ -191,7 +191,7 @@ static void check_period(int kind, const month_t *m, const input_list_t *inputs)
     FUZZ_CHECK(c->rows_read_total == rows);
     FUZZ_CHECK(c->rejects_total == (int64_t)m->rejects.n);
     FUZZ_CHECK(c->orders_duplicate_ignored == 0 && c->orders_install_update == 0);
-    money_t accepted = 0;
+    __int128 accepted = 0; /* wide: the harness must not overflow first */
     for (size_t i = 0; i < m->revenue.n; i++)
         accepted += m->revenue.v[i].amount;
     FUZZ_CHECK(c->revenue_amount_in == accepted + c->revenue_amount_rejected_rows);
