@@ -647,8 +647,8 @@ exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *i
     /* an earlier run of P: remove what it wrote, undo what it changed */
     static const char *const clear[] = {
         "DELETE FROM orders WHERE period = ?1",
-        "UPDATE orders SET install_date = NULL, install_update_period = NULL"
-        " WHERE install_update_period = ?1",
+        ("UPDATE orders SET install_date = NULL, install_update_period = NULL"
+         " WHERE install_update_period = ?1"),
         "UPDATE orders SET installed_period = NULL, spiff = NULL WHERE installed_period = ?1",
         "UPDATE orders SET chargeback_period = NULL WHERE chargeback_period = ?1",
         "DELETE FROM approvals WHERE period = ?1", "DELETE FROM adjustments WHERE period = ?1",
