@@ -26,12 +26,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "date.h"
 #include "money.h"
 #include "sha256.h"
+#include "util.h"
 
 #define CSV_CHUNK ((size_t)1 << 20) /* read size */
+#define PROGRESS_MIN_BYTES ((int64_t)16 << 20) /* files worth a progress line */
 #define CSV_BLOCK 16384             /* libcsv field-buffer growth step */
 
 /* Where a stored field sits in the reader's field buffer. */
@@ -718,8 +721,14 @@ static void read_stream(csv_reader_t *r, sha256_ctx_t *h, FILE *f)
     }
     size_t n;
     bool ok = true;
-    while (ok && (n = fread(buf, 1, CSV_CHUNK, f)) > 0)
+    struct stat st;
+    int64_t total = fstat(fileno(f), &st) == 0 ? (int64_t)st.st_size : 0;
+    double started = clock_seconds();
+    while (ok && (n = fread(buf, 1, CSV_CHUNK, f)) > 0) {
         ok = reader_chunk(r, h, buf, n);
+        if (total >= PROGRESS_MIN_BYTES)
+            log_progress(r->display, r->base, total, r->records, clock_seconds() - started);
+    }
     if (ok && ferror(f))
         fail(r, CSV_IO_ERROR, 0, "read error: %s", strerror(errno));
     else if (ok)

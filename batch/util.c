@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -104,19 +105,55 @@ void fsync_dir(const char *p)
     }
 }
 
+static bool progress_shown; /* a progress line is on screen (under flockfile) */
+
+double clock_seconds(void)
+{
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return (double)now.tv_sec + (double)now.tv_nsec / 1e9;
+}
+
+void log_progress(const char *what, int64_t bytes_done, int64_t bytes_total, int64_t rows,
+                  double seconds)
+{
+    static int tty = -1;
+    static double last;
+    if (log_quiet)
+        return;
+    double t = clock_seconds();
+    flockfile(stderr);
+    if (tty < 0)
+        tty = isatty(STDERR_FILENO);
+    if (tty && t - last >= 0.25) {
+        last = t;
+        double pct = bytes_total > 0 ? 100.0 * (double)bytes_done / (double)bytes_total : 100.0;
+        double rate = seconds > 0 ? (double)rows / seconds : 0;
+        fprintf(stderr, "\r\033[K  reading %s: %3.0f%% of %.1f MB, %" PRId64 " rows, %.2fM rows/s", what,
+                pct, (double)bytes_total / 1e6, rows, rate / 1e6);
+        progress_shown = true;
+    }
+    funlockfile(stderr);
+}
+
+/* Stage times count from the start of the process. */
+static struct timespec start;
+__attribute__((constructor)) static void log_clock_start(void) { clock_gettime(CLOCK_MONOTONIC, &start); }
+
 void log_stage(const char *fmt, ...)
 {
-    static struct timespec start;
     struct timespec now;
     if (log_quiet)
         return;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (start.tv_sec == 0 && start.tv_nsec == 0)
-        start = now;
     long ms = (now.tv_sec - start.tv_sec) * 1000 + (now.tv_nsec - start.tv_nsec) / 1000000;
     va_list ap;
     va_start(ap, fmt);
     flockfile(stderr); /* stages log from several threads: one line at a time */
+    if (progress_shown) {
+        fputs("\r\033[K", stderr);
+        progress_shown = false;
+    }
     fprintf(stderr, "commissions [%5ld.%03lds]: ", ms / 1000, ms % 1000);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);

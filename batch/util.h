@@ -6,6 +6,7 @@
 #define COMMISSIONS_UTIL_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 /* SPEC §7 exit codes. */
@@ -44,5 +45,15 @@ void fsync_dir(const char *p);
 /* Progress and stage logging to stderr: one line per stage unless quiet. */
 extern bool log_quiet;
 void log_stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* On a terminal (stderr a TTY, not quiet), a progress line for a long read,
+ * redrawn in place at most four times a second: percent of the file's bytes,
+ * rows so far and rows per second. Elsewhere (logs, CI) nothing: the stage
+ * lines say it all. Safe from several threads; the next stage line replaces
+ * it. */
+void log_progress(const char *what, int64_t bytes_done, int64_t bytes_total, int64_t rows,
+                  double seconds);
+/* Seconds on the monotonic clock (for log_progress's elapsed time). */
+double clock_seconds(void);
 
 #endif

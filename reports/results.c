@@ -245,8 +245,16 @@ static void line_cells(const month_t *m, int32_t ref, const char **row, cellbuf_
 }
 
 static const month_t *sort_m;
+/* Within one (agreement, kind) bucket of non-residual lines the rows differ
+ * first in source_id; the whole row decides only between equal sources. */
 static int line_ref_cmp(const void *x, const void *y)
 {
+    int32_t rx = *(const int32_t *)x, ry = *(const int32_t *)y;
+    if (rx < 0 && ry < 0) {
+        int c = strcmp(sort_m->lines.v[-(rx + 1)].source_id, sort_m->lines.v[-(ry + 1)].source_id);
+        if (c)
+            return c;
+    }
     const char *ra[7], *rb[7];
     cellbuf_t ca, cb;
     char na[48], nb[48];

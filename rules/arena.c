@@ -4,8 +4,10 @@
  */
 #include "arena.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct arena_block {
     arena_block *next;
@@ -13,19 +15,47 @@ struct arena_block {
     _Alignas(16) unsigned char data[];
 };
 
+/* Big arrays and blocks (ten million rows take hundreds of MB) are read in
+ * random order by the hash maps and the sorted outputs: on 4 KiB pages almost
+ * every access is a TLB miss. Ask for transparent huge pages on the 2 MiB
+ * pages inside such an allocation (a hint: without THP nothing changes). */
+#define HUGE_PAGE ((uintptr_t)2 << 20)
+static void *hint_huge(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+    if (n >= 2 * HUGE_PAGE) {
+        uintptr_t lo = ((uintptr_t)p + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+        uintptr_t hi = ((uintptr_t)p + n) & ~(HUGE_PAGE - 1);
+        if (hi > lo)
+            (void)madvise((void *)lo, hi - lo, MADV_HUGEPAGE);
+    }
+#endif
+    return p;
+}
+
 static void *xmalloc(size_t n)
 {
     void *p = malloc(n);
     if (!p)
         abort();
-    return p;
+    return hint_huge(p, n);
+}
+
+/* Blocks double from 256 KiB to 16 MiB: small runs stay small, big ones get
+ * few blocks on huge pages. */
+static size_t block_size(size_t need, size_t prev)
+{
+    size_t cap = prev ? prev * 2 : ((size_t)1 << 18);
+    if (cap > ((size_t)1 << 24))
+        cap = (size_t)1 << 24;
+    return need > cap ? need : cap;
 }
 
 void *arena_alloc(arena_t *a, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
     if (!a->head || a->used + size > a->cap) {
-        size_t cap = size > (1u << 20) ? size : (1u << 20);
+        size_t cap = block_size(size, a->head ? a->head->cap : 0);
         arena_block *b = xmalloc(sizeof(*b) + cap);
         b->next = a->head;
         b->cap = cap;
@@ -43,7 +73,7 @@ char *arena_strndup(arena_t *a, const char *s, size_t len)
 {
     /* unaligned, in string blocks: ten million 20-byte ids take 210 MB, not 320 */
     if (!a->strings || a->sused + len + 1 > a->scap) {
-        size_t cap = len + 1 > (1u << 20) ? len + 1 : (1u << 20);
+        size_t cap = block_size(len + 1, a->strings ? a->strings->cap : 0);
         arena_block *b = xmalloc(sizeof(*b) + cap);
         b->next = a->strings;
         b->cap = cap;
@@ -81,7 +111,7 @@ void *vec_grow(void *v, size_t *cap, size_t elem)
     if (!p)
         abort();
     *cap = n;
-    return p;
+    return hint_huge(p, n * elem);
 }
 
 /* 64-bit multiply-mix over 8-byte words (keys are short ids). */
@@ -107,12 +137,23 @@ static uint32_t hash(const char *s, size_t len)
     return (uint32_t)(h >> 32);
 }
 
-static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h)
+static void key_head(char head[STRMAP_INLINE], const char *key, size_t len)
+{
+    memset(head, 0, STRMAP_INLINE);
+    memcpy(head, key, len < STRMAP_INLINE ? len : STRMAP_INLINE);
+}
+
+static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h,
+                                  const char head[STRMAP_INLINE])
 {
     size_t mask = m->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         strmap_slot_t *s = &m->slots[i];
-        if (!s->key || (s->hash == h && s->len == len && memcmp(s->key, key, len) == 0))
+        if (!s->key)
+            return s;
+        if (s->hash == h && s->len == len && memcmp(s->head, head, STRMAP_INLINE) == 0 &&
+            (len <= STRMAP_INLINE ||
+             memcmp(s->key + STRMAP_INLINE, key + STRMAP_INLINE, len - STRMAP_INLINE) == 0))
             return s;
     }
 }
@@ -121,7 +162,9 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
 {
     if (m->cap == 0)
         return -1;
-    const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len));
+    char head[STRMAP_INLINE];
+    key_head(head, key, len);
+    const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len), head);
     return s->key ? s->val : -1;
 }
 
@@ -131,9 +174,11 @@ static void strmap_resize(strmap_t *m, size_t cap)
     n.slots = calloc(cap, sizeof(*n.slots));
     if (!n.slots)
         abort();
+    hint_huge(n.slots, cap * sizeof(*n.slots));
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key)
-            *strmap_find(&n, m->slots[i].key, m->slots[i].len, m->slots[i].hash) = m->slots[i];
+            *strmap_find(&n, m->slots[i].key, m->slots[i].len, m->slots[i].hash,
+                         m->slots[i].head) = m->slots[i];
     free(m->slots);
     *m = n;
 }
@@ -152,13 +197,16 @@ int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val)
     if ((m->n + 1) * 4 > m->cap * 3)
         strmap_resize(m, m->cap ? m->cap * 2 : 64);
     uint32_t h = hash(key, len);
-    strmap_slot_t *s = strmap_find(m, key, len, h);
+    char head[STRMAP_INLINE];
+    key_head(head, key, len);
+    strmap_slot_t *s = strmap_find(m, key, len, h, head);
     if (s->key) {
         int32_t old = s->val;
         s->val = val;
         return old;
     }
-    *s = (strmap_slot_t){key, (uint32_t)len, h, val};
+    *s = (strmap_slot_t){.key = key, .len = (uint32_t)len, .hash = h, .val = val};
+    memcpy(s->head, head, STRMAP_INLINE);
     m->n++;
     return -1;
 }
