@@ -717,6 +717,55 @@ exit_code ledger_close_period(ledger_t *l, const month_t *m, batch_error_t *err)
     return s.rc;
 }
 
+static bool column_is(sqlite3_stmt *st, int i, const char *want)
+{
+    const unsigned char *s = sqlite3_column_text(st, i);
+    return s && strcmp((const char *)s, want) == 0;
+}
+
+exit_code ledger_payments_match(ledger_t *l, const month_t *m, batch_error_t *err)
+{
+    char pbuf[PERIOD_BUF], id[160], due[DATE_BUF];
+    period_format(m->period, pbuf);
+    sqlite3_stmt *one = prep(l, "SELECT partner_id, agreement_id, currency, amount, due_date"
+                                " FROM payments WHERE payment_id = ?1 AND period = ?2");
+    sqlite3_stmt *all = prep(l, "SELECT count(*) FROM payments WHERE period = ?1");
+    if (!one || !all) {
+        sqlite3_finalize(one);
+        sqlite3_finalize(all);
+        return db_fail(l, err, "payments");
+    }
+    int64_t count = 0;
+    const char *differs = NULL;
+    for (size_t a = 0; !differs && a < m->master->agreements.n; a++) {
+        const payable_t *p = &m->payables[a];
+        const agreement_t *ag = &m->master->agreements.v[a];
+        if (!p->present || p->status != RULE_PAID || p->paid == 0)
+            continue;
+        count++;
+        snprintf(id, sizeof(id), "%s-%s", ag->id, pbuf);
+        sqlite3_reset(one);
+        bind_text(one, 1, id);
+        bind_text(one, 2, pbuf);
+        if (sqlite3_step(one) != SQLITE_ROW ||
+            !column_is(one, 0, m->master->partners.v[ag->partner].id) ||
+            !column_is(one, 1, ag->id) || !column_is(one, 2, ag->currency.code) ||
+            sqlite3_column_int64(one, 3) != p->paid ||
+            !column_is(one, 4, date_format(p->due_date, due)))
+            differs = ag->id;
+    }
+    bind_text(all, 1, pbuf);
+    if (!differs && (sqlite3_step(all) != SQLITE_ROW || sqlite3_column_int64(all, 0) != count))
+        differs = "(payment count)";
+    sqlite3_finalize(one);
+    sqlite3_finalize(all);
+    if (differs)
+        return fail_with(err, EXIT_INTERNAL,
+                         "%s: the payments recorded at close differ from the inputs' decision at %s;"
+                         " nothing published", pbuf, differs);
+    return EXIT_DONE;
+}
+
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
 {
     if (!l) {

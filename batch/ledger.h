@@ -52,6 +52,11 @@ exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *input
  * payment ids already present are never written twice. */
 exit_code ledger_close_period(ledger_t *l, const month_t *m, batch_error_t *err);
 
+/* EXIT_DONE when the payments recorded for P are exactly those m pays (ids,
+ * partners, currencies, amounts, due dates, count): the check before a
+ * closed period's payment file is published again. */
+exit_code ledger_payments_match(ledger_t *l, const month_t *m, batch_error_t *err);
+
 /* One line per period for `status`. */
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
 

@@ -307,10 +307,12 @@ exit_code cmd_run(const run_options_t *o, batch_error_t *err)
         rc = job_tmp_dir(&j, "run", err);
     if (rc == EXIT_DONE)
         rc = write_outputs(&j, err); /* opens the ledger transaction */
+    failpoint("run-before-commit");
     if (rc == EXIT_DONE)
         rc = ledger_commit(j.ledger, err);
     if (rc == EXIT_DONE) {
         log_stage("%s: ledger committed", j.pbuf);
+        failpoint("run-after-commit");
         rc = publish(&j, err);
     }
     if (rc == EXIT_DONE) {
@@ -364,19 +366,40 @@ static exit_code publish_into(job_t *j, const char *name, batch_error_t *err)
     return rc;
 }
 
+/* Was P's payment file published? payments.control is published last. */
+static bool payments_published(const job_t *j)
+{
+    char *dir = path_join(j->out_dir, j->pbuf);
+    char *csv = path_join(dir, "payments.csv"), *control = path_join(dir, "payments.control");
+    bool both = path_exists(csv) && path_exists(control);
+    free(dir);
+    free(csv);
+    free(control);
+    return both;
+}
+
+/* close P: commit its payments (once, ever) and the closed state, then
+ * publish statements, payments.csv and last payments.control. A close killed
+ * after its commit left P closed without a complete payment file: closing
+ * again re-decides from the same inputs (hashes checked), checks that the
+ * payments are exactly the recorded ones and publishes them, writing nothing
+ * to the ledger. */
 exit_code cmd_close(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
     job_init(&j, o);
     char msg[512];
+    bool republish = false;
     exit_code rc = lock_acquire(&j.lock, j.db_path, err);
     if (rc == EXIT_DONE)
         rc = ledger_open(j.db_path, false, &j.ledger, err);
     if (rc == EXIT_DONE) {
         period_state_t st = ledger_period_state(j.ledger, o->period);
-        if (st == PERIOD_CLOSED)
+        if (st == PERIOD_CLOSED && payments_published(&j))
             rc = fail_with(err, EXIT_STATE_CONFLICT,
                            "%s is already closed: its payments were written once", j.pbuf);
+        else if (st == PERIOD_CLOSED)
+            republish = true;
         else if (st == PERIOD_UNRUN)
             rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: run it first", j.pbuf);
     }
@@ -395,21 +418,27 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
     }
-    if (rc == EXIT_DONE)
+    if (rc == EXIT_DONE && republish) {
+        rc = ledger_payments_match(j.ledger, &j.month, err);
+    } else if (rc == EXIT_DONE) {
         rc = ledger_begin(j.ledger, err);
-    if (rc == EXIT_DONE)
-        rc = ledger_close_period(j.ledger, &j.month, err);
-    if (rc == EXIT_DONE)
-        rc = ledger_commit(j.ledger, err);
+        if (rc == EXIT_DONE)
+            rc = ledger_close_period(j.ledger, &j.month, err);
+        if (rc == EXIT_DONE)
+            rc = ledger_commit(j.ledger, err);
+        failpoint("close-after-commit");
+    }
     if (rc == EXIT_DONE)
         rc = publish_into(&j, "statements", err);
-    if (rc == EXIT_DONE)
-        rc = publish_into(&j, "payments.control", err);
+    failpoint("close-mid-publish");
     if (rc == EXIT_DONE)
         rc = publish_into(&j, "payments.csv", err);
+    if (rc == EXIT_DONE)
+        rc = publish_into(&j, "payments.control", err);
     if (rc == EXIT_DONE && !o->quiet) {
         print_summary(&j, "close");
-        printf("  %s closed; payments.csv and statements in %s/%s\n", j.pbuf, j.out_dir, j.pbuf);
+        printf("  %s closed%s; payments.csv and statements in %s/%s\n", j.pbuf,
+               republish ? " earlier (its payment file is now published)" : "", j.out_dir, j.pbuf);
     }
     job_release(&j);
     return rc;

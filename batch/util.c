@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -134,6 +135,15 @@ void log_progress(const char *what, int64_t bytes_done, int64_t bytes_total, int
         progress_shown = true;
     }
     funlockfile(stderr);
+}
+
+void failpoint(const char *name)
+{
+    const char *want = getenv("COMMISSIONS_FAILPOINT");
+    if (want && strcmp(want, name) == 0) {
+        fflush(NULL);
+        raise(SIGKILL);
+    }
 }
 
 /* Stage times count from the start of the process. */

@@ -42,6 +42,10 @@ bool remove_tree(const char *p);
 /* fsync a directory so a rename in it is durable. */
 void fsync_dir(const char *p);
 
+/* Crash-test hook: when COMMISSIONS_FAILPOINT names this point, the process
+ * kills itself (SIGKILL) here, as a power cut would (tests/e2e_crash.sh). */
+void failpoint(const char *name);
+
 /* Progress and stage logging to stderr: one line per stage unless quiet. */
 extern bool log_quiet;
 void log_stage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
