@@ -116,19 +116,28 @@ static exit_code job_tmp_dir(job_t *j, const char *tag, batch_error_t *err)
     return EXIT_DONE;
 }
 
-static exit_code out_results(job_t *j, batch_error_t *err)
+static exit_code out_results_part(job_t *j, results_part_t part, batch_error_t *err)
 {
     char msg[512];
     char *results = path_join(j->tmp_dir, "results");
     exit_code rc = EXIT_DONE;
-    if (!mkdir_p(results))
-        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", results, strerror(errno));
-    else if (results_write(&j->month, results, msg, sizeof(msg)) != 0)
+    if (results_write_part(&j->month, results, part, msg, sizeof(msg)) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "results: %s", msg);
     free(results);
     if (rc == EXIT_DONE)
-        log_stage("%s: results written", j->pbuf);
+        log_stage("%s: %s written", j->pbuf, part == RESULTS_LINES ? "results/lines.csv"
+                                                                    : "other results");
     return rc;
+}
+
+static exit_code out_results(job_t *j, batch_error_t *err)
+{
+    return out_results_part(j, RESULTS_BUT_LINES, err);
+}
+
+static exit_code out_lines(job_t *j, batch_error_t *err)
+{
+    return out_results_part(j, RESULTS_LINES, err);
 }
 
 static exit_code out_workbooks(job_t *j, batch_error_t *err)
@@ -202,11 +211,16 @@ static exit_code run_stages(stage_t *stages, size_t n, batch_error_t *err)
 
 static exit_code write_outputs(job_t *j, batch_error_t *err)
 {
+    char *results = path_join(j->tmp_dir, "results");
+    bool made = mkdir_p(results);
+    free(results);
+    if (!made)
+        return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
     exit_code rc = ledger_begin(j->ledger, err);
     if (rc != EXIT_DONE)
         return rc;
-    stage_t stages[] = {{.fn = out_results, .job = j}, {.fn = out_workbooks, .job = j},
-                        {.fn = out_ledger, .job = j}};
+    stage_t stages[] = {{.fn = out_lines, .job = j}, {.fn = out_results, .job = j},
+                        {.fn = out_workbooks, .job = j}, {.fn = out_ledger, .job = j}};
     return run_stages(stages, sizeof(stages) / sizeof(stages[0]), err);
 }
 

@@ -12,8 +12,12 @@
 #include "month.h"
 
 /* Write attribution, revenue, lines, commitments, tiers, points, payables,
- * rejects and control CSVs into dir (which exists). 0 or -1 with msg. */
-int results_write(const month_t *m, const char *dir, char *msg, size_t msglen);
+ * rejects and control CSVs into dir (which exists). 0 or -1 with msg. In
+ * parts that can be written at once on two threads: lines.csv (the biggest
+ * file) and all the others, or everything. */
+typedef enum { RESULTS_ALL, RESULTS_LINES, RESULTS_BUT_LINES } results_part_t;
+int results_write_part(const month_t *m, const char *dir, results_part_t part, char *msg,
+                       size_t msglen);
 
 /* Write payments.csv and payments.control (count, total per currency,
  * SHA-256 of payments.csv computed by hash_file) into dir. 0 or -1. */
