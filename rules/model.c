@@ -112,9 +112,14 @@ int32_t *month_revenue_by_id(const month_t *m)
     int32_t *ix = malloc((n ? n : 1) * sizeof(*ix));
     if (!ix)
         abort();
-    for (size_t i = 0; i < n; i++)
+    bool ascending = true; /* billing exports are often in id order already */
+    for (size_t i = 0; i < n; i++) {
         ix[i] = (int32_t)i;
-    idsort(ix, n, revenue_key, m);
+        if (ascending && i > 0 && strcmp(m->revenue.v[i - 1].id, m->revenue.v[i].id) >= 0)
+            ascending = false;
+    }
+    if (!ascending)
+        idsort(ix, n, revenue_key, m);
     return ix;
 }
 
