@@ -140,10 +140,14 @@ void log_progress(const char *what, int64_t bytes_done, int64_t bytes_total, int
 void failpoint(const char *name)
 {
     const char *want = getenv("COMMISSIONS_FAILPOINT");
-    if (want && strcmp(want, name) == 0) {
-        fflush(NULL);
+    size_t n = strlen(name);
+    if (!want || strncmp(want, name, n) != 0)
+        return;
+    fflush(NULL);
+    if (want[n] == '\0')
         raise(SIGKILL);
-    }
+    else if (strcmp(want + n, ":stop") == 0)
+        raise(SIGSTOP); /* holds the lock and the transaction until SIGCONT */
 }
 
 /* Stage times count from the start of the process. */

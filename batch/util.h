@@ -42,8 +42,10 @@ bool remove_tree(const char *p);
 /* fsync a directory so a rename in it is durable. */
 void fsync_dir(const char *p);
 
-/* Crash-test hook: when COMMISSIONS_FAILPOINT names this point, the process
- * kills itself (SIGKILL) here, as a power cut would (tests/e2e_crash.sh). */
+/* Test hook: when COMMISSIONS_FAILPOINT names this point, the process kills
+ * itself (SIGKILL) here, as a power cut would (tests/e2e_crash.sh); with
+ * NAME:stop it stops itself (SIGSTOP) until continued, holding what it holds
+ * (tests/e2e_lifecycle.sh: a real second writer meets a real first one). */
 void failpoint(const char *name);
 
 /* Progress and stage logging to stderr: one line per stage unless quiet. */

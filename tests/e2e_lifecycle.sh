@@ -37,6 +37,24 @@ check "busy exit is immediate" 1 "$([ $(( $(date +%s) - start )) -lt 2 ] && echo
 check "concurrent close is busy" 5 "$(run close --period "$p1" --quiet)"
 wait $holder
 
+# two real runs: the first stops itself inside its write transaction, holding
+# the lock; the second exits 5 at once and changes nothing; the first, continued,
+# completes as if alone
+runs_before=$(sqlite3 "$data/ledger.db" "SELECT runs FROM runs WHERE period = '$p1'")
+COMMISSIONS_FAILPOINT=run-before-commit:stop "$bin" run --data "$data" --period "$p1" --quiet &
+first=$!
+for _ in $(seq 100); do [ "$(ps -o stat= -p $first)" = T ] && break; sleep 0.1; done
+check "first run stopped inside its transaction" T "$(ps -o stat= -p $first | tr -d ' ')"
+start=$(date +%s)
+check "second real run is busy" 5 "$(run run --period "$p1" --quiet)"
+check "second real close is busy" 5 "$(run close --period "$p1" --quiet)"
+check "busy exits are immediate" 1 "$([ $(( $(date +%s) - start )) -lt 2 ] && echo 1 || echo 0)"
+check "second run changed nothing" "$runs_before" "$(sqlite3 "$data/ledger.db" "SELECT runs FROM runs WHERE period = '$p1'")"
+kill -CONT $first
+wait $first
+check "first run completes after the second was refused" 0 "$?"
+check "first run's results identical" 0 "$(diff -r "$work/first/results" "$data/out/$p1/results" >/dev/null; echo $?)"
+
 check "close $p1" 0 "$(run close --period "$p1" --quiet)"
 check "payments.csv written" 1 "$([ -f "$data/out/$p1/payments.csv" ] && echo 1 || echo 0)"
 check "payments.control written" 1 "$([ -f "$data/out/$p1/payments.control" ] && echo 1 || echo 0)"
