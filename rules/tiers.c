@@ -124,6 +124,19 @@ void tiers_review(month_t *m)
     }
 }
 
+bool tiers_next_threshold(const book_t *b, const tier_state_t *t, int32_t *next, int64_t *needed)
+{
+    if (t->program < 0 || !t->tier)
+        return false;
+    int32_t up = tiers_next_higher(b, b->programs.v[t->program].name, t->tier);
+    if (up < 0)
+        return false;
+    int64_t gap = b->tiers.v[up].min_value - t->basis_value;
+    *next = up;
+    *needed = gap > 0 ? gap : 0;
+    return true;
+}
+
 int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier)
 {
     int32_t cur = tier_row(b, program, tier);

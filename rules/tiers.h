@@ -19,4 +19,10 @@ bool tiers_reviews_at(const program_t *g, period_t p);
 /* The next higher tier of the program above `tier` (by rank), or -1. */
 int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier);
 
+/* For statements and the Tiers sheet: the tier above the one in effect for P
+ * (*next, a book tiers index), its threshold and the basis still needed to
+ * reach it (max(0, threshold - basis_value): 0 means the review will
+ * promote). false at the top tier or without a tier. */
+bool tiers_next_threshold(const book_t *b, const tier_state_t *t, int32_t *next, int64_t *needed);
+
 #endif

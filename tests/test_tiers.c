@@ -545,6 +545,42 @@ static void test_next_higher(void **state)
     assert_int_equal(tiers_next_higher(b, "NOPE", "Premier"), -1);
 }
 
+/* Proves the next threshold of the tier in effect and the basis still needed:
+ * the gap to the next rank, 0 once reached, none at the top tier or without
+ * a program. */
+static void test_next_threshold(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    const book_t *b = &f->book;
+    int32_t g = -1;
+    for (size_t i = 0; i < b->programs.n; i++)
+        if (strcmp(b->programs.v[i].name, "L3-CH") == 0)
+            g = (int32_t)i;
+    assert_true(g >= 0);
+    tier_state_t t = {.program = g, .tier = "Authorized", .basis_value = 250000};
+    int32_t next = -1;
+    int64_t needed = -1;
+    assert_true(tiers_next_threshold(b, &t, &next, &needed));
+    assert_string_equal(b->tiers.v[next].tier, "Premier");
+    assert_int_equal(b->tiers.v[next].min_value, 1000000);
+    assert_int_equal(needed, 750000); /* 10,000.00 - 2,500.00 */
+    t.basis_value = 1200000;          /* past the threshold: the review promotes */
+    assert_true(tiers_next_threshold(b, &t, &next, &needed));
+    assert_int_equal(needed, 0);
+    t.tier = "Premier";
+    assert_true(tiers_next_threshold(b, &t, &next, &needed));
+    assert_string_equal(b->tiers.v[next].tier, "Elite");
+    assert_int_equal(needed, 5000000 - 1200000);
+    t.tier = "Elite";
+    assert_false(tiers_next_threshold(b, &t, &next, &needed));
+    t.program = -1;
+    t.tier = NULL;
+    assert_false(tiers_next_threshold(b, &t, &next, &needed));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -572,6 +608,7 @@ int main(void)
         FAKE_TEST(test_first_program_starts_next_period),
         FAKE_TEST(test_points_basis),
         FAKE_TEST(test_next_higher),
+        FAKE_TEST(test_next_threshold),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
