@@ -4,6 +4,8 @@
  */
 #include "labels.h"
 
+#include <stdio.h>
+
 typedef struct rule_text {
     const char *explain[LANG_COUNT], *resolve[LANG_COUNT];
 } rule_text_t;
@@ -116,6 +118,15 @@ const char *rule_resolve(lang_t lang, rule_code code)
     if ((int)code <= 0 || code >= RULE_COUNT || !texts[code].resolve[lang])
         return "";
     return texts[code].resolve[lang];
+}
+
+const char *note_explain(lang_t lang, rule_code note, int32_t months, char *buf, size_t len)
+{
+    if (note != RULE_MONTHS_SERVED)
+        return rule_explain(lang, note);
+    snprintf(buf, len, lang == LANG_ES ? "%s (%d meses cumplidos)" : "%s (%d months served)",
+             rule_explain(lang, note), (int)months);
+    return buf;
 }
 
 const char *month_name(lang_t lang, int month)

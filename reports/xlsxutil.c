@@ -21,12 +21,34 @@ bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title)
     format_set_bold(b->header);
     format_set_bg_color(b->header, 0xDDE4EE);
     format_set_bottom(b->header, LXW_BORDER_THIN);
+    format_set_text_wrap(b->header);
+    format_set_align(b->header, LXW_ALIGN_VERTICAL_TOP);
     b->money = workbook_add_format(b->wb);
-    format_set_num_format(b->money, "#,##0.00");
+    format_set_num_format(b->money, "#,##0.00;[Red]-#,##0.00");
+    b->money_total = workbook_add_format(b->wb);
+    format_set_num_format(b->money_total, "#,##0.00;[Red]-#,##0.00");
+    format_set_bold(b->money_total);
+    format_set_top(b->money_total, LXW_BORDER_THIN);
     b->date = workbook_add_format(b->wb);
     format_set_num_format(b->date, "yyyy-mm-dd");
+    format_set_align(b->date, LXW_ALIGN_LEFT);
     b->bold = workbook_add_format(b->wb);
     format_set_bold(b->bold);
+    b->title = workbook_add_format(b->wb);
+    format_set_bold(b->title);
+    format_set_font_size(b->title, 14);
+    format_set_font_color(b->title, 0x1F3864);
+    b->section = workbook_add_format(b->wb);
+    format_set_bold(b->section);
+    format_set_font_color(b->section, 0x1F3864);
+    format_set_bottom(b->section, LXW_BORDER_MEDIUM);
+    format_set_bottom_color(b->section, 0x1F3864);
+    b->integer = workbook_add_format(b->wb);
+    format_set_num_format(b->integer, "#,##0");
+    b->percent = workbook_add_format(b->wb);
+    format_set_num_format(b->percent, "0.00%");
+    b->right = workbook_add_format(b->wb);
+    format_set_align(b->right, LXW_ALIGN_RIGHT);
     return true;
 }
 
@@ -50,6 +72,25 @@ void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_for
 void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
 {
     worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+}
+
+void xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f)
+{
+    if (d == DATE_NONE)
+        return;
+    /* Excel's serial day: 1899-12-30 is 0 (25569 days before 1970-01-01) */
+    worksheet_write_number(ws, r, c, (double)d + 25569.0, f);
+}
+
+void xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths, lxw_format *f)
+{
+    worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
+}
+
+void xu_widths(lxw_worksheet *ws, const double *widths, int n)
+{
+    for (int i = 0; i < n; i++)
+        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
 }
 
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n)

@@ -11,7 +11,8 @@
 
 typedef struct xu_book {
     lxw_workbook *wb;
-    lxw_format *header, *money, *date, *bold;
+    lxw_format *header, *money, *money_total, *date, *bold, *title, *section, *integer,
+        *percent, *right;
 } xu_book_t;
 
 /* Open with constant memory and a creation time fixed by the period, so the
@@ -25,6 +26,13 @@ void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_for
 /* Money: exact cents become a number only here, at the cell boundary (an
  * Excel cell is an IEEE double; every int64 cent below 2^53 is exact). */
 void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f);
+/* A date as a real date cell (blank for DATE_NONE). */
+void xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f);
+/* A percentage kept in hundredths (12.34 % is 1234) as a percent cell. */
+void xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths, lxw_format *f);
+/* A table's header row (frozen, repeated on printed pages) and column
+ * widths (NULL: defaults). */
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n);
+void xu_widths(lxw_worksheet *ws, const double *widths, int n);
 
 #endif

@@ -43,8 +43,9 @@ static month_t *world(fake_t *f)
     fake_revenue(f, "R2", "AC2", NULL, "D", "2000.00");
     fake_revenue(f, "R3", "AC3", NULL, "V", "55.55");
     fake_revenue(f, "R4", "NOPE", NULL, "V", "-12.34");
-    m->control.revenue_read = 4;
-    m->control.revenue_amount_in = 100000 + 200000 + 5555 - 1234;
+    fake_revenue(f, "R5", "AC1", NULL, "V", "500.00");
+    m->control.revenue_read = 5;
+    m->control.revenue_amount_in = 100000 + 200000 + 5555 - 1234 + 50000;
     char msg[256];
     assert_true(month_decide(m, msg, sizeof(msg)));
     return m;
@@ -86,17 +87,33 @@ static void test_sheets_and_totals(void **state)
     snprintf(path, sizeof(path), "%s/payouts.xlsx", dir);
     assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), 0);
     char *wb = part(path, "xl/workbook.xml");
-    const char *sheets[] = {"Summary", "Lines", "Exceptions", "Commitments", "Tiers", "Points", "Control"};
-    for (size_t i = 0; i < 7; i++)
+    const char *sheets[] = {"Overview", "Summary", "Lines", "Exceptions", "Commitments", "Tiers",
+                            "Points", "Control"};
+    for (size_t i = 0; i < 8; i++)
         assert_non_null(strstr(wb, sheets[i]));
     free(wb);
     money_t paid = 0;
     for (size_t a = 0; a < m->master->agreements.n; a++)
         paid += m->payables[a].paid;
-    assert_int_equal(paid, 10000 + 10000 + 556); /* 10% of 1000, 5% of 2000, 10% of 55.55 */
-    char *summary = part(path, "xl/worksheets/sheet1.xml");
-    assert_non_null(strstr(summary, "<v>205.56</v>"));
+    /* 10% of 1000 + 500, 5% of 2000, 10% of 55.55 */
+    assert_int_equal(paid, 15000 + 10000 + 556);
+    char *summary = part(path, "xl/worksheets/sheet2.xml");
+    assert_non_null(strstr(summary, "<v>255.56</v>")); /* the totals row */
+    assert_non_null(strstr(summary, "<autoFilter ref=\"A1:R4\"/>")); /* 3 agreements, no total */
+    assert_non_null(strstr(summary, "<pane ySplit=\"1\""));          /* frozen header */
     free(summary);
+    char *overview = part(path, "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(overview, "How much we pay"));
+    assert_non_null(strstr(overview, "<v>255.56</v>")); /* total paid, USD */
+    assert_non_null(strstr(overview, "<drawing "));     /* the payout by program chart */
+    free(overview);
+    char *chart = part(path, "xl/charts/chart1.xml");
+    assert_non_null(strstr(chart, "Overview!$D$"));    /* plots the paid column */
+    free(chart);
+    char *styles = part(path, "xl/styles.xml");
+    assert_non_null(strstr(styles, "#,##0.00"));       /* money: 2 decimals */
+    assert_non_null(strstr(styles, "yyyy-mm-dd"));     /* dates are dates */
+    free(styles);
     char cmd[600];
     snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
     assert_int_equal(system(cmd), 0);
@@ -123,6 +140,17 @@ static void test_no_formulas_and_deterministic(void **state)
     assert_null(strstr(sheet, "<f>"));                /* ... and no formula anywhere */
     assert_non_null(strstr(sheet, "Estado de comisiones")); /* Spanish for an es partner */
     assert_non_null(strstr(sheet, "noviembre"));
+    assert_non_null(strstr(sheet, "Saldo anterior"));
+    assert_non_null(strstr(sheet, "Líneas"));
+    assert_null(strstr(sheet, "Carried in"));
+    free(sheet);
+    /* P1's CTL sheet: R1 and R5 (same account, same product) are one row of 2 */
+    snprintf(cmd, sizeof(cmd), "%s/P1.xlsx", p1);
+    sheet = part(cmd, "xl/worksheets/sheet1.xml");
+    assert_non_null(strstr(sheet, "Commission statement"));
+    assert_non_null(strstr(sheet, "<v>2</v>"));        /* rows summed */
+    assert_non_null(strstr(sheet, "<v>1500</v>"));     /* basis 1000.00 + 500.00 */
+    assert_non_null(strstr(sheet, "<v>150</v>"));      /* amount 100.00 + 50.00 */
     free(sheet);
     snprintf(cmd, sizeof(cmd), "%s/P1.xlsx", p1);
     char *wb = part(cmd, "xl/workbook.xml");

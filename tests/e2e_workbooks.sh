@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# The workbooks read back (issue 5): the demo's months run with draft
+# statements, twice; then every sheet is present, the Summary's totals equal
+# results/payables.csv to the cent, no cell of any workbook is a formula, the
+# Spanish partner's statement is in Spanish, the English one in English, and
+# both runs give identical bytes.
+#   e2e_workbooks.sh BIN REPO
+set -u
+bin=$1; repo=$2
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+pass=0; fail=0
+check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi; }
+for round in a b; do
+  cp -r "$repo/fixtures/demo" "$work/$round"; rm -rf "$work/$round/out" "$work/$round/ledger.db"* "$work/$round/expected"
+  for p in $(ls "$work/$round/periods"); do
+    "$bin" run --data "$work/$round" --period "$p" --statements --quiet || { echo "run $p failed"; exit 1; }
+  done
+done
+out=$work/a/out
+for p in $(ls "$out"); do
+  x=$out/$p/payouts.xlsx
+  wb=$(unzip -p "$x" xl/workbook.xml)
+  for s in Overview Summary Lines Exceptions Commitments Tiers Points Control; do
+    check "$p: sheet $s" 1 "$(grep -c "name=\"$s\"" <<<"$wb")"
+  done
+  # Summary (sheet2): the totals row is the last row; columns M..P are carried_in, earned, paid, carried_out
+  summary=$(unzip -p "$x" xl/worksheets/sheet2.xml)
+  for col in M:carried_in N:earned O:paid P:carried_out; do
+    c=${col%%:*}; name=${col#*:}
+    got=$(grep -o "<c r=\"$c[0-9]*\"[^>]*><v>[^<]*</v>" <<<"$summary" | tail -1 | sed 's/.*<v>//; s/<\/v>//')
+    n=$(head -1 "$out/$p/results/payables.csv" | tr ',' '\n' | grep -n "^$name\$" | cut -d: -f1)
+    want=$(tail -n +2 "$out/$p/results/payables.csv" | awk -F, -v n="$n" '{s += $n} END {printf "%.2f", s}')
+    check "$p: Summary total $name = payables.csv" "$want" "$(awk -v v="$got" 'BEGIN {printf "%.2f", v}')"
+  done
+  check "$p: charts" 3 "$(unzip -l "$x" | grep -c 'xl/charts/chart[0-9]*.xml')"
+  for f in "$x" "$out/$p"/statements/*.xlsx; do
+    formulas=$(unzip -p "$f" 'xl/worksheets/*.xml' | grep -c "<f>")
+    check "$p: no formula in $(basename "$f")" 0 "$formulas"
+  done
+  es=$(unzip -p "$out/$p/statements/P-RIOS.xlsx" 'xl/worksheets/*.xml')
+  for t in "Estado de comisiones" "Saldo anterior" "Nivel vigente" "Líneas" "Fecha de pago"; do
+    check "$p: Spanish statement has '$t'" 1 "$(grep -c "$t" <<<"$es" | awk '{print ($1 > 0)}')"
+  done
+  check "$p: Spanish statement has no English label" 0 "$(grep -c "Carried in" <<<"$es")"
+  en=$(unzip -p "$out/$p/statements/P-ACME.xlsx" 'xl/worksheets/*.xml')
+  check "$p: English statement" 1 "$(grep -c "Commission statement" <<<"$en" | awk '{print ($1 > 0)}')"
+done
+check "identical bytes across runs" 0 "$(cd "$work/a/out" && find . -name '*.xlsx' | sort | xargs sha256sum >"$work/sa";
+  cd "$work/b/out" && find . -name '*.xlsx' | sort | xargs sha256sum >"$work/sb"; cmp -s "$work/sa" "$work/sb"; echo $?)"
+echo "e2e_workbooks: $pass passed, $fail failed"
+[ $fail = 0 ]
