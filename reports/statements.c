@@ -253,10 +253,12 @@ static void section(sheet_t *s, const char *title)
     worksheet_write_string(s->ws, s->r++, 0, title, s->b->section);
 }
 
-static void header_row(sheet_t *s, const char *const *h, int n)
+/* A table header; columns from first_num to last_num hold numbers. */
+static void header_row(sheet_t *s, const char *const *h, int n, int first_num, int last_num)
 {
     for (int i = 0; i < n; i++)
-        worksheet_write_string(s->ws, s->r, (lxw_col_t)i, h[i], s->b->header);
+        worksheet_write_string(s->ws, s->r, (lxw_col_t)i, h[i],
+                               i >= first_num && i <= last_num ? s->b->header_num : s->b->header);
     s->r++;
 }
 
@@ -326,7 +328,7 @@ static void write_commitments(sheet_t *s, const index_t *ix, int32_t a)
     section(s, s->l[L_COMMITMENTS]);
     const char *h[] = {s->l[L_COMMITMENT], s->l[L_AMOUNT_DUE], s->l[L_RETIRED], s->l[L_TO_DATE],
                        s->l[L_REMAINING], s->l[L_PERCENT], s->l[L_STATUS]};
-    header_row(s, h, 7);
+    header_row(s, h, 7, 1, 5);
     for (int32_t k = c->first[a]; k < c->first[a + 1]; k++) {
         const commitment_result_t *cr = &s->m->commitments.v[c->items[k]];
         const commitment_t *cm = &s->m->master->commitments.v[cr->commitment];
@@ -362,7 +364,7 @@ static void write_points(sheet_t *s, const index_t *ix, int32_t a)
         return;
     const char *h[] = {s->l[L_ACTIVITY], s->l[L_CODE], s->l[L_DATE], s->l[L_POINTS],
                        s->l[L_POINTS_TO_DATE], s->l[L_RESULT]};
-    header_row(s, h, 6);
+    header_row(s, h, 6, 3, 4);
     for (int32_t k = c->first[a]; k < c->first[a + 1]; k++) {
         const activity_t *act = &s->m->activities.v[c->items[k]];
         xu_text(s->ws, s->r, 0, act->id, NULL);
@@ -384,7 +386,7 @@ static void write_lines(sheet_t *s, const index_t *ix, int32_t a)
     section(s, s->l[L_LINES]);
     const char *h[] = {s->l[L_KIND], s->l[L_SOURCE], s->l[L_PRODUCT], s->l[L_ROWS],
                        s->l[L_BASIS], s->l[L_RATE], s->l[L_AMOUNT], s->l[L_NOTE]};
-    header_row(s, h, 8);
+    header_row(s, h, 8, 3, 6);
     money_t total = 0;
     char rate[MONEY_BUF], note[64];
     for (int32_t k = ix->groups_of.first[a]; k < ix->groups_of.first[a + 1]; k++) {

@@ -149,13 +149,15 @@ static int paid_partner_cmp(const void *x, const void *y)
     return a->partner - b->partner;
 }
 
+/* A titled block's header; columns from first_num to 3 hold numbers. */
 static void overview_block(xu_book_t *b, lxw_worksheet *ws, lxw_row_t *r, const char *title,
-                           const char *const *h, int n)
+                           const char *const *h, int n, int first_num)
 {
     (*r)++;
     worksheet_write_string(ws, (*r)++, 0, title, b->section);
     for (int i = 0; i < n; i++)
-        worksheet_write_string(ws, *r, (lxw_col_t)i, h[i], b->header);
+        worksheet_write_string(ws, *r, (lxw_col_t)i, h[i],
+                               i >= first_num && i <= 3 ? b->header_num : b->header);
     (*r)++;
 }
 
@@ -212,7 +214,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
                                        "carried to a later period; credits are non-cash.", NULL);
 
     static const char *const hp[] = {"We pay", "currency", "agreements", "amount"};
-    overview_block(b, ws, &r, "How much we pay", hp, 4);
+    overview_block(b, ws, &r, "How much we pay", hp, 4, 2);
     for (size_t i = 0; i < npaid; i++) {
         worksheet_write_string(ws, r, 0, "Total paid", b->bold);
         xu_text(ws, r, 1, paid[i].currency, NULL);
@@ -224,7 +226,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
 
     static const char *const hh[] = {"Held (carried forward)", "currency", "agreements", "amount",
                                      "status"};
-    overview_block(b, ws, &r, "What is held", hh, 5);
+    overview_block(b, ws, &r, "What is held", hh, 5, 2);
     for (size_t i = 0; i < nheld; i++) {
         xu_text(ws, r, 0, held[i].key2, NULL);
         xu_text(ws, r, 1, held[i].currency, NULL);
@@ -246,7 +248,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
                c->revenue_amount_rejected + c->revenue_amount_rejected_rows, true},
               {"Rejected input rows (all files)", c->rejects_total, 0, false}};
     static const char *const he[] = {"Exceptions", "", "rows", "amount"};
-    overview_block(b, ws, &r, "Exceptions to resolve", he, 4);
+    overview_block(b, ws, &r, "Exceptions to resolve", he, 4, 2);
     for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
         worksheet_write_string(ws, r, 0, ex[i].what, NULL);
         worksheet_write_number(ws, r, 2, (double)ex[i].count, b->integer);
@@ -256,7 +258,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
     }
 
     static const char *const hg[] = {"Legacy program", "currency", "agreements", "paid"};
-    overview_block(b, ws, &r, "Payout by legacy program", hg, 4);
+    overview_block(b, ws, &r, "Payout by legacy program", hg, 4, 2);
     lxw_row_t first = r;
     char label[160];
     for (size_t i = 0; i < nprog; i++) {
@@ -266,12 +268,11 @@ static void write_overview(xu_book_t *b, const month_t *m)
         worksheet_write_number(ws, r, 2, (double)programs[i].count, b->integer);
         xu_money(ws, r++, 3, programs[i].amount, b->money);
     }
-    lxw_row_t chart_at = first > 3 ? first - 3 : 0;
     add_bar_chart(b, ws, "Overview", LXW_CHART_BAR, "Paid by legacy program", first, r - 1, 0, 3,
-                  chart_at, 6, "#,##0");
+                  3, 6, "#,##0"); /* beside the first blocks: on the first screen */
 
     static const char *const ht[] = {"Top partners by amount paid", "currency", "partner_id", "paid"};
-    overview_block(b, ws, &r, "To whom (largest payouts)", ht, 4);
+    overview_block(b, ws, &r, "To whom (largest payouts)", ht, 4, 3);
     for (size_t i = 0; i < npp && i < 10; i++) {
         const partner_t *pt = &ms->partners.v[pp[i].partner];
         xu_text(ws, r, 0, pt->name, NULL);

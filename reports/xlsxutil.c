@@ -23,6 +23,13 @@ bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title)
     format_set_bottom(b->header, LXW_BORDER_THIN);
     format_set_text_wrap(b->header);
     format_set_align(b->header, LXW_ALIGN_VERTICAL_TOP);
+    b->header_num = workbook_add_format(b->wb); /* over a column of numbers */
+    format_set_bold(b->header_num);
+    format_set_bg_color(b->header_num, 0xDDE4EE);
+    format_set_bottom(b->header_num, LXW_BORDER_THIN);
+    format_set_text_wrap(b->header_num);
+    format_set_align(b->header_num, LXW_ALIGN_VERTICAL_TOP);
+    format_set_align(b->header_num, LXW_ALIGN_RIGHT);
     b->money = workbook_add_format(b->wb);
     format_set_num_format(b->money, "#,##0.00;[Red]-#,##0.00");
     b->money_total = workbook_add_format(b->wb);

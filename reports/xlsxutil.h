@@ -11,7 +11,7 @@
 
 typedef struct xu_book {
     lxw_workbook *wb;
-    lxw_format *header, *money, *money_total, *date, *bold, *title, *section, *integer,
+    lxw_format *header, *header_num, *money, *money_total, *date, *bold, *title, *section, *integer,
         *percent, *right;
 } xu_book_t;
 
