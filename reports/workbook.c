@@ -609,7 +609,7 @@ static void write_control(xu_book_t *b, const month_t *m)
 int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen)
 {
     xu_book_t b;
-    if (!xu_open(&b, path, m->period, "Partner payouts")) {
+    if (!xu_open(&b, path, m->period, "Partner payouts", true)) {
         snprintf(err, errlen, "%s: cannot create", path);
         return -1;
     }

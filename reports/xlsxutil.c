@@ -6,9 +6,11 @@
 #include <stdio.h>
 #include <string.h>
 
-bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title)
+bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
+             bool constant_memory)
 {
-    lxw_workbook_options opt = {.constant_memory = LXW_TRUE, .tmpdir = NULL};
+    lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
+                                .tmpdir = NULL};
     memset(b, 0, sizeof(*b));
     b->wb = workbook_new_opt(path, &opt);
     if (!b->wb)

@@ -15,9 +15,12 @@ typedef struct xu_book {
         *percent, *right;
 } xu_book_t;
 
-/* Open with constant memory and a creation time fixed by the period, so the
- * same inputs give the same bytes. NULL on failure. */
-bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title);
+/* Open with a creation time fixed by the period, so the same inputs give the
+ * same bytes; false on failure. constant_memory streams rows to temporary
+ * files (flat memory for any size, rows written in order); without it a
+ * small workbook is built in memory, with no temporary files. */
+bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
+             bool constant_memory);
 /* Close; 0 on success, else a message in msg. */
 int xu_close(xu_book_t *b, char *msg, size_t len);
 
