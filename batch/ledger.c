@@ -338,6 +338,18 @@ static void awarded_loaded(month_t *m, sqlite3_stmt *st)
     strmap_put(&m->awarded, k, strlen(k), 1);
 }
 
+/* Size the orders array and map for the earlier orders at once (no regrowth
+ * and rehashing of millions of entries while they load). */
+static void orders_reserved(month_t *m, sqlite3_stmt *st)
+{
+    int64_t n = sqlite3_column_int64(st, 0);
+    if (n <= 0)
+        return;
+    strmap_reserve(&m->order_ix, (size_t)n);
+    while (m->orders.cap < (size_t)n)
+        m->orders.v = vec_grow(m->orders.v, &m->orders.cap, sizeof(*m->orders.v));
+}
+
 static int history_order(const void *x, const void *y)
 {
     const history_t *a = x, *b = y;
@@ -354,6 +366,7 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
         const char *sql;
         void (*row)(month_t *, sqlite3_stmt *);
     } loads[] = {
+        {"SELECT count(*) FROM orders WHERE period < ?1", orders_reserved},
         {orders_before_sql, order_loaded},
         {"SELECT opportunity_id, approved_on FROM approvals WHERE period < ?1", approval_loaded},
         {"SELECT 'approval' || char(31) || approval_id FROM approvals WHERE period < ?1"
