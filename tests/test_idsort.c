@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "idsort.h"
+#include "month.h"
 
 static const char *key_of(const void *ctx, int32_t i) { return ((const char *const *)ctx)[i]; }
 
@@ -101,12 +102,44 @@ static void test_padded_counters(void **state)
     free(keys);
 }
 
+/* month_revenue_by_id: ids already strictly ascending give the identity
+ * without sorting; a repeat or a step down falls back to the stable sort
+ * (equal ids keep file order, so the first occurrence stands). */
+static void test_revenue_by_id(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ids[6];
+        int32_t want[6];
+    } cases[] = {
+        {{"R1", "R2", "R3", "R4", "R5", "R6"}, {0, 1, 2, 3, 4, 5}},  /* ascending: as is */
+        {{"R1", "R2", "R2", "R4", "R5", "R6"}, {0, 1, 2, 3, 4, 5}},  /* repeat: stable */
+        {{"R6", "R5", "R4", "R3", "R2", "R1"}, {5, 4, 3, 2, 1, 0}},  /* descending */
+        {{"R2", "R10", "R1", "R2", "A", "R10"}, {4, 2, 1, 5, 0, 3}}, /* bytewise, stable */
+    };
+    for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+        month_t m;
+        memset(&m, 0, sizeof(m));
+        revenue_t rows[6];
+        memset(rows, 0, sizeof(rows));
+        for (int i = 0; i < 6; i++)
+            rows[i].id = cases[c].ids[i];
+        m.revenue.v = rows;
+        m.revenue.n = 6;
+        int32_t *ix = month_revenue_by_id(&m);
+        for (int i = 0; i < 6; i++)
+            assert_int_equal(ix[i], cases[c].want[i]);
+        free(ix);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_small_cases),
         cmocka_unit_test(test_random_against_reference),
         cmocka_unit_test(test_padded_counters),
+        cmocka_unit_test(test_revenue_by_id),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
