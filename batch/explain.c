@@ -7,6 +7,7 @@
  * ledger first to learn their period.
  */
 #include "explain.h"
+#include "lines.h"
 
 #include <inttypes.h>
 #include <sqlite3.h>
@@ -133,7 +134,7 @@ static void explain_revenue(const month_t *m, const revenue_t *r)
            date_format(rt->effective_from, d1),
            rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
     printf("  arithmetic:  %s × %s%% = %s (rounded half-even to the cent, once)\n", money,
-           rate, money_format(r->commission, com));
+           rate, money_format(revenue_commission(m->book, r), com));
 }
 
 static void explain_agreement(const month_t *m, int32_t a)

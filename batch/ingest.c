@@ -28,6 +28,7 @@ typedef struct reader {
     month_t *month;
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
+    void (*ahead)(void *, const csv_value_t *); /* csv_callbacks_t.ahead */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;
@@ -86,7 +87,7 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
                            input_list_t *inputs, prefetch_t *ahead)
 {
     r->display = arena_strndup(r->arena, rel, strlen(rel));
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject, .ahead = r->ahead};
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;
@@ -596,11 +597,15 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
      * settled after the whole file (settle_revenue). */
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
+    /* the account only matters without a known service (4.2, P3) */
+    int32_t account = order >= 0 ? REVENUE_ACCOUNT_UNUSED
+                                 : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s,
+                                              v[REVENUE_ACCOUNT].len);
     revenue_t rv = {
         .id = str(r, &v[REVENUE_ID]), .line = line, .amount = amount,
         .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
         .service = order >= 0 ? order : service->len ? REVENUE_UNKNOWN_SERVICE : REVENUE_NO_SERVICE,
-        .account = strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s, v[REVENUE_ACCOUNT].len),
+        .account = account,
         .currency = currency_of(&v[REVENUE_CURRENCY]), .agreement = -1, .rate_row = -1};
     if ((period_t)v[REVENUE_PERIOD].i != m->period) {
         rv.status = STATUS_REJECTED;
@@ -608,6 +613,15 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     }
     VEC_PUSH(m->revenue, rv);
     return true;
+}
+
+/* Revenue row a few rows ahead: start loading its service's map slot. */
+static void revenue_ahead(void *ctx, const csv_value_t *v)
+{
+    reader_t *r = ctx;
+    const csv_value_t *service = &v[REVENUE_SERVICE];
+    if (service->len)
+        strmap_prefetch(&r->month->order_ix, service->s, service->len);
 }
 
 /* §3 after the whole revenue file: a revenue_id repeated in the file is
@@ -737,6 +751,18 @@ static bool activity_row(void *ctx, const csv_value_t *v, int32_t line)
     return true;
 }
 
+/* Room for every row revenue.csv can hold (its bytes over the shortest
+ * plausible row) so the array never moves: pages past the real rows are
+ * never touched, so this costs address space only. */
+static void reserve_revenue(month_t *m, const char *dir, const char *rel)
+{
+    char *path = path_join(dir, rel);
+    int64_t bytes = file_size(path);
+    free(path);
+    size_t rows = bytes > 0 ? (size_t)(bytes / 24) + 16 : 0;
+    VEC_RESERVE(m->revenue, rows);
+}
+
 prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period)
 {
     char pbuf[PERIOD_BUF], rel[96];
@@ -785,6 +811,8 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, in
         if (files[i].spec == &schema_revenue) {
             ahead = revenue;
             revenue = NULL;
+            r.ahead = revenue_ahead;
+            reserve_revenue(m, ds->dir, rel);
         }
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);

@@ -346,8 +346,7 @@ static void orders_reserved(month_t *m, sqlite3_stmt *st)
     if (n <= 0)
         return;
     strmap_reserve(&m->order_ix, (size_t)n);
-    while (m->orders.cap < (size_t)n)
-        m->orders.v = vec_grow(m->orders.v, &m->orders.cap, sizeof(*m->orders.v));
+    VEC_RESERVE(m->orders, (size_t)n);
 }
 
 static int history_order(const void *x, const void *y)

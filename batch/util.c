@@ -54,6 +54,12 @@ bool path_is_dir(const char *p)
     return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+int64_t file_size(const char *p)
+{
+    struct stat st;
+    return stat(p, &st) == 0 ? (int64_t)st.st_size : -1;
+}
+
 bool mkdir_p(const char *p)
 {
     char *buf = strdup(p);

@@ -35,6 +35,8 @@ exit_code fail_with(batch_error_t *err, exit_code code, const char *fmt, ...)
 char *path_join(const char *a, const char *b);
 bool path_exists(const char *p);
 bool path_is_dir(const char *p);
+/* Size in bytes, or -1 when p cannot be stat'ed. */
+int64_t file_size(const char *p);
 /* mkdir -p; false with errno on failure. */
 bool mkdir_p(const char *p);
 /* rm -rf; false on failure. */

@@ -177,7 +177,7 @@ static void group_residuals(const month_t *m, index_t *ix)
         group_t *h = k == SIZE_MAX ? &g[n - 1] : &g[slots[k]];
         h->rows++;
         h->basis += r->amount;
-        h->amount += r->commission;
+        h->amount += revenue_commission(m->book, r);
     }
     free(slots);
     ix->groups = g;

@@ -7,6 +7,7 @@
  * frozen header, an autofilter and totals where they add up.
  */
 #include "workbook.h"
+#include "lines.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -355,7 +356,7 @@ static void write_lines(xu_book_t *b, const month_t *m)
         if (r->status != STATUS_ASSIGNED)
             continue;
         size_t k = (size_t)r->agreement * slots + LINE_RESIDUAL * (ncat + 1) + (size_t)cat_of[r->product];
-        sum[k] += r->commission;
+        sum[k] += revenue_commission(m->book, r);
         used[k] = true;
     }
     for (size_t i = 0; i < m->lines.n; i++) {

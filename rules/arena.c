@@ -114,6 +114,17 @@ void *vec_grow(void *v, size_t *cap, size_t elem)
     return hint_huge(p, n * elem);
 }
 
+void *vec_reserve(void *v, size_t *cap, size_t want, size_t elem)
+{
+    if (want <= *cap)
+        return v;
+    void *p = realloc(v, want * elem);
+    if (!p)
+        abort();
+    *cap = want;
+    return hint_huge(p, want * elem);
+}
+
 /* 64-bit multiply-mix over 8-byte words (keys are short ids). */
 static uint32_t hash(const char *s, size_t len)
 {
@@ -166,6 +177,12 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
     key_head(head, key, len);
     const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len), head);
     return s->key ? s->val : -1;
+}
+
+void strmap_prefetch(const strmap_t *m, const char *key, size_t len)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash(key, len) & (m->cap - 1)]);
 }
 
 static void strmap_resize(strmap_t *m, size_t cap)

@@ -35,6 +35,10 @@ void arena_release(arena_t *a);
         size_t n, cap; \
     }
 void *vec_grow(void *v, size_t *cap, size_t elem);
+/* Capacity for at least want elements (no change when it has them). */
+void *vec_reserve(void *v, size_t *cap, size_t want, size_t elem);
+#define VEC_RESERVE(vec, want) \
+    ((vec).v = vec_reserve((vec).v, &(vec).cap, (want), sizeof(*(vec).v)))
 #define VEC_PUSH(vec, x)                                                        \
     do {                                                                        \
         if ((vec).n == (vec).cap)                                               \
@@ -67,6 +71,9 @@ void strmap_reserve(strmap_t *m, size_t n);
 
 /* Value for key, or -1. */
 int32_t strmap_get(const strmap_t *m, const char *key, size_t len);
+/* Start loading the slot where key's lookup begins (a hint, no effect on
+ * results): call it a few keys ahead of strmap_get in a long loop. */
+void strmap_prefetch(const strmap_t *m, const char *key, size_t len);
 /* Insert or replace; returns the previous value or -1. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val);
 void strmap_free(strmap_t *m);

@@ -36,6 +36,9 @@ static void assign_all(month_t *m)
     rate_memo_init(&memo, m);
     for (size_t i = 0; i < m->revenue.n; i++) {
         revenue_t *r = &m->revenue.v[i];
+        /* the service's order of a row a few rows on: load it meanwhile */
+        if (i + 16 < m->revenue.n && r[16].service >= 0)
+            __builtin_prefetch(&m->orders.v[r[16].service].status);
         assign_revenue(m, r);
         lines_residual_memo(m, &memo, r);
         switch (r->status) {

@@ -78,7 +78,6 @@ static int32_t residual_rate_row(const month_t *m, rate_memo_t *memo, const reve
 void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r)
 {
     r->rate_row = -1;
-    r->commission = 0;
     r->note = RULE_NONE;
     if (r->status != STATUS_ASSIGNED)
         return;
@@ -92,8 +91,12 @@ void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r)
         return;
     }
     r->rate_row = row;
+}
+
+money_t revenue_commission(const book_t *book, const revenue_t *r)
+{
     /* revenue × rate_pct / 100, rate scaled by 10^4 */
-    r->commission = money_muldiv(r->amount, revenue_rate_pct(m->book, r), 100 * 10000);
+    return r->rate_row >= 0 ? money_muldiv(r->amount, revenue_rate_pct(book, r), 100 * 10000) : 0;
 }
 
 static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)
@@ -227,7 +230,7 @@ void lines_aggregate(month_t *m)
         if (r->status != STATUS_ASSIGNED)
             continue;
         agreement_period_t *c = &m->current[r->agreement];
-        c->by_kind[LINE_RESIDUAL] += r->commission;
+        c->by_kind[LINE_RESIDUAL] += revenue_commission(m->book, r);
         c->cash_lines++;
     }
     for (size_t i = 0; i < m->lines.n; i++) {

@@ -29,6 +29,9 @@ void rate_memo_init(rate_memo_t *memo, const month_t *m);
 void rate_memo_release(rate_memo_t *memo);
 /* lines_residual through the memo (NULL memo: a plain lookup). */
 void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r);
+/* The residual line's amount of a revenue row (0 without a rate): computed
+ * when needed rather than stored, to keep revenue rows small. */
+money_t revenue_commission(const book_t *book, const revenue_t *r);
 
 /* Spiffs of services first known as installed in P (and the installed MRC
  * that mrc-basis commitments retire, §8.6). */

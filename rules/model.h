@@ -182,14 +182,15 @@ typedef struct order {
  * residual's rate is its rates row (revenue_rate_pct). */
 #define REVENUE_NO_SERVICE (-1)      /* service_id blank */
 #define REVENUE_UNKNOWN_SERVICE (-2) /* service_id names no known order */
+#define REVENUE_ACCOUNT_UNUSED (-3)  /* account not looked up: the service decides */
 typedef struct revenue {
     const char *id;
     money_t amount;
-    money_t commission; /* residual line (4.4), only when assigned */
     int32_t line;
     int32_t product;  /* -1 unknown */
     int32_t service;  /* order index, or REVENUE_NO_SERVICE / REVENUE_UNKNOWN_SERVICE */
-    int32_t account;  /* accounts index, -1 when accounts.csv lacks it */
+    int32_t account;  /* accounts index, -1 when accounts.csv lacks it,
+                         REVENUE_ACCOUNT_UNUSED when the service is known */
     int32_t agreement;
     int32_t rate_row; /* book rates index or -1 */
     currency_t currency;

@@ -116,6 +116,14 @@ char *decimal_format(decimal_t v, int scale, char *buf)
 
 money_t money_muldiv(int64_t a, int64_t b, int64_t d)
 {
+    int64_t p;
+    if (d > 0 && !__builtin_mul_overflow(a, b, &p)) { /* the usual case, in 64 bits */
+        int64_t q = p / d, r = p % d;
+        uint64_t twice = (uint64_t)(r < 0 ? -r : r) * 2;
+        if (twice > (uint64_t)d || (twice == (uint64_t)d && (q % 2 != 0)))
+            q += p < 0 ? -1 : 1;
+        return q;
+    }
     __int128 num = (__int128)a * b;
     __int128 q = num / d, r = num % d;
     /* C truncates toward zero; r has the sign of num. */
