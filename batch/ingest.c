@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "csvio.h"
+#include "ledger.h"
 #include "rates.h"
 #include "schema.h"
 
@@ -29,6 +30,7 @@ typedef struct reader {
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
     void (*ahead)(void *, const csv_value_t *); /* csv_callbacks_t.ahead */
+    ledger_t *ledger;     /* completes partial earlier orders (NULL: none) */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;
@@ -536,6 +538,18 @@ static int order_difference(const order_t *a, const order_t *b)
     return -1;
 }
 
+/* An earlier order P names, whole (ledger_complete_order); false on error. */
+static bool complete_order(reader_t *r, int32_t ix)
+{
+    if (!r->month->orders.v[ix].partial)
+        return true;
+    if (ledger_complete_order(r->ledger, r->month, ix, r->err) != EXIT_DONE) {
+        r->failed = true;
+        return false;
+    }
+    return true;
+}
+
 static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
 {
     reader_t *r = ctx;
@@ -563,6 +577,13 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
                  .agreement = -1, .installed_period = PERIOD_NONE,
                  .chargeback_period = PERIOD_NONE};
     int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
+    if (known >= 0 && !complete_order(r, known))
+        return false;
+    if (o.original_id) { /* attribution and chargebacks read the whole original */
+        int32_t orig = strmap_get(&m->order_ix, v[ORDERS_ORIGINAL].s, v[ORDERS_ORIGINAL].len);
+        if (orig >= 0 && !complete_order(r, orig))
+            return false;
+    }
     if (known >= 0) { /* §3 re-delivery of an order of an earlier period */
         order_t *old = &m->orders.v[known];
         int diff = order_difference(old, &o);
@@ -774,8 +795,8 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period)
     return p;
 }
 
-exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, input_list_t *inputs,
-                        batch_error_t *err)
+exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
+                        input_list_t *inputs, batch_error_t *err)
 {
     char pbuf[PERIOD_BUF], rel[96];
     period_format(m->period, pbuf);
@@ -804,7 +825,8 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, in
     for (size_t i = 0; i < ds->master_rejects.n; i++)
         VEC_PUSH(m->rejects, ds->master_rejects.v[i]);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-        reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects};
+        reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
+                      .ledger = ledger};
         size_t before = m->rejects.n;
         snprintf(rel, sizeof(rel), "periods/%s/%s", pbuf, files[i].name);
         prefetch_t *ahead = NULL;

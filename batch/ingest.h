@@ -12,6 +12,8 @@
 #include "prefetch.h"
 #include "util.h"
 
+typedef struct ledger ledger_t; /* ledger.h */
+
 /* One input file read by the run: its dataset path and content hash (§5). */
 typedef struct input_file {
     const char *path;
@@ -42,9 +44,10 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
 /* Read periods/P/ into m (after the ledger's prior state is loaded into m):
  * orders (with re-delivery semantics), revenue, approvals, adjustments,
  * activities. Appends the files read to *inputs. revenue (may be NULL) is
- * the prefetched revenue file; it is consumed in every case. */
-exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, input_list_t *inputs,
-                        batch_error_t *err);
+ * the prefetched revenue file; it is consumed in every case. ledger (may be
+ * NULL) completes the partial earlier orders P names (order_t.partial). */
+exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
+                        input_list_t *inputs, batch_error_t *err);
 
 /* The default rule book compiled into the binary (rules/book/ tables). */
 extern const char *const book_default_names[];

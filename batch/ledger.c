@@ -12,6 +12,7 @@
 
 struct ledger {
     sqlite3 *db;
+    sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
 };
 
 static const char *const schema_sql =
@@ -36,6 +37,9 @@ static const char *const schema_sql =
     " WHERE installed_period IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS orders_chargeback ON orders(chargeback_period)"
     " WHERE chargeback_period IS NOT NULL;"
+    /* orders still waiting for their installation: loaded whole each period */
+    "CREATE INDEX IF NOT EXISTS orders_pending ON orders(period)"
+    " WHERE installed_period IS NULL;"
     "CREATE TABLE IF NOT EXISTS approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
     " opportunity_id TEXT, approved_on TEXT, approved_by TEXT, document_ref TEXT);"
     "CREATE TABLE IF NOT EXISTS adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
@@ -102,6 +106,7 @@ void ledger_close(ledger_t *l)
 {
     if (!l)
         return;
+    sqlite3_finalize(l->complete);
     sqlite3_close(l->db);
     free(l);
 }
@@ -237,7 +242,35 @@ period_t ledger_latest_period(ledger_t *l)
 
 /* ---- loading the state before P ------------------------------------------ */
 
-static void order_loaded(month_t *m, sqlite3_stmt *st)
+/* Lifecycle fields set at P or later are undone: the state before P. */
+#define ORDERS_BEFORE                                                                      \
+    "SELECT order_id, period, partner_id, agreement_ref, account_id, product_code, order_type," \
+    " original_order_id, opportunity_id, order_date,"                                      \
+    " CASE WHEN install_update_period >= ?1 THEN NULL ELSE install_date END,"              \
+    " mrc, nrc, currency, term_months, line, status, agreement_id, rule,"                  \
+    " CASE WHEN installed_period >= ?1 THEN NULL ELSE installed_period END,"               \
+    " CASE WHEN installed_period >= ?1 THEN NULL ELSE spiff END,"                          \
+    " CASE WHEN chargeback_period >= ?1 THEN NULL ELSE chargeback_period END"              \
+    " FROM orders "
+/* Whole rows are loaded for the earlier orders P may install (spiffs, mrc
+ * commitments): not installed before P (the partial index orders_pending,
+ * or installed at P or later by an earlier run of P). Every other earlier
+ * order is partial until P names it (ledger_complete_order). */
+static const char *const orders_partial_sql =
+    "SELECT order_id, period, status, agreement_id, opportunity_id,"
+    " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
+    " FROM orders WHERE period < ?1 ORDER BY rowid";
+_Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
+               "orders_pending_sql names these codes by number");
+static const char *const orders_pending_sql =
+    ORDERS_BEFORE "WHERE period < ?1 AND installed_period IS NULL AND status = 1"
+    " AND order_type IN (0, 1)";
+static const char *const orders_reinstalled_sql =
+    ORDERS_BEFORE "WHERE installed_period >= ?1 AND period < ?1";
+static const char *const order_by_id_sql = ORDERS_BEFORE "WHERE order_id = ?2 AND period < ?1";
+
+/* An order row of ORDERS_BEFORE as the state before P. */
+static order_t order_of_row(month_t *m, sqlite3_stmt *st)
 {
     const master_t *ms = m->master;
     order_t o = {.id = col_str(m, st, 0), .partner_id = col_str(m, st, 2),
@@ -261,20 +294,41 @@ static void order_loaded(month_t *m, sqlite3_stmt *st)
     o.partner = strmap_get(&ms->partner_ix, o.partner_id, strlen(o.partner_id));
     if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
         o.status = STATUS_HELD; /* its agreement left master data: never pay it */
+    return o;
+}
+
+/* Every earlier order, partial (order_t.partial): id, period, decision and
+ * the opportunity. Decisions are never revisited, so this is all a revenue
+ * row billed to it needs. */
+static void order_partial_loaded(month_t *m, sqlite3_stmt *st)
+{
+    const char *opportunity = (const char *)sqlite3_column_text(st, 4);
+    const char *product = (const char *)sqlite3_column_text(st, 5);
+    order_t o = {.id = col_str(m, st, 0), .period = col_period(st, 1),
+                 .status = (status_t)sqlite3_column_int(st, 2),
+                 .agreement = agreement_index(m, st, 3), .opportunity_id = col_str(m, st, 4),
+                 .product = opportunity && product
+                                ? strmap_get(&m->master->product_ix, product, strlen(product))
+                                : -1,
+                 .partner = -1, .install_date = DATE_NONE, .installed_period = PERIOD_NONE,
+                 .chargeback_period = PERIOD_NONE, .partial = true};
+    if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
+        o.status = STATUS_HELD; /* its agreement left master data: never pay it */
     VEC_PUSH(m->orders, o);
     strmap_put(&m->order_ix, o.id, strlen(o.id), (int32_t)(m->orders.n - 1));
 }
 
-/* Lifecycle fields set at P or later are undone: the state before P. */
-static const char *const orders_before_sql =
-    "SELECT order_id, period, partner_id, agreement_ref, account_id, product_code, order_type,"
-    " original_order_id, opportunity_id, order_date,"
-    " CASE WHEN install_update_period >= ?1 THEN NULL ELSE install_date END,"
-    " mrc, nrc, currency, term_months, line, status, agreement_id, rule,"
-    " CASE WHEN installed_period >= ?1 THEN NULL ELSE installed_period END,"
-    " CASE WHEN installed_period >= ?1 THEN NULL ELSE spiff END,"
-    " CASE WHEN chargeback_period >= ?1 THEN NULL ELSE chargeback_period END"
-    " FROM orders WHERE period < ?1 ORDER BY rowid";
+/* A whole earlier order replacing its partial entry. */
+static void order_completed(month_t *m, sqlite3_stmt *st)
+{
+    const unsigned char *id = sqlite3_column_text(st, 0);
+    int32_t ix = strmap_get(&m->order_ix, (const char *)id, (size_t)sqlite3_column_bytes(st, 0));
+    if (ix < 0 || !m->orders.v[ix].partial)
+        return;
+    const char *key = m->orders.v[ix].id;
+    m->orders.v[ix] = order_of_row(m, st);
+    m->orders.v[ix].id = key; /* the map's key */
+}
 
 static void approval_loaded(month_t *m, sqlite3_stmt *st)
 {
@@ -366,7 +420,9 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
         void (*row)(month_t *, sqlite3_stmt *);
     } loads[] = {
         {"SELECT count(*) FROM orders WHERE period < ?1", orders_reserved},
-        {orders_before_sql, order_loaded},
+        {orders_partial_sql, order_partial_loaded},
+        {orders_pending_sql, order_completed},
+        {orders_reinstalled_sql, order_completed},
         {"SELECT opportunity_id, approved_on FROM approvals WHERE period < ?1", approval_loaded},
         {"SELECT 'approval' || char(31) || approval_id FROM approvals WHERE period < ?1"
          " UNION ALL SELECT 'adjustment' || char(31) || adjustment_id FROM adjustments"
@@ -393,6 +449,28 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
     /* history rows come ordered by agreement_id text; the rules want index order */
     if (m->history.n > 1)
         qsort(m->history.v, m->history.n, sizeof(*m->history.v), history_order);
+    return EXIT_DONE;
+}
+
+exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t ix, batch_error_t *err)
+{
+    order_t *o = &m->orders.v[ix];
+    if (!l || !o->partial)
+        return EXIT_DONE;
+    if (!l->complete && !(l->complete = prep(l, order_by_id_sql)))
+        return db_fail(l, err, order_by_id_sql);
+    sqlite3_stmt *st = l->complete;
+    bind_period(st, 1, m->period);
+    bind_text(st, 2, o->id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        order_completed(m, st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(l, err, order_by_id_sql);
+    if (m->orders.v[ix].partial)
+        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is gone", m->orders.v[ix].id);
     return EXIT_DONE;
 }
 

@@ -40,6 +40,10 @@ period_t ledger_latest_period(ledger_t *l);
  * history, carried balances, points, tier rows, awarded codes. */
 exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err);
 
+/* Load the whole row of an earlier order loaded partially (order_t.partial);
+ * nothing to do for a whole one. */
+exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t ix, batch_error_t *err);
+
 /* Replace P's results with m's (inside the transaction). */
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
                             batch_error_t *err);

@@ -88,7 +88,7 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
         return rc;
     }
     log_stage("%s: ledger state loaded (%zu earlier orders)", j->pbuf, j->month.orders.n);
-    rc = ingest_period(&j->ds, &j->month, revenue, &j->inputs, err);
+    rc = ingest_period(&j->ds, &j->month, revenue, j->ledger, &j->inputs, err);
     if (rc != EXIT_DONE)
         return rc;
     log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",

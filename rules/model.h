@@ -175,6 +175,12 @@ typedef struct order {
     bool has_spiff;             /* a spiff line was written */
     money_t spiff;              /* its amount */
     period_t chargeback_period; /* PERIOD_NONE until charged back */
+    /* An earlier period's order that nothing in P can change, loaded without
+     * its details (batch/ledger.c): only id, period, status, agreement and,
+     * for joint opportunities, opportunity_id and product are set. Revenue
+     * billed to it needs no more; ingest completes it from the ledger when P
+     * re-delivers it or names it as an original. */
+    bool partial;
 } order_t;
 
 /* A billed revenue row, kept compact (tens of millions per month): its

@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         period_t p;
         FUZZ_CHECK(period_parse("2017-11", 7, &p));
         month_init(&m, &ds.master, &ds.book, p);
-        rc = ingest_period(&ds, &m, NULL, &inputs, &err);
+        rc = ingest_period(&ds, &m, NULL, NULL, &inputs, &err);
         FUZZ_CHECK(rc == EXIT_DONE || rc == EXIT_INVALID_INPUT);
         if (rc == EXIT_DONE) {
             check_period(kind, &m, &inputs);
