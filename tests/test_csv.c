@@ -86,7 +86,7 @@ static bool sink_reject(void *ctx, int32_t line, const char *column, rule_code r
     return ++k->calls != k->stop_after;
 }
 
-static const csv_callbacks_t sink_cb = {sink_row, sink_reject};
+static const csv_callbacks_t sink_cb = {.on_row = sink_row, .on_reject = sink_reject};
 
 typedef struct result {
     csv_status status;

@@ -198,6 +198,13 @@ static void test_muldiv_half_even_ties(void **state)
     assert_int_equal(money_muldiv(-1, 1, 2), 0);
     assert_int_equal(money_muldiv(3, 1, 2), 2);
     assert_int_equal(money_muldiv(-3, 1, 2), -2);
+    /* on both sides of the 64-bit product (fast path) and 128-bit fallback:
+     * (2^62 - 1) × 2 fits in int64, 2^62 × 2 does not; both round half-even */
+    assert_true(money_muldiv(INT64_C(4611686018427387903), 2, 4) == INT64_C(2305843009213693952));
+    assert_true(money_muldiv(INT64_C(4611686018427387902), 2, 4) == INT64_C(2305843009213693951));
+    assert_true(money_muldiv(INT64_C(4611686018427387904), 2, 4) == INT64_C(2305843009213693952));
+    assert_true(money_muldiv(INT64_C(-4611686018427387903), 2, 4) == INT64_C(-2305843009213693952));
+    assert_true(money_muldiv(INT64_C(4611686018427387905), 2, 4) == INT64_C(2305843009213693952));
     assert_int_equal(money_muldiv(5, 1, 2), 2);
     assert_int_equal(money_muldiv(-5, 1, 2), -2);
 }
