@@ -230,24 +230,6 @@ static char *put_comma(char *p, const char *s)
     return p;
 }
 
-static char *put_money(char *p, money_t v)
-{
-    char tmp[MONEY_BUF];
-    int n = 0;
-    uint64_t m = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
-    do {
-        tmp[n++] = (char)('0' + m % 10);
-        m /= 10;
-        if (n == 2)
-            tmp[n++] = '.';
-    } while (m > 0 || n < 4);
-    if (v < 0)
-        *p++ = '-';
-    while (n > 0)
-        *p++ = tmp[--n];
-    return p;
-}
-
 static rowbuf_t *rb_open(FILE *f)
 {
     if (!f)
@@ -439,10 +421,10 @@ static char *residual_row(char *p, const month_t *m, const revenue_t *rv, char (
     p = put_comma(p, agreement_id(m, rv->agreement));
     p = put_comma(p, line_kind_names[LINE_RESIDUAL]);
     p = put_comma(p, rv->id);
-    p = put_money(p, rv->amount);
+    p = money_put(rv->amount, p);
     *p++ = ',';
     p = put_comma(p, rv->rate_row >= 0 ? rates[rv->rate_row] : "0");
-    p = put_money(p, revenue_commission(m->book, rv));
+    p = money_put(revenue_commission(m->book, rv), p);
     *p++ = ',';
     return put(p, rule_name(rv->note));
 }

@@ -63,7 +63,7 @@ bool decimal_parse(const char *s, size_t len, int scale, int64_t max_scaled,
     return parse_unsigned(s, len, scale, max_scaled, out);
 }
 
-char *money_format(money_t v, char *buf)
+char *money_put(money_t v, char *p)
 {
     char tmp[MONEY_BUF];
     int n = 0;
@@ -75,12 +75,16 @@ char *money_format(money_t v, char *buf)
         if (n == 2)
             tmp[n++] = '.';
     } while (m > 0 || n < 4);
-    char *p = buf;
     if (v < 0)
         *p++ = '-';
     while (n > 0)
         *p++ = tmp[--n];
-    *p = '\0';
+    return p;
+}
+
+char *money_format(money_t v, char *buf)
+{
+    *money_put(v, buf) = '\0';
     return buf;
 }
 

@@ -38,6 +38,9 @@ bool decimal_parse(const char *s, size_t len, int scale, int64_t max_scaled,
 /* Format cents as `-?D+.DD` into buf (at least MONEY_BUF bytes); returns buf. */
 #define MONEY_BUF 32
 char *money_format(money_t v, char *buf);
+/* The same text written at p (room for MONEY_BUF - 1 bytes), not
+ * terminated; returns the end. */
+char *money_put(money_t v, char *p);
 
 /* Format a scaled decimal as its shortest exact form: 125000/4 -> "12.5",
  * 100000/4 -> "10", 0 -> "0". buf needs MONEY_BUF bytes; returns buf. */
