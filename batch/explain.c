@@ -197,6 +197,7 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
 {
     run_options_t ro = *o;
     ro.quiet = true;
+    ro.every_account = true; /* the row's account is shown even when its service decides */
     exit_code rc = EXIT_DONE;
     if (q->kind == EXPLAIN_ORDER)
         rc = order_period(o, q->id, &ro.period, err);

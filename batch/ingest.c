@@ -619,7 +619,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
     /* the account only matters without a known service (4.2, P3) */
-    int32_t account = order >= 0 ? REVENUE_ACCOUNT_UNUSED
+    int32_t account = order >= 0 && !m->every_account ? REVENUE_ACCOUNT_UNUSED
                                  : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s,
                                               v[REVENUE_ACCOUNT].len);
     revenue_t rv = {

@@ -82,6 +82,7 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
     for (size_t i = 0; i < j->ds.inputs.n; i++)
         VEC_PUSH(j->inputs, j->ds.inputs.v[i]);
     month_init(&j->month, &j->ds.master, &j->ds.book, j->o->period);
+    j->month.every_account = j->o->every_account;
     rc = ledger_load_prior(j->ledger, &j->month, err);
     if (rc != EXIT_DONE) {
         prefetch_cancel(revenue);

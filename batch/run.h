@@ -17,6 +17,7 @@ typedef struct run_options {
     const char *out_dir; /* NULL: DATA/out */
     bool statements;     /* run --statements: draft statements */
     bool quiet;
+    bool every_account;  /* explain: resolve every revenue row's account */
 } run_options_t;
 
 exit_code cmd_run(const run_options_t *o, batch_error_t *err);

@@ -42,6 +42,9 @@ typedef struct month {
     period_t period;
     const master_t *master;
     const book_t *book;
+    /* A revenue row's account is resolved only when no known service decides
+     * its assignment (4.2); explain sets this to resolve every one. */
+    bool every_account;
 
     /* orders: every order known (earlier periods, then P's new rows) */
     VEC(order_t) orders;

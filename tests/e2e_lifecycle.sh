@@ -78,6 +78,8 @@ check "explain order names its rule" 1 "$(grep -q 'named_agreement' <<<"$ex" && 
 ex=$("$bin" explain --data "$data" --revenue RN-1101 --period "$p1" 2>&1); rc=$?
 check "explain revenue" 0 "$rc"
 check "explain revenue shows the rate row and arithmetic" 1 "$(grep -q 'rates.csv line' <<<"$ex" && grep -q 'arithmetic' <<<"$ex" && echo 1 || echo 0)"
+# RN-1101 is billed to a known service (O-1101): the run does not need its account, explain shows it
+check "explain revenue names the row's account" 1 "$(grep -q 'account AC-1001,' <<<"$ex" && echo 1 || echo 0)"
 ex=$("$bin" explain --data "$data" --agreement A-ACME-C --period "$p1" 2>&1); rc=$?
 check "explain agreement waterfall" 0 "$rc"
 check "waterfall has carried out" 1 "$(grep -q 'carried out' <<<"$ex" && echo 1 || echo 0)"
