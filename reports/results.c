@@ -290,35 +290,19 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
     return rb_close(b, "revenue.csv", msg, len);
 }
 
-/* A lines.csv row is a residual (revenue index r >= 0) or another line
- * (m->lines index -(r + 1)). */
-static void line_cells_of(const month_t *m, int32_t ref, const revenue_t *rv, const char **row,
-                          cellbuf_t *c, char *note, size_t nlen)
+/* A lines.csv row is a residual (revenue index r >= 0: residual_row) or
+ * another line (m->lines index -(r + 1)): its cells. */
+static void line_cells(const month_t *m, int32_t ref, const char **row, cellbuf_t *c, char *note,
+                       size_t nlen)
 {
-    if (ref >= 0) {
-        row[0] = agreement_id(m, rv->agreement);
-        row[1] = line_kind_names[LINE_RESIDUAL];
-        row[2] = rv->id;
-        row[3] = money_format(rv->amount, c->b[0]);
-        row[4] = decimal_format(revenue_rate_pct(m->book, rv), RATE_SCALE, c->b[1]);
-        row[5] = money_format(revenue_commission(m->book, rv), c->b[2]);
-        row[6] = rule_name(rv->note);
-    } else {
-        const line_t *l = &m->lines.v[-(ref + 1)];
-        row[0] = agreement_id(m, l->agreement);
-        row[1] = line_kind_names[l->kind];
-        row[2] = l->source_id;
-        row[3] = l->has_basis ? money_format(l->basis, c->b[0]) : "";
-        row[4] = l->rate_scale ? decimal_format(l->rate, l->rate_scale, c->b[1]) : "";
-        row[5] = money_format(l->amount, c->b[2]);
-        row[6] = note_text(l->note, l->note_months, note, nlen);
-    }
-}
-
-static void line_cells(const month_t *m, int32_t ref, const char **row, cellbuf_t *c,
-                       char *note, size_t nlen)
-{
-    line_cells_of(m, ref, ref >= 0 ? &m->revenue.v[ref] : NULL, row, c, note, nlen);
+    const line_t *l = &m->lines.v[-(ref + 1)];
+    row[0] = agreement_id(m, l->agreement);
+    row[1] = line_kind_names[l->kind];
+    row[2] = l->source_id;
+    row[3] = l->has_basis ? money_format(l->basis, c->b[0]) : "";
+    row[4] = l->rate_scale ? decimal_format(l->rate, l->rate_scale, c->b[1]) : "";
+    row[5] = money_format(l->amount, c->b[2]);
+    row[6] = note_text(l->note, l->note_months, note, nlen);
 }
 
 /* Within one (agreement, kind) bucket of non-residual lines the rows differ
@@ -327,18 +311,16 @@ static int line_ref_cmp(const void *x, const void *y, void *ctx)
 {
     const month_t *sort_m = ctx;
     int32_t rx = *(const int32_t *)x, ry = *(const int32_t *)y;
-    if (rx < 0 && ry < 0) {
-        int c = strcmp(sort_m->lines.v[-(rx + 1)].source_id, sort_m->lines.v[-(ry + 1)].source_id);
-        if (c)
-            return c;
-    }
+    int c = strcmp(sort_m->lines.v[-(rx + 1)].source_id, sort_m->lines.v[-(ry + 1)].source_id);
+    if (c)
+        return c;
     const char *ra[7], *rb[7];
     cellbuf_t ca, cb;
     char na[48], nb[48];
-    line_cells(sort_m, *(const int32_t *)x, ra, &ca, na, sizeof(na));
-    line_cells(sort_m, *(const int32_t *)y, rb, &cb, nb, sizeof(nb));
+    line_cells(sort_m, rx, ra, &ca, na, sizeof(na));
+    line_cells(sort_m, ry, rb, &cb, nb, sizeof(nb));
     for (int i = 0; i < 7; i++) {
-        int c = strcmp(ra[i], rb[i]);
+        c = strcmp(ra[i], rb[i]);
         if (c)
             return c;
     }
@@ -401,7 +383,8 @@ static int32_t *lines_order(const month_t *m, size_t *count)
     }
     for (size_t i = 0; i < m->lines.n; i++)
         out[start[BUCKET(m->lines.v[i].agreement, m->lines.v[i].kind)]++] = -(int32_t)i - 1;
-    /* start[b] now ends bucket b; sort the buckets that hold other lines */
+    /* start[b] now ends bucket b; sort the buckets that hold other lines
+     * (only those: line_ref_cmp compares m->lines entries) */
     for (size_t b = 0; b < na * nk; b++) {
         size_t from = b ? start[b - 1] : 0;
         if ((int32_t)(b % nk) != krank[LINE_RESIDUAL] && start[b] - from > 1)
@@ -464,7 +447,7 @@ static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
             if (order[from + i] >= 0) {
                 p = residual_row(p, m, &got[i], rates);
             } else {
-                line_cells_of(m, order[from + i], NULL, row, &c, note, sizeof(note));
+                line_cells(m, order[from + i], row, &c, note, sizeof(note));
                 for (int j = 0; j < 6; j++)
                     p = put_comma(p, row[j]);
                 p = put(p, row[6]);
