@@ -85,10 +85,6 @@ typedef struct csv_callbacks {
     bool (*on_row)(void *ctx, const csv_value_t *values, int32_t line);
     /* column is the spec column name, or "" for wrong_field_count. */
     bool (*on_reject)(void *ctx, int32_t line, const char *column, rule_code reason);
-    /* Optional hint: a row that on_row will get a few rows later (only when
-     * the rows are replayed from memory, prefetch.c). It may start loading
-     * what that row will look up; it must not change anything. */
-    void (*ahead)(void *ctx, const csv_value_t *values);
 } csv_callbacks_t;
 
 typedef enum csv_status {

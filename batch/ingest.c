@@ -29,7 +29,6 @@ typedef struct reader {
     month_t *month;
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
-    void (*ahead)(void *, const csv_value_t *); /* csv_callbacks_t.ahead */
     ledger_t *ledger;     /* completes partial earlier orders (NULL: none) */
 } reader_t;
 
@@ -89,7 +88,7 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
                            input_list_t *inputs, prefetch_t *ahead)
 {
     r->display = arena_strndup(r->arena, rel, strlen(rel));
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject, .ahead = r->ahead};
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;
@@ -636,15 +635,6 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     return true;
 }
 
-/* Revenue row a few rows ahead: start loading its service's map slot. */
-static void revenue_ahead(void *ctx, const csv_value_t *v)
-{
-    reader_t *r = ctx;
-    const csv_value_t *service = &v[REVENUE_SERVICE];
-    if (service->len)
-        strmap_prefetch(&r->month->order_ix, service->s, service->len);
-}
-
 /* §3 after the whole revenue file: a revenue_id repeated in the file is
  * rejected (duplicate_id, the first occurrence stands), then revenue of
  * another period (wrong_period). The ids are sorted once, stably, so each
@@ -833,7 +823,6 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
         if (files[i].spec == &schema_revenue) {
             ahead = revenue;
             revenue = NULL;
-            r.ahead = revenue_ahead;
             reserve_revenue(m, ds->dir, rel);
         }
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,

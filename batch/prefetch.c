@@ -13,9 +13,6 @@
 
 #define CHUNK_RECORDS 8192
 #define CHUNKS_IN_FLIGHT 4
-/* cb->ahead sees a row this many rows before on_row does: enough to hide a
- * memory access behind the rows in between. */
-#define LOOKAHEAD 64
 
 typedef struct record {
     int32_t line;
@@ -265,21 +262,13 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     while (!stopped && (c = take(p)) != NULL) {
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
-            size_t a = i + LOOKAHEAD;
-            if (cb->ahead && a < c->n && !c->rec[a].rejected) {
-                csv_value_t *v = &c->vals[a * nc];
-                for (size_t k = 0; k < nc; k++)
-                    v[k].s = c->text + c->offs[a * nc + k];
-                cb->ahead(ctx, v);
-            }
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;
             }
             csv_value_t *v = &c->vals[i * nc];
-            if (!cb->ahead || i < LOOKAHEAD)
-                for (size_t k = 0; k < nc; k++)
-                    v[k].s = c->text + c->offs[i * nc + k];
+            for (size_t k = 0; k < nc; k++)
+                v[k].s = c->text + c->offs[i * nc + k];
             stopped = !cb->on_row(ctx, v, r->line);
         }
         give_back(p, c);
