@@ -51,20 +51,28 @@ static size_t block_size(size_t need, size_t prev)
     return need > cap ? need : cap;
 }
 
+/* size bytes at the end of the chain's head block, on a new head block when
+ * they do not fit (arena_alloc and arena_strndup keep separate chains). */
+static void *take(arena_block **head, size_t *used, size_t *cap, size_t size)
+{
+    if (!*head || *used + size > *cap) {
+        size_t bytes = block_size(size, *head ? (*head)->cap : 0);
+        arena_block *b = xmalloc(sizeof(*b) + bytes);
+        b->next = *head;
+        b->cap = bytes;
+        *head = b;
+        *used = 0;
+        *cap = bytes;
+    }
+    void *p = (char *)(*head)->data + *used;
+    *used += size;
+    return p;
+}
+
 void *arena_alloc(arena_t *a, size_t size)
 {
     size = (size + 15) & ~(size_t)15;
-    if (!a->head || a->used + size > a->cap) {
-        size_t cap = block_size(size, a->head ? a->head->cap : 0);
-        arena_block *b = xmalloc(sizeof(*b) + cap);
-        b->next = a->head;
-        b->cap = cap;
-        a->head = b;
-        a->used = 0;
-        a->cap = cap;
-    }
-    void *p = a->head->data + a->used;
-    a->used += size;
+    void *p = take(&a->head, &a->used, &a->cap, size);
     memset(p, 0, size);
     return p;
 }
@@ -72,17 +80,7 @@ void *arena_alloc(arena_t *a, size_t size)
 char *arena_strndup(arena_t *a, const char *s, size_t len)
 {
     /* unaligned, in string blocks: ten million 20-byte ids take 210 MB, not 320 */
-    if (!a->strings || a->sused + len + 1 > a->scap) {
-        size_t cap = block_size(len + 1, a->strings ? a->strings->cap : 0);
-        arena_block *b = xmalloc(sizeof(*b) + cap);
-        b->next = a->strings;
-        b->cap = cap;
-        a->strings = b;
-        a->sused = 0;
-        a->scap = cap;
-    }
-    char *p = (char *)a->strings->data + a->sused;
-    a->sused += len + 1;
+    char *p = take(&a->strings, &a->sused, &a->scap, len + 1);
     memcpy(p, s, len);
     p[len] = '\0';
     return p;
