@@ -262,7 +262,7 @@ period_t ledger_latest_period(ledger_t *l)
 static const char *const orders_partial_sql =
     "SELECT order_id, period, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
-    " FROM orders INDEXED BY orders_by_line WHERE period < ?1 ORDER BY period, line";
+    " FROM orders WHERE period < ?1 ORDER BY period, line"; /* covered by orders_by_line */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
                "orders_pending_sql names these codes by number");
 static const char *const orders_pending_sql =
