@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -174,7 +175,9 @@ void log_stage(const char *fmt, ...)
         fputs("\r\033[K", stderr);
         progress_shown = false;
     }
-    fprintf(stderr, "commissions [%5ld.%03lds]: ", ms / 1000, ms % 1000);
+    struct rusage ru;
+    long peak_mb = getrusage(RUSAGE_SELF, &ru) == 0 ? ru.ru_maxrss / 1024 : 0;
+    fprintf(stderr, "commissions [%5ld.%03lds %5ld MB]: ", ms / 1000, ms % 1000, peak_mb);
     vfprintf(stderr, fmt, ap);
     fputc('\n', stderr);
     funlockfile(stderr);

@@ -131,21 +131,6 @@ static const char *note_text(rule_code note, int32_t months, char *buf, size_t l
 
 /* ---- the files ------------------------------------------------------------------ */
 
-static int write_attribution(const month_t *m, const char *dir, char *msg, size_t len)
-{
-    static const char *const h[] = {"order_id", "status", "agreement_id", "rule"};
-    table_t t = {.ncols = 4};
-    for (size_t i = 0; i < m->orders.n; i++) {
-        const order_t *o = &m->orders.v[i];
-        if (o->period != m->period)
-            continue;
-        const char *row[] = {o->id, status_names[o->status], agreement_id(m, o->agreement),
-                             rule_name(o->rule)};
-        table_add(&t, row);
-    }
-    return table_write(&t, dir, "attribution.csv", h, msg, len);
-}
-
 /* Open dir/name and write the header; NULL with msg on failure. */
 static FILE *open_result(const char *dir, const char *name, const char *const *h, size_t n,
                          char *msg, size_t len)
@@ -288,6 +273,39 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
     }
     free(owned);
     return rb_close(b, "revenue.csv", msg, len);
+}
+
+static const char *order_key(const void *ctx, int32_t i)
+{
+    return ((const month_t *)ctx)->orders.v[i].id;
+}
+
+/* One row per order of P, by order_id (unique among P's orders). */
+static int write_attribution(const month_t *m, const char *dir, char *msg, size_t len)
+{
+    static const char *const h[] = {"order_id", "status", "agreement_id", "rule"};
+    rowbuf_t *b = rb_open(open_result(dir, "attribution.csv", h, 4, msg, len));
+    if (!b)
+        return -1;
+    int32_t *ix = malloc((m->orders.n ? m->orders.n : 1) * sizeof(*ix));
+    if (!ix)
+        abort();
+    size_t n = 0;
+    for (size_t i = 0; i < m->orders.n; i++)
+        if (m->orders.v[i].period == m->period)
+            ix[n++] = (int32_t)i;
+    idsort(ix, n, order_key, m);
+    for (size_t i = 0; i < n; i++) {
+        const order_t *o = &m->orders.v[ix[i]];
+        char *p = rb_row(b);
+        p = put_comma(p, o->id);
+        p = put_comma(p, status_names[o->status]);
+        p = put_comma(p, agreement_id(m, o->agreement));
+        p = put(p, rule_name(o->rule));
+        rb_end(b, p);
+    }
+    free(ix);
+    return rb_close(b, "attribution.csv", msg, len);
 }
 
 /* A lines.csv row is a residual (revenue index r >= 0: residual_row) or
