@@ -275,10 +275,7 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
     return rb_close(b, "revenue.csv", msg, len);
 }
 
-static const char *order_key(const void *ctx, int32_t i)
-{
-    return ((const month_t *)ctx)->orders.v[i].id;
-}
+static bool order_of_p(const month_t *m, const order_t *o) { return o->period == m->period; }
 
 /* One row per order of P, by order_id (unique among P's orders). */
 static int write_attribution(const month_t *m, const char *dir, char *msg, size_t len)
@@ -287,14 +284,8 @@ static int write_attribution(const month_t *m, const char *dir, char *msg, size_
     rowbuf_t *b = rb_open(open_result(dir, "attribution.csv", h, 4, msg, len));
     if (!b)
         return -1;
-    int32_t *ix = malloc((m->orders.n ? m->orders.n : 1) * sizeof(*ix));
-    if (!ix)
-        abort();
-    size_t n = 0;
-    for (size_t i = 0; i < m->orders.n; i++)
-        if (m->orders.v[i].period == m->period)
-            ix[n++] = (int32_t)i;
-    idsort(ix, n, order_key, m);
+    size_t n;
+    int32_t *ix = month_orders_by_id(m, order_of_p, &n);
     for (size_t i = 0; i < n; i++) {
         const order_t *o = &m->orders.v[ix[i]];
         char *p = rb_row(b);

@@ -106,20 +106,50 @@ static const char *revenue_key(const void *ctx, int32_t i)
     return ((const month_t *)ctx)->revenue.v[i].id;
 }
 
-int32_t *month_revenue_by_id(const month_t *m)
+/* ix[0..n) ordered by key: left as is when already strictly ascending
+ * (billing exports and order files often are), else the radix sort. */
+static void sort_by_key(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
 {
-    size_t n = m->revenue.n;
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(key(ctx, ix[i - 1]), key(ctx, ix[i])) >= 0) {
+            idsort(ix, n, key, ctx);
+            return;
+        }
+}
+
+static int32_t *index_array(size_t n)
+{
     int32_t *ix = malloc((n ? n : 1) * sizeof(*ix));
     if (!ix)
         abort();
-    bool ascending = true; /* billing exports are often in id order already */
-    for (size_t i = 0; i < n; i++) {
+    return ix;
+}
+
+int32_t *month_revenue_by_id(const month_t *m)
+{
+    size_t n = m->revenue.n;
+    int32_t *ix = index_array(n);
+    for (size_t i = 0; i < n; i++)
         ix[i] = (int32_t)i;
-        if (ascending && i > 0 && strcmp(m->revenue.v[i - 1].id, m->revenue.v[i].id) >= 0)
-            ascending = false;
-    }
-    if (!ascending)
-        idsort(ix, n, revenue_key, m);
+    sort_by_key(ix, n, revenue_key, m);
+    return ix;
+}
+
+static const char *order_key(const void *ctx, int32_t i)
+{
+    return ((const month_t *)ctx)->orders.v[i].id;
+}
+
+int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
+                            size_t *count)
+{
+    int32_t *ix = index_array(m->orders.n);
+    size_t n = 0;
+    for (size_t i = 0; i < m->orders.n; i++)
+        if (keep(m, &m->orders.v[i]))
+            ix[n++] = (int32_t)i;
+    sort_by_key(ix, n, order_key, m);
+    *count = n;
     return ix;
 }
 
