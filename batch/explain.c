@@ -105,8 +105,9 @@ static void explain_revenue(const month_t *m, const revenue_t *r)
     const master_t *ms = m->master;
     char money[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF], d1[DATE_BUF], d2[DATE_BUF];
     const char *service = revenue_service_id(m, r), *account = revenue_account_id(m, r);
+    currency_t cur = currency_unpack(r->currency);
     printf("revenue %s (line %d of revenue.csv): %s %s, account %s, service %s, product %s\n",
-           r->id, r->line, money_format(r->amount, money), r->currency.code,
+           r->id, r->line, money_format(r->amount, money), cur.code,
            *account ? account : "(not in accounts.csv)",
            service ? (*service ? service : "(not a known order)") : "(blank)",
            r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");
@@ -123,18 +124,19 @@ static void explain_revenue(const month_t *m, const revenue_t *r)
     printf("residual:\n  plan %s, category %s, tier %s, rate date %s\n", ag->plan_id,
            ms->products.v[r->product].category, t->tier ? t->tier : "(none)",
            date_format(period_first_day(m->period), d1));
-    if (r->note != RULE_NONE) {
-        printf("  no commission: %s — %s\n", rule_name(r->note), rule_explain(LANG_EN, r->note));
+    rule_code note = revenue_note(m, r);
+    if (note != RULE_NONE) {
+        printf("  no commission: %s — %s\n", rule_name(note), rule_explain(LANG_EN, note));
         return;
     }
-    const rate_t *rt = &m->book->rates.v[r->rate_row];
+    const rate_t *rt = &m->book->rates.v[revenue_rate_row(m, r)];
     printf("  rate row:    rates.csv line %d: plan %s, category %s, tier %s, %s%% effective %s to "
            "%s\n", rt->line, rt->plan_id, rt->category ? rt->category : "*",
            rt->tier ? rt->tier : "*", decimal_format(rt->rate_pct, RATE_SCALE, rate),
            date_format(rt->effective_from, d1),
            rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
     printf("  arithmetic:  %s × %s%% = %s (rounded half-even to the cent, once)\n", money,
-           rate, money_format(revenue_commission(m->book, r), com));
+           rate, money_format(revenue_commission(m, r), com));
 }
 
 static void explain_agreement(const month_t *m, int32_t a)

@@ -626,7 +626,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
         .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
         .service = order >= 0 ? order : service->len ? REVENUE_UNKNOWN_SERVICE : REVENUE_NO_SERVICE,
         .account = account,
-        .currency = currency_of(&v[REVENUE_CURRENCY]), .agreement = -1, .rate_row = -1};
+        .currency = currency_pack(currency_of(&v[REVENUE_CURRENCY])), .agreement = -1};
     if ((period_t)v[REVENUE_PERIOD].i != m->period) {
         rv.status = STATUS_REJECTED;
         rv.rule = RULE_WRONG_PERIOD;

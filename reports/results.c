@@ -415,10 +415,11 @@ static char *residual_row(char *p, const month_t *m, const revenue_t *rv, char (
     p = put_comma(p, rv->id);
     p = money_put(rv->amount, p);
     *p++ = ',';
-    p = put_comma(p, rv->rate_row >= 0 ? rates[rv->rate_row] : "0");
-    p = money_put(revenue_commission(m->book, rv), p);
+    int32_t rate = revenue_rate_row(m, rv);
+    p = put_comma(p, rate >= 0 ? rates[rate] : "0");
+    p = money_put(residual_amount(m->book, rv->amount, rate), p);
     *p++ = ',';
-    return put(p, rule_name(rv->note));
+    return put(p, rule_name(rate >= 0 ? RULE_NONE : revenue_note(m, rv)));
 }
 
 static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)

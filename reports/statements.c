@@ -155,7 +155,8 @@ static void group_residuals(const month_t *m, index_t *ix)
                     abort();
             }
             g[n] = (group_t){.agreement = r->agreement, .service = service, .account = account,
-                             .product = r->product, .rate_row = r->rate_row, .note = r->note};
+                             .product = r->product, .rate_row = revenue_rate_row(m, r),
+                             .note = (uint8_t)revenue_note(m, r)};
             slots[k] = (int32_t)n++;
             if (n * 2 > cap) { /* grow and re-place every group */
                 cap *= 2;
@@ -177,7 +178,7 @@ static void group_residuals(const month_t *m, index_t *ix)
         group_t *h = k == SIZE_MAX ? &g[n - 1] : &g[slots[k]];
         h->rows++;
         h->basis += r->amount;
-        h->amount += revenue_commission(m->book, r);
+        h->amount += revenue_commission(m, r);
     }
     free(slots);
     ix->groups = g;

@@ -356,7 +356,7 @@ static void write_lines(xu_book_t *b, const month_t *m)
         if (r->status != STATUS_ASSIGNED)
             continue;
         size_t k = (size_t)r->agreement * slots + LINE_RESIDUAL * (ncat + 1) + (size_t)cat_of[r->product];
-        sum[k] += revenue_commission(m->book, r);
+        sum[k] += revenue_commission(m, r);
         used[k] = true;
     }
     for (size_t i = 0; i < m->lines.n; i++) {

@@ -45,7 +45,7 @@ void assign_revenue(const month_t *m, revenue_t *r)
     const agreement_t *ag = &ms->agreements.v[a];
     if (ms->products.v[r->product].portfolio != ag->legacy)
         assign_as(r, STATUS_HELD, RULE_PORTFOLIO_MISMATCH, -1);
-    else if (strcmp(r->currency.code, ag->currency.code) != 0)
+    else if (r->currency != currency_pack(ag->currency))
         assign_as(r, STATUS_REJECTED, RULE_CURRENCY_MISMATCH, -1);
     else if (!agreement_active_in(ag, m->period))
         assign_as(r, STATUS_HELD, RULE_AGREEMENT_INACTIVE, -1);

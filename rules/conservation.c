@@ -42,7 +42,7 @@ bool conservation_check(const month_t *m, char *msg, size_t len)
     money_t assigned = 0;
     for (size_t i = 0; i < m->revenue.n; i++)
         if (m->revenue.v[i].status == STATUS_ASSIGNED) {
-            lines_total[LINE_RESIDUAL] += revenue_commission(m->book, &m->revenue.v[i]);
+            lines_total[LINE_RESIDUAL] += revenue_commission(m, &m->revenue.v[i]);
             assigned += m->revenue.v[i].amount;
         }
     if (assigned != c->revenue_amount_assigned)

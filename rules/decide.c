@@ -32,15 +32,14 @@ static void count_orders(month_t *m)
 static void assign_all(month_t *m)
 {
     control_t *c = &m->control;
-    rate_memo_t memo;
-    rate_memo_init(&memo, m);
+    rate_memo_init(m);
     for (size_t i = 0; i < m->revenue.n; i++) {
         revenue_t *r = &m->revenue.v[i];
         /* the service's order of a row a few rows on: load it meanwhile */
         if (i + 16 < m->revenue.n && r[16].service >= 0)
             __builtin_prefetch(&m->orders.v[r[16].service].status);
         assign_revenue(m, r);
-        lines_residual_memo(m, &memo, r);
+        lines_residual(m, r);
         switch (r->status) {
         case STATUS_ASSIGNED:
             c->revenue_assigned++;
@@ -61,7 +60,6 @@ static void assign_all(month_t *m)
             break;
         }
     }
-    rate_memo_release(&memo);
 }
 
 bool month_decide(month_t *m, char *msg, size_t msglen)

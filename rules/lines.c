@@ -13,27 +13,33 @@ static const char *tier_of(const month_t *m, int32_t a) { return m->tiers[a].tie
 #define RATE_MEMO_UNKNOWN (-2)
 #define RATE_MEMO_MAX_CELLS (1u << 24) /* 64 MiB at most */
 
-void rate_memo_init(rate_memo_t *memo, const month_t *m)
+void rate_memo_init(month_t *m)
 {
     const master_t *ms = m->master;
+    rate_memo_t *memo = &m->rates;
+    free(memo->category_of);
+    free(memo->row);
     memset(memo, 0, sizeof(*memo));
-    memo->category_of = malloc((ms->products.n + 1) * sizeof(int32_t));
-    if (!memo->category_of)
+    size_t ncat = 0;
+    int32_t *category_of = malloc((ms->products.n + 1) * sizeof(int32_t));
+    if (!category_of)
         abort();
     strmap_t cats = {0};
     for (size_t i = 0; i < ms->products.n; i++) {
         const char *c = ms->products.v[i].category;
         int32_t k = strmap_get(&cats, c, strlen(c));
         if (k < 0)
-            strmap_put(&cats, c, strlen(c), k = (int32_t)memo->ncat++);
-        memo->category_of[i] = k;
+            strmap_put(&cats, c, strlen(c), k = (int32_t)ncat++);
+        category_of[i] = k;
     }
     strmap_free(&cats);
-    size_t cells = ms->agreements.n * memo->ncat;
+    size_t cells = ms->agreements.n * ncat;
     if (cells == 0 || cells > RATE_MEMO_MAX_CELLS) {
-        rate_memo_release(memo);
+        free(category_of);
         return;
     }
+    memo->category_of = category_of;
+    memo->ncat = ncat;
     memo->row = malloc(cells * sizeof(int32_t));
     if (!memo->row)
         abort();
@@ -41,62 +47,68 @@ void rate_memo_init(rate_memo_t *memo, const month_t *m)
         memo->row[i] = RATE_MEMO_UNKNOWN;
 }
 
-void rate_memo_release(rate_memo_t *memo)
+/* The memo cell of an assigned row, NULL without a memo. */
+static int32_t *memo_cell(const month_t *m, const revenue_t *r)
 {
-    free(memo->category_of);
-    free(memo->row);
-    memset(memo, 0, sizeof(*memo));
+    const rate_memo_t *memo = &m->rates;
+    if (!memo->row)
+        return NULL;
+    return &memo->row[(size_t)r->agreement * memo->ncat + (size_t)memo->category_of[r->product]];
 }
 
-void lines_residual(const month_t *m, revenue_t *r)
-{
-    lines_residual_memo(m, NULL, r);
-}
-
-decimal_t revenue_rate_pct(const book_t *book, const revenue_t *r)
-{
-    return r->rate_row >= 0 ? book->rates.v[r->rate_row].rate_pct : 0;
-}
-
-static int32_t residual_rate_row(const month_t *m, rate_memo_t *memo, const revenue_t *r)
+static int32_t rate_lookup(const month_t *m, const revenue_t *r)
 {
     const product_t *p = &m->master->products.v[r->product];
     const agreement_t *ag = &m->master->agreements.v[r->agreement];
-    int32_t *cell = memo && memo->row
-                        ? &memo->row[(size_t)r->agreement * memo->ncat +
-                                     (size_t)memo->category_of[r->product]]
-                        : NULL;
-    if (cell && *cell != RATE_MEMO_UNKNOWN)
-        return *cell;
-    int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_RESIDUAL, p->category,
-                             tier_of(m, r->agreement), period_first_day(m->period));
-    if (cell)
-        *cell = row;
-    return row;
+    return rates_find(m->book, ag->plan_id, COMPONENT_RESIDUAL, p->category,
+                      tier_of(m, r->agreement), period_first_day(m->period));
 }
 
-void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r)
+static bool earns_residual(const month_t *m, const revenue_t *r)
 {
-    r->rate_row = -1;
-    r->note = RULE_NONE;
-    if (r->status != STATUS_ASSIGNED)
-        return;
-    if (!m->master->products.v[r->product].commissionable) {
-        r->note = RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
-        return;
-    }
-    int32_t row = residual_rate_row(m, memo, r);
-    if (row < 0) {
-        r->note = RULE_NO_RATE;
-        return;
-    }
-    r->rate_row = row;
+    return r->status == STATUS_ASSIGNED && m->master->products.v[r->product].commissionable;
 }
 
-money_t revenue_commission(const book_t *book, const revenue_t *r)
+void lines_residual(month_t *m, const revenue_t *r)
+{
+    int32_t *cell = earns_residual(m, r) ? memo_cell(m, r) : NULL;
+    if (cell && *cell == RATE_MEMO_UNKNOWN)
+        *cell = rate_lookup(m, r);
+}
+
+int32_t revenue_rate_row(const month_t *m, const revenue_t *r)
+{
+    if (!earns_residual(m, r))
+        return -1;
+    const int32_t *cell = memo_cell(m, r);
+    return cell && *cell != RATE_MEMO_UNKNOWN ? *cell : rate_lookup(m, r);
+}
+
+rule_code revenue_note(const month_t *m, const revenue_t *r)
+{
+    if (r->status != STATUS_ASSIGNED)
+        return RULE_NONE;
+    if (!m->master->products.v[r->product].commissionable)
+        return RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
+    return revenue_rate_row(m, r) < 0 ? RULE_NO_RATE : RULE_NONE;
+}
+
+decimal_t revenue_rate_pct(const month_t *m, const revenue_t *r)
+{
+    int32_t row = revenue_rate_row(m, r);
+    return row >= 0 ? m->book->rates.v[row].rate_pct : 0;
+}
+
+money_t residual_amount(const book_t *book, money_t revenue, int32_t rate_row)
 {
     /* revenue × rate_pct / 100, rate scaled by 10^4 */
-    return r->rate_row >= 0 ? money_muldiv(r->amount, revenue_rate_pct(book, r), 100 * 10000) : 0;
+    return rate_row >= 0 ? money_muldiv(revenue, book->rates.v[rate_row].rate_pct, 100 * 10000)
+                         : 0;
+}
+
+money_t revenue_commission(const month_t *m, const revenue_t *r)
+{
+    return residual_amount(m->book, r->amount, revenue_rate_row(m, r));
 }
 
 static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)
@@ -230,7 +242,7 @@ void lines_aggregate(month_t *m)
         if (r->status != STATUS_ASSIGNED)
             continue;
         agreement_period_t *c = &m->current[r->agreement];
-        c->by_kind[LINE_RESIDUAL] += revenue_commission(m->book, r);
+        c->by_kind[LINE_RESIDUAL] += revenue_commission(m, r);
         c->cash_lines++;
     }
     for (size_t i = 0; i < m->lines.n; i++) {

@@ -9,29 +9,26 @@
 
 #include "month.h"
 
-/* Residual of one assigned revenue row (rate, note, commission). */
-void lines_residual(const month_t *m, revenue_t *r);
+/* The residual of a revenue row is not stored on it (rows stay small): its
+ * rates row, note and amount are looked up from the row's decision, product
+ * and agreement, through m->rates once lines_residual has met them. */
 
+/* Set up m->rates for P (no memo when agreements x categories is too big). */
+void rate_memo_init(month_t *m);
+/* 4.4 residual of one decided revenue row: records its rate row in the memo
+ * (decide phase, one thread; the lookups below only read). */
+void lines_residual(month_t *m, const revenue_t *r);
+/* The residual's rates row: -1 unless assigned, commissionable and rated. */
+int32_t revenue_rate_row(const month_t *m, const revenue_t *r);
+/* RULE_NONE, or why an assigned row earns nothing: RULE_NOT_COMMISSIONABLE
+ * (wins, §8.5) or RULE_NO_RATE. */
+rule_code revenue_note(const month_t *m, const revenue_t *r);
 /* The residual's rate_pct (scale 4): its rates row's, 0 without one. */
-decimal_t revenue_rate_pct(const book_t *book, const revenue_t *r);
-
-/* Within P an agreement's tier and the lookup date (first day of P) are
- * fixed, so its residual rate row depends on the product category only:
- * the memo keeps rates_find's answer per (agreement, category). */
-typedef struct rate_memo {
-    int32_t *category_of; /* per product: category index */
-    size_t ncat;
-    int32_t *row;         /* agreements x ncat; RATE_MEMO_UNKNOWN until looked up */
-} rate_memo_t;
-
-/* Set up for m (all zeros, so no memo, when the table would be too big). */
-void rate_memo_init(rate_memo_t *memo, const month_t *m);
-void rate_memo_release(rate_memo_t *memo);
-/* lines_residual through the memo (NULL memo: a plain lookup). */
-void lines_residual_memo(const month_t *m, rate_memo_t *memo, revenue_t *r);
-/* The residual line's amount of a revenue row (0 without a rate): computed
- * when needed rather than stored, to keep revenue rows small. */
-money_t revenue_commission(const book_t *book, const revenue_t *r);
+decimal_t revenue_rate_pct(const month_t *m, const revenue_t *r);
+/* The residual line's amount (0 without a rate), rounded half-even. */
+money_t revenue_commission(const month_t *m, const revenue_t *r);
+/* The same from the revenue amount and a rate row already looked up. */
+money_t residual_amount(const book_t *book, money_t revenue, int32_t rate_row);
 
 /* Spiffs of services first known as installed in P (and the installed MRC
  * that mrc-basis commitments retire, §8.6). */

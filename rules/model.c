@@ -49,6 +49,8 @@ void month_release(month_t *m)
     free(m->orders.v);
     free(m->revenue.v);
     free(m->revenue_by_id);
+    free(m->rates.category_of);
+    free(m->rates.row);
     free(m->approvals.v);
     free(m->opportunities.v);
     free(m->adjustments.v);

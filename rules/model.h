@@ -183,9 +183,22 @@ typedef struct order {
     bool partial;
 } order_t;
 
-/* A billed revenue row, kept compact (tens of millions per month): its
- * references are resolved to indexes when read, enums are bytes, and the
- * residual's rate is its rates row (revenue_rate_pct). */
+/* A currency code as a number (three letters A-Z: 0..17575), for rows kept
+ * by the ten million. */
+static inline uint16_t currency_pack(currency_t c)
+{
+    return (uint16_t)(((c.code[0] - 'A') * 26 + (c.code[1] - 'A')) * 26 + (c.code[2] - 'A'));
+}
+static inline currency_t currency_unpack(uint16_t v)
+{
+    currency_t c = {{(char)('A' + v / 676), (char)('A' + v / 26 % 26), (char)('A' + v % 26), 0}};
+    return c;
+}
+
+/* A billed revenue row, kept compact (tens of millions per month: 40
+ * bytes): its references are resolved to indexes when read, enums are
+ * bytes, the currency is packed, and the residual's rate row, note and
+ * amount are not stored but looked up (rules/lines.h: revenue_rate_row). */
 #define REVENUE_NO_SERVICE (-1)      /* service_id blank */
 #define REVENUE_UNKNOWN_SERVICE (-2) /* service_id names no known order */
 #define REVENUE_ACCOUNT_UNUSED (-3)  /* account not looked up: the service decides */
@@ -198,12 +211,11 @@ typedef struct revenue {
     int32_t account;  /* accounts index, -1 when accounts.csv lacks it,
                          REVENUE_ACCOUNT_UNUSED when the service is known */
     int32_t agreement;
-    int32_t rate_row; /* book rates index or -1 */
-    currency_t currency;
-    uint8_t status;   /* status_t: decision (4.2) */
-    uint8_t rule;     /* rule_code */
-    uint8_t note;     /* RULE_NONE, RULE_NO_RATE, RULE_NOT_COMMISSIONABLE */
+    uint16_t currency; /* currency_pack */
+    uint8_t status;    /* status_t: decision (4.2) */
+    uint8_t rule;      /* rule_code */
 } revenue_t;
+_Static_assert(sizeof(revenue_t) <= 40, "revenue rows are kept by the ten million");
 
 typedef struct approval {
     const char *id, *opportunity_id, *approved_by, *document_ref;

@@ -37,6 +37,17 @@ typedef struct tier_prior {
     rule_code next_rule;
 } tier_prior_t;
 
+/* Within P an agreement's tier and the lookup date (first day of P) are
+ * fixed, so its residual rate row depends on the product category only:
+ * the memo keeps rates_find's answer per (agreement, category). Filled by
+ * 4.4 while revenue is assigned (lines_residual); read after that. */
+typedef struct rate_memo {
+    int32_t *category_of; /* per product: category index */
+    size_t ncat;
+    int32_t *row;         /* agreements x ncat; RATE_MEMO_UNKNOWN until looked up;
+                             NULL when the table would be too big (no memo) */
+} rate_memo_t;
+
 typedef struct month {
     arena_t arena;
     period_t period;
@@ -50,6 +61,7 @@ typedef struct month {
     VEC(order_t) orders;
     strmap_t order_ix;
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
+    rate_memo_t rates;              /* residual rate rows (lines.h) */
     int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader;
                                        NULL: use month_revenue_by_id) */
     VEC(approval_t) approvals;     /* approvals delivered in P */

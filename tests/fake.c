@@ -364,8 +364,8 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
                    .service = service_id && service < 0 ? REVENUE_UNKNOWN_SERVICE : service,
                    .line = (int32_t)m->revenue.n + 2,
                    .product = lookup(&f->master.product_ix, product),
-                   .amount = fake_money(amount), .currency = fake_currency("USD"),
-                   .agreement = -1, .rate_row = -1};
+                   .amount = fake_money(amount), .currency = currency_pack(fake_currency("USD")),
+                   .agreement = -1};
     VEC_PUSH(m->revenue, r);
     m->control.revenue_read++;
     m->control.revenue_amount_in += r.amount;

@@ -144,9 +144,9 @@ static void test_currency_mismatch(void **state)
 {
     fake_t *f = *state;
     world(f);
-    fake_revenue(f, "R1", "ACC-C1", NULL, "VOICE", "100.00")->currency = fake_currency("EUR");
+    fake_revenue(f, "R1", "ACC-C1", NULL, "VOICE", "100.00")->currency = currency_pack(fake_currency("EUR"));
     fake_revenue(f, "R2", "ACC-EUR", NULL, "VOICE", "100.00"); /* USD */
-    fake_revenue(f, "R3", "ACC-EUR", NULL, "VOICE", "100.00")->currency = fake_currency("EUR");
+    fake_revenue(f, "R3", "ACC-EUR", NULL, "VOICE", "100.00")->currency = currency_pack(fake_currency("EUR"));
     assign_all(f);
     assert_assignment(f, "R1", STATUS_REJECTED, RULE_CURRENCY_MISMATCH, NULL);
     assert_assignment(f, "R2", STATUS_REJECTED, RULE_CURRENCY_MISMATCH, NULL);
@@ -175,9 +175,9 @@ static void test_check_order(void **state)
     fake_t *f = *state;
     world(f);
     /* portfolio and currency both wrong */
-    fake_revenue(f, "R1", "ACC-C1", NULL, "WAVE", "100.00")->currency = fake_currency("EUR");
+    fake_revenue(f, "R1", "ACC-C1", NULL, "WAVE", "100.00")->currency = currency_pack(fake_currency("EUR"));
     /* currency wrong and agreement inactive */
-    fake_revenue(f, "R2", "ACC-ENDED", NULL, "VOICE", "100.00")->currency = fake_currency("EUR");
+    fake_revenue(f, "R2", "ACC-ENDED", NULL, "VOICE", "100.00")->currency = currency_pack(fake_currency("EUR"));
     /* portfolio wrong and agreement inactive */
     fake_revenue(f, "R3", "ACC-ENDED", NULL, "WAVE", "100.00");
     assign_all(f);
@@ -195,16 +195,35 @@ static void test_unknown_product_first(void **state)
                        STATUS_HELD);
     fake_revenue(f, "R1", "ACC-C1", "S1", "NOPE", "100.00");
     fake_revenue(f, "R2", "ACC-NONE", NULL, "NOPE", "100.00");
-    fake_revenue(f, "R3", "ACC-ENDED", NULL, "NOPE", "100.00")->currency = fake_currency("EUR");
+    fake_revenue(f, "R3", "ACC-ENDED", NULL, "NOPE", "100.00")->currency = currency_pack(fake_currency("EUR"));
     assign_all(f);
     assert_assignment(f, "R1", STATUS_REJECTED, RULE_UNKNOWN_PRODUCT, NULL);
     assert_assignment(f, "R2", STATUS_REJECTED, RULE_UNKNOWN_PRODUCT, NULL);
     assert_assignment(f, "R3", STATUS_REJECTED, RULE_UNKNOWN_PRODUCT, NULL);
 }
 
+/* Proves every three-letter code packs into revenue_t's 16 bits and back,
+ * distinct codes to distinct numbers, in code order. */
+static void test_currency_pack(void **state)
+{
+    (void)state;
+    uint16_t last = 0;
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z'; b++)
+            for (char c = 'A'; c <= 'Z'; c++) {
+                currency_t cur = {{a, b, c, 0}};
+                uint16_t v = currency_pack(cur);
+                assert_true(v == 0 ? a == 'A' && b == 'A' && c == 'A' : v == last + 1);
+                assert_string_equal(currency_unpack(v).code, cur.code);
+                last = v;
+            }
+    assert_int_equal(last, 26 * 26 * 26 - 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_currency_pack),
         FAKE_TEST(test_service_order),
         FAKE_TEST(test_service_not_attributed),
         FAKE_TEST(test_account_owner),

@@ -102,10 +102,10 @@ static void assert_rate(const fake_t *f, const revenue_t *r, const char *pct, co
 {
     char buf[MONEY_BUF];
     assert_string_equal(status_names[r->status], "assigned");
-    assert_string_equal(rule_name(r->note), "");
-    assert_true(r->rate_row >= 0);
-    assert_string_equal(decimal_format(revenue_rate_pct(f->month.book, r), RATE_SCALE, buf), pct);
-    assert_money(revenue_commission(f->month.book, r), commission);
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
+    assert_true(revenue_rate_row(&f->month, r) >= 0);
+    assert_string_equal(decimal_format(revenue_rate_pct(&f->month, r), RATE_SCALE, buf), pct);
+    assert_money(revenue_commission(&f->month, r), commission);
 }
 
 static size_t count_lines(const fake_t *f, line_kind_t kind)
@@ -249,6 +249,44 @@ static void test_residual_rounding(void **state)
     assert_rate(f, residual(f, "R6", "ACC-L3", "WAVE", "0.07"), "12.5", "0.01");  /* 0.00875 */
 }
 
+/* Proves the decide phase's memo (m->rates) gives the same rate rows, notes
+ * and amounts as a plain lookup, for rated, unrated and non-commissionable
+ * rows, and that rows met once fill one cell per (agreement, category). */
+static void test_residual_memo_same_answers(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    revenue_t *r[] = {residual(f, "R1", "ACC-L3", "WAVE", "1.00"),
+                      residual(f, "R2", "ACC-L3", "DARK", "100.00"),
+                      residual(f, "R3", "ACC-L3", "DARK-FEE", "100.00")};
+    int32_t row[3];
+    rule_code note[3];
+    money_t amount[3];
+    for (int i = 0; i < 3; i++) { /* no memo yet: plain lookups */
+        row[i] = revenue_rate_row(&f->month, r[i]);
+        note[i] = revenue_note(&f->month, r[i]);
+        amount[i] = revenue_commission(&f->month, r[i]);
+    }
+    assert_true(row[0] >= 0);
+    assert_int_equal(row[1], -1);
+    assert_string_equal(rule_name(note[1]), "no_rate");
+    assert_string_equal(rule_name(note[2]), "not_commissionable");
+    rate_memo_init(&f->month);
+    assert_non_null(f->month.rates.row);
+    for (int i = 0; i < 3; i++)
+        lines_residual(&f->month, r[i]);
+    int32_t a = r[0]->agreement;
+    size_t filled = 0;
+    for (size_t k = 0; k < f->month.rates.ncat; k++)
+        filled += f->month.rates.row[(size_t)a * f->month.rates.ncat + k] != -2;
+    assert_int_equal(filled, 2); /* WAVE's and DARK's categories; the fee earns nothing */
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(revenue_rate_row(&f->month, r[i]), row[i]);
+        assert_int_equal(revenue_note(&f->month, r[i]), note[i]);
+        assert_int_equal(revenue_commission(&f->month, r[i]), amount[i]);
+    }
+}
+
 /* Proves no matching rate gives a line of rate 0 with note no_rate. */
 static void test_residual_no_rate(void **state)
 {
@@ -257,10 +295,10 @@ static void test_residual_no_rate(void **state)
     /* PL-L has no `*` row and nothing for dark; PL-C's rows belong to another plan */
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK", "100.00");
     assert_string_equal(status_names[r->status], "assigned");
-    assert_string_equal(rule_name(r->note), "no_rate");
-    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
-    assert_int_equal(r->rate_row, -1);
-    assert_money(revenue_commission(f->month.book, r), "0.00");
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "no_rate");
+    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
+    assert_int_equal(revenue_rate_row(&f->month, r), -1);
+    assert_money(revenue_commission(&f->month, r), "0.00");
 }
 
 /* Proves not_commissionable wins over no_rate, and over an existing rate (§8.5). */
@@ -269,14 +307,14 @@ static void test_residual_not_commissionable(void **state)
     fake_t *f = *state;
     world(f);
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK-FEE", "100.00"); /* no rate either */
-    assert_string_equal(rule_name(r->note), "not_commissionable");
-    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
-    assert_money(revenue_commission(f->month.book, r), "0.00");
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "not_commissionable");
+    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
+    assert_money(revenue_commission(&f->month, r), "0.00");
     r = residual(f, "R2", "ACC-1", "FEE", "100.00"); /* PL-C's * / * would match */
-    assert_string_equal(rule_name(r->note), "not_commissionable");
-    assert_int_equal(revenue_rate_pct(f->month.book, r), 0);
-    assert_int_equal(r->rate_row, -1);
-    assert_money(revenue_commission(f->month.book, r), "0.00");
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "not_commissionable");
+    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
+    assert_int_equal(revenue_rate_row(&f->month, r), -1);
+    assert_money(revenue_commission(&f->month, r), "0.00");
 }
 
 /* Proves unassigned, held and rejected revenue earn nothing and carry no note. */
@@ -286,12 +324,12 @@ static void test_residual_only_when_assigned(void **state)
     world(f);
     revenue_t *r = residual(f, "R1", "ACC-NOBODY", "DATA", "100.00");
     assert_string_equal(status_names[r->status], "unassigned");
-    assert_money(revenue_commission(f->month.book, r), "0.00");
-    assert_string_equal(rule_name(r->note), "");
+    assert_money(revenue_commission(&f->month, r), "0.00");
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
     r = residual(f, "R2", "ACC-1", "WAVE", "100.00");
     assert_string_equal(status_names[r->status], "held");
-    assert_money(revenue_commission(f->month.book, r), "0.00");
-    assert_string_equal(rule_name(r->note), "");
+    assert_money(revenue_commission(&f->month, r), "0.00");
+    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
 }
 
 /* ---- spiffs ----------------------------------------------------------------- */
@@ -642,6 +680,7 @@ int main(void)
         FAKE_TEST(test_residual_previous_rate),
         FAKE_TEST(test_residual_rounding),
         FAKE_TEST(test_residual_no_rate),
+        FAKE_TEST(test_residual_memo_same_answers),
         FAKE_TEST(test_residual_not_commissionable),
         FAKE_TEST(test_residual_only_when_assigned),
         FAKE_TEST(test_spiff_amount),
