@@ -156,25 +156,25 @@ void book_release(book_t *b);
 
 /* ---- periods/P/ ---------------------------------------------------------- */
 typedef struct order {
+    /* fields grouped by size (no padding): millions of orders are kept */
     const char *id, *partner_id, *agreement_ref, *account_id, *product_code;
     const char *original_id, *opportunity_id; /* NULL when blank */
-    order_type_t type;
-    date_t order_date, install_date; /* install DATE_NONE when blank */
     money_t mrc, nrc;
+    money_t spiff;              /* lifecycle: the spiff line's amount (has_spiff) */
+    date_t order_date, install_date; /* install DATE_NONE when blank */
     currency_t currency;
     int32_t term_months;
     period_t period;   /* period the order was first delivered in */
     int32_t line;      /* line in that period's orders.csv */
     int32_t product, partner; /* resolved indexes, -1 when unknown */
-    /* decision (4.1) */
-    status_t status;
-    rule_code rule;
-    int32_t agreement;
+    int32_t agreement; /* decision (4.1), with status and rule */
     /* lifecycle, across periods */
     period_t installed_period;  /* first known installed; PERIOD_NONE */
-    bool has_spiff;             /* a spiff line was written */
-    money_t spiff;              /* its amount */
     period_t chargeback_period; /* PERIOD_NONE until charged back */
+    uint8_t type;               /* order_type_t */
+    uint8_t status;             /* status_t: decision (4.1) */
+    uint8_t rule;               /* rule_code */
+    bool has_spiff;             /* a spiff line was written */
     /* An earlier period's order that nothing in P can change, loaded without
      * its details (batch/ledger.c): only id, period, status, agreement and,
      * for joint opportunities, opportunity_id and product are set. Revenue
