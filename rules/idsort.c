@@ -7,7 +7,7 @@
 #include <string.h>
 
 /* 8 key bytes from the round's offset, big-endian, 0-padded, as two halves
- * so that an item is 12 bytes, not 16: ten million ids sort in 240 MB. */
+ * so that an item is 12 bytes, not 16 (and idsort bounds how many exist at once). */
 typedef struct item {
     uint32_t hi, lo;
     int32_t ix;
@@ -131,7 +131,36 @@ static void sort_range(const sorter_t *s, int32_t *ix, size_t n, size_t offset, 
     }
 }
 
-void idsort(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
+/* A big range is first split by its first byte after the shared prefix: a
+ * stable counting sort of the indexes through tmp, each part then sorted on
+ * (split again while bigger than split_above). Only parts of at most
+ * split_above rows get (word, index) items, so the item buffers stay small
+ * however many rows there are. Keys that end here are equal: left as they
+ * are (stable). */
+static void split_range(const sorter_t *s, int32_t *ix, size_t n, size_t offset, size_t split_above,
+                        int32_t *tmp, item_t *buf)
+{
+    offset += shared_prefix(s, ix, n, offset);
+    size_t start[257] = {0};
+    for (size_t i = 0; i < n; i++)
+        start[(unsigned char)*key_at(s, ix[i], offset) + 1]++;
+    for (int d = 1; d <= 256; d++)
+        start[d] += start[d - 1];
+    size_t at[256];
+    memcpy(at, start, sizeof(at));
+    for (size_t i = 0; i < n; i++)
+        tmp[at[(unsigned char)*key_at(s, ix[i], offset)]++] = ix[i];
+    memcpy(ix, tmp, n * sizeof(*ix));
+    for (int d = 1; d < 256; d++) {
+        size_t from = start[d], part = start[d + 1] - from;
+        if (part > split_above)
+            split_range(s, ix + from, part, offset + 1, split_above, tmp, buf);
+        else
+            sort_range(s, ix + from, part, offset + 1, buf, buf + part);
+    }
+}
+
+void idsort_split(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx, size_t split_above)
 {
     if (n < 2)
         return;
@@ -140,9 +169,22 @@ void idsort(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
         insertion(&s, ix, n, 0);
         return;
     }
-    item_t *buf = malloc(2 * n * sizeof(*buf));
-    if (!buf)
+    if (split_above < SMALL_RANGE)
+        split_above = SMALL_RANGE;
+    size_t items = n > split_above ? split_above : n;
+    item_t *buf = malloc(2 * items * sizeof(*buf));
+    int32_t *tmp = n > split_above ? malloc(n * sizeof(*tmp)) : NULL;
+    if (!buf || (n > split_above && !tmp))
         abort();
-    sort_range(&s, ix, n, 0, buf, buf + n);
+    if (n > split_above)
+        split_range(&s, ix, n, 0, split_above, tmp, buf);
+    else
+        sort_range(&s, ix, n, 0, buf, buf + n);
+    free(tmp);
     free(buf);
+}
+
+void idsort(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
+{
+    idsort_split(ix, n, key, ctx, IDSORT_SPLIT_ABOVE);
 }

@@ -33,14 +33,24 @@ static void assert_sorts_like_reference(const char *const *keys, size_t n)
     assert_non_null(got);
     assert_non_null(want);
     for (size_t i = 0; i < n; i++)
-        got[i] = want[i] = (int32_t)i;
-    idsort(got, n, key_of, keys);
+        want[i] = (int32_t)i;
     cmp_keys = keys;
     qsort(want, n, sizeof(*want), reference_cmp);
-    for (size_t i = 0; i < n; i++)
-        if (got[i] != want[i])
-            fail_msg("position %zu: got key '%s' (row %d), want '%s' (row %d)", i,
-                     keys[got[i]], got[i], keys[want[i]], want[i]);
+    /* the whole-range path, and the byte split of big ranges (every part
+     * split again down to tiny sizes, or split once) */
+    static const size_t splits[] = {IDSORT_SPLIT_ABOVE, 1, 64, 1000};
+    for (size_t k = 0; k < sizeof(splits) / sizeof(splits[0]); k++) {
+        for (size_t i = 0; i < n; i++)
+            got[i] = (int32_t)i;
+        if (splits[k] == IDSORT_SPLIT_ABOVE)
+            idsort(got, n, key_of, keys);
+        else
+            idsort_split(got, n, key_of, keys, splits[k]);
+        for (size_t i = 0; i < n; i++)
+            if (got[i] != want[i])
+                fail_msg("split %zu, position %zu: got key '%s' (row %d), want '%s' (row %d)",
+                         splits[k], i, keys[got[i]], got[i], keys[want[i]], want[i]);
+    }
     free(got);
     free(want);
 }
