@@ -252,6 +252,18 @@ static const int32_t *revenue_order(const month_t *m, int32_t **owned)
     return *owned = month_revenue_by_id(m);
 }
 
+/* A decision row of revenue.csv or attribution.csv: id, status, agreement_id, rule. */
+static void decision_row(rowbuf_t *b, const month_t *m, const char *id, status_t status,
+                         int32_t agreement, rule_code rule)
+{
+    char *p = rb_row(b);
+    p = put_comma(p, id);
+    p = put_comma(p, status_names[status]);
+    p = put_comma(p, agreement_id(m, agreement));
+    p = put(p, rule_name(rule));
+    rb_end(b, p);
+}
+
 static int write_revenue(const month_t *m, const char *dir, char *msg, size_t len)
 {
     static const char *const h[] = {"revenue_id", "status", "agreement_id", "rule"};
@@ -264,12 +276,7 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
         if (i + 16 < m->revenue.n)
             __builtin_prefetch(&m->revenue.v[ix[i + 16]]);
         const revenue_t *r = &m->revenue.v[ix[i]];
-        char *p = rb_row(b);
-        p = put_comma(p, r->id);
-        p = put_comma(p, status_names[r->status]);
-        p = put_comma(p, agreement_id(m, r->agreement));
-        p = put(p, rule_name(r->rule));
-        rb_end(b, p);
+        decision_row(b, m, r->id, (status_t)r->status, r->agreement, (rule_code)r->rule);
     }
     free(owned);
     return rb_close(b, "revenue.csv", msg, len);
@@ -288,12 +295,7 @@ static int write_attribution(const month_t *m, const char *dir, char *msg, size_
     int32_t *ix = month_orders_by_id(m, order_of_p, &n);
     for (size_t i = 0; i < n; i++) {
         const order_t *o = &m->orders.v[ix[i]];
-        char *p = rb_row(b);
-        p = put_comma(p, o->id);
-        p = put_comma(p, status_names[o->status]);
-        p = put_comma(p, agreement_id(m, o->agreement));
-        p = put(p, rule_name(o->rule));
-        rb_end(b, p);
+        decision_row(b, m, o->id, (status_t)o->status, o->agreement, (rule_code)o->rule);
     }
     free(ix);
     return rb_close(b, "attribution.csv", msg, len);

@@ -10,7 +10,6 @@
 
 static const char *tier_of(const month_t *m, int32_t a) { return m->tiers[a].tier; }
 
-#define RATE_MEMO_UNKNOWN (-2)
 #define RATE_MEMO_MAX_CELLS (1u << 24) /* 64 MiB at most */
 
 void rate_memo_init(month_t *m)

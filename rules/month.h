@@ -41,6 +41,7 @@ typedef struct tier_prior {
  * fixed, so its residual rate row depends on the product category only:
  * the memo keeps rates_find's answer per (agreement, category). Filled by
  * 4.4 while revenue is assigned (lines_residual); read after that. */
+#define RATE_MEMO_UNKNOWN (-2) /* a memo cell not looked up yet */
 typedef struct rate_memo {
     int32_t *category_of; /* per product: category index */
     size_t ncat;

@@ -278,7 +278,7 @@ static void test_residual_memo_same_answers(void **state)
     int32_t a = r[0]->agreement;
     size_t filled = 0;
     for (size_t k = 0; k < f->month.rates.ncat; k++)
-        filled += f->month.rates.row[(size_t)a * f->month.rates.ncat + k] != -2;
+        filled += f->month.rates.row[(size_t)a * f->month.rates.ncat + k] != RATE_MEMO_UNKNOWN;
     assert_int_equal(filled, 2); /* WAVE's and DARK's categories; the fee earns nothing */
     for (int i = 0; i < 3; i++) {
         assert_int_equal(revenue_rate_row(&f->month, r[i]), row[i]);
