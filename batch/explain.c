@@ -75,13 +75,13 @@ static void explain_order(const month_t *m, const order_t *o)
            date_format(o->order_date, d1), or_blank(date_format(o->install_date, d2)),
            money_format(o->mrc, money), o->currency.code, o->term_months);
     if (o->original_id) {
-        int32_t k = month_order(m, o->original_id);
-        if (k >= 0 && m->orders.v[k].status != STATUS_NONE)
+        int32_t k = month_order_ref(m, o->original_id);
+        order_decision_t orig = k >= 0 ? month_order_decision(m, k) : (order_decision_t){0};
+        if (k >= 0 && orig.status != STATUS_NONE)
             printf("  original:    %s, %s, agreement %s (%s)\n", o->original_id,
-                   status_names[m->orders.v[k].status], agreement_name(m, m->orders.v[k].agreement),
-                   m->orders.v[k].agreement >= 0
-                       ? legacy_names[ms->agreements.v[m->orders.v[k].agreement].legacy]
-                       : "-");
+                   status_names[orig.status], agreement_name(m, orig.agreement),
+                   orig.agreement >= 0 ? legacy_names[ms->agreements.v[orig.agreement].legacy]
+                                       : "-");
         else
             printf("  original:    %s (not known before this order)\n", o->original_id);
     }

@@ -29,7 +29,7 @@ typedef struct reader {
     month_t *month;
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
-    ledger_t *ledger;     /* completes partial earlier orders (NULL: none) */
+    ledger_t *ledger;     /* makes stubs of earlier orders whole (NULL: none) */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;
@@ -537,12 +537,11 @@ static int order_difference(const order_t *a, const order_t *b)
     return -1;
 }
 
-/* An earlier order P names, whole (ledger_complete_order); false on error. */
-static bool complete_order(reader_t *r, int32_t ix)
+/* An earlier order P names, made whole (ledger_complete_order: *ref
+ * becomes its index in m->orders); false on error. */
+static bool complete_order(reader_t *r, int32_t *ref)
 {
-    if (!r->month->orders.v[ix].partial)
-        return true;
-    if (ledger_complete_order(r->ledger, r->month, ix, r->err) != EXIT_DONE) {
+    if (ledger_complete_order(r->ledger, r->month, ref, r->err) != EXIT_DONE) {
         r->failed = true;
         return false;
     }
@@ -576,11 +575,11 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
                  .agreement = -1, .installed_period = PERIOD_NONE,
                  .chargeback_period = PERIOD_NONE};
     int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
-    if (known >= 0 && !complete_order(r, known))
+    if (known >= 0 && !complete_order(r, &known))
         return false;
     if (o.original_id) { /* attribution and chargebacks read the whole original */
         int32_t orig = strmap_get(&m->order_ix, v[ORDERS_ORIGINAL].s, v[ORDERS_ORIGINAL].len);
-        if (orig >= 0 && !complete_order(r, orig))
+        if (orig >= 0 && !complete_order(r, &orig))
             return false;
     }
     if (known >= 0) { /* §3 re-delivery of an order of an earlier period */

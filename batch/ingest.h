@@ -45,7 +45,7 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
  * orders (with re-delivery semantics), revenue, approvals, adjustments,
  * activities. Appends the files read to *inputs. revenue (may be NULL) is
  * the prefetched revenue file; it is consumed in every case. ledger (may be
- * NULL) completes the partial earlier orders P names (order_t.partial). */
+ * NULL) makes whole the earlier orders P names (month.h order_stub_t). */
 exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
                         input_list_t *inputs, batch_error_t *err);
 

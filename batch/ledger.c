@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "attribution.h"
+
 struct ledger {
     sqlite3 *db;
     sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
@@ -28,7 +30,7 @@ static const char *const schema_sql =
     " install_date TEXT, mrc INTEGER, nrc INTEGER, currency TEXT, term_months INTEGER,"
     " status INTEGER, agreement_id TEXT, rule TEXT, install_update_period TEXT,"
     " installed_period TEXT, spiff INTEGER, chargeback_period TEXT);"
-    /* every column of a partial earlier order (orders_partial_sql), in file
+    /* every column of an earlier order's stub (orders_stub_sql), in file
      * order: loading them reads this index, not the much wider rows */
     "CREATE INDEX IF NOT EXISTS orders_by_line ON orders(period, line, order_id, status,"
     " agreement_id, opportunity_id, product_code);"
@@ -260,8 +262,8 @@ period_t ledger_latest_period(ledger_t *l)
 /* Whole rows are loaded for the earlier orders P may install (spiffs, mrc
  * commitments): not installed before P (the partial index orders_pending,
  * or installed at P or later by an earlier run of P). Every other earlier
- * order is partial until P names it (ledger_complete_order). */
-static const char *const orders_partial_sql =
+ * order is a stub until P names it (ledger_complete_order). */
+static const char *const orders_stub_sql =
     "SELECT order_id, period, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
     " FROM orders WHERE period < ?1 ORDER BY period, line"; /* covered by orders_by_line */
@@ -302,37 +304,36 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
     return o;
 }
 
-/* Every earlier order, partial (order_t.partial): id, period, decision and
- * the opportunity. Decisions are never revisited, so this is all a revenue
- * row billed to it needs. */
-static void order_partial_loaded(month_t *m, sqlite3_stmt *st)
+/* Every earlier order, as a stub (month.h order_stub_t): id and decision,
+ * which is never revisited and all a revenue row billed to it needs; its
+ * product's portfolio is tallied on its joint opportunity here. */
+static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
-    const char *opportunity = (const char *)sqlite3_column_text(st, 4);
     const char *product = (const char *)sqlite3_column_text(st, 5);
-    order_t o = {.id = col_str(m, st, 0), .period = col_period(st, 1),
-                 .status = (status_t)sqlite3_column_int(st, 2),
-                 .agreement = agreement_index(m, st, 3), .opportunity_id = col_str(m, st, 4),
-                 .product = opportunity && product
-                                ? strmap_get(&m->master->product_ix, product, strlen(product))
-                                : -1,
-                 .partner = -1, .install_date = DATE_NONE, .installed_period = PERIOD_NONE,
-                 .chargeback_period = PERIOD_NONE, .partial = true};
+    order_stub_t o = {.id = col_str(m, st, 0), .status = (uint8_t)sqlite3_column_int(st, 2),
+                      .agreement = agreement_index(m, st, 3)};
     if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
         o.status = STATUS_HELD; /* its agreement left master data: never pay it */
-    VEC_PUSH(m->orders, o);
-    strmap_put(&m->order_ix, o.id, strlen(o.id), (int32_t)(m->orders.n - 1));
+    if (product)
+        attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 4),
+                               strmap_get(&m->master->product_ix, product, strlen(product)));
+    VEC_PUSH(m->stubs, o);
+    strmap_put(&m->order_ix, o.id, strlen(o.id), ORDER_STUB + (int32_t)(m->stubs.n - 1));
 }
 
-/* A whole earlier order replacing its partial entry. */
+/* A whole earlier order replacing its stub (the map then names the whole
+ * order; revenue is read after every order is settled). */
 static void order_completed(month_t *m, sqlite3_stmt *st)
 {
     const unsigned char *id = sqlite3_column_text(st, 0);
-    int32_t ix = strmap_get(&m->order_ix, (const char *)id, (size_t)sqlite3_column_bytes(st, 0));
-    if (ix < 0 || !m->orders.v[ix].partial)
+    size_t len = (size_t)sqlite3_column_bytes(st, 0);
+    int32_t ref = strmap_get(&m->order_ix, (const char *)id, len);
+    if (ref < ORDER_STUB)
         return;
-    const char *key = m->orders.v[ix].id;
-    m->orders.v[ix] = order_of_row(m, st);
-    m->orders.v[ix].id = key; /* the map's key */
+    order_t o = order_of_row(m, st);
+    o.id = m->stubs.v[ref - ORDER_STUB].id; /* the map's key */
+    VEC_PUSH(m->orders, o);
+    strmap_put(&m->order_ix, o.id, len, (int32_t)(m->orders.n - 1));
 }
 
 static void approval_loaded(month_t *m, sqlite3_stmt *st)
@@ -397,7 +398,7 @@ static void awarded_loaded(month_t *m, sqlite3_stmt *st)
     strmap_put(&m->awarded, k, strlen(k), 1);
 }
 
-/* Size the orders array and map for the earlier orders at once (no regrowth
+/* Size the stubs and the map for the earlier orders at once (no regrowth
  * and rehashing of millions of entries while they load). */
 static void orders_reserved(month_t *m, sqlite3_stmt *st)
 {
@@ -405,7 +406,7 @@ static void orders_reserved(month_t *m, sqlite3_stmt *st)
     if (n <= 0)
         return;
     strmap_reserve(&m->order_ix, (size_t)n);
-    VEC_RESERVE(m->orders, (size_t)n);
+    VEC_RESERVE(m->stubs, (size_t)n);
 }
 
 static int history_order(const void *x, const void *y)
@@ -425,7 +426,7 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
         void (*row)(month_t *, sqlite3_stmt *);
     } loads[] = {
         {"SELECT count(*) FROM orders WHERE period < ?1", orders_reserved},
-        {orders_partial_sql, order_partial_loaded},
+        {orders_stub_sql, order_stub_loaded},
         {orders_pending_sql, order_completed},
         {orders_reinstalled_sql, order_completed},
         {"SELECT opportunity_id, approved_on FROM approvals WHERE period < ?1", approval_loaded},
@@ -457,16 +458,18 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
     return EXIT_DONE;
 }
 
-exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t ix, batch_error_t *err)
+exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_error_t *err)
 {
-    order_t *o = &m->orders.v[ix];
-    if (!l || !o->partial)
+    if (*ref < ORDER_STUB)
         return EXIT_DONE;
+    const char *id = m->stubs.v[*ref - ORDER_STUB].id;
+    if (!l)
+        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is a stub without a ledger", id);
     if (!l->complete && !(l->complete = prep(l, order_by_id_sql)))
         return db_fail(l, err, order_by_id_sql);
     sqlite3_stmt *st = l->complete;
     bind_period(st, 1, m->period);
-    bind_text(st, 2, o->id);
+    bind_text(st, 2, id);
     int rc = sqlite3_step(st);
     if (rc == SQLITE_ROW)
         order_completed(m, st);
@@ -474,8 +477,9 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t ix, batch_error
     sqlite3_clear_bindings(st);
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         return db_fail(l, err, order_by_id_sql);
-    if (m->orders.v[ix].partial)
-        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is gone", m->orders.v[ix].id);
+    *ref = month_order_ref(m, id);
+    if (*ref >= ORDER_STUB)
+        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is gone", id);
     return EXIT_DONE;
 }
 

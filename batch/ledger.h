@@ -40,9 +40,9 @@ period_t ledger_latest_period(ledger_t *l);
  * history, carried balances, points, tier rows, awarded codes. */
 exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err);
 
-/* Load the whole row of an earlier order loaded partially (order_t.partial);
- * nothing to do for a whole one. */
-exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t ix, batch_error_t *err);
+/* Make the earlier order *ref names whole (month.h order_stub_t): load its
+ * row and set *ref to its index in m->orders; nothing to do for a whole one. */
+exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_error_t *err);
 
 /* Replace P's results with m's (inside the transaction). */
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,

@@ -88,7 +88,9 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
         prefetch_cancel(revenue);
         return rc;
     }
-    log_stage("%s: ledger state loaded (%zu earlier orders)", j->pbuf, j->month.orders.n);
+    /* every earlier order has a stub; orders.n of them are whole so far */
+    log_stage("%s: ledger state loaded (%zu earlier orders, %zu of them whole)", j->pbuf,
+              j->month.stubs.n, j->month.orders.n);
     rc = ingest_period(&j->ds, &j->month, revenue, j->ledger, &j->inputs, err);
     if (rc != EXIT_DONE)
         return rc;

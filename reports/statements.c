@@ -110,7 +110,7 @@ static uint64_t group_hash(int32_t a, int32_t s, int32_t p)
 static const char *group_service(const month_t *m, const group_t *g)
 {
     if (g->service >= 0)
-        return m->orders.v[g->service].id;
+        return month_order_decision(m, g->service).id;
     return g->account >= 0 ? m->master->accounts.v[g->account].id : "";
 }
 

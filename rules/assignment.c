@@ -23,14 +23,13 @@ void assign_revenue(const month_t *m, revenue_t *r)
         return;
     }
     /* Through the service's order. */
-    int32_t o = r->service;
-    if (o >= 0) {
-        const order_t *ord = &m->orders.v[o];
-        if (ord->status != STATUS_ATTRIBUTED) {
+    if (r->service >= 0) {
+        order_decision_t ord = month_order_decision(m, r->service);
+        if (ord.status != STATUS_ATTRIBUTED) {
             assign_as(r, STATUS_HELD, RULE_SERVICE_NOT_ATTRIBUTED, -1);
             return;
         }
-        a = ord->agreement;
+        a = ord.agreement;
         rule = RULE_SERVICE_ORDER;
     } else {
         /* P3: existing account ownership stays the same. */

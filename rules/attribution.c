@@ -181,19 +181,22 @@ void attr_decide(month_t *m, order_t *o)
         decide_as(o, STATUS_REJECTED, RULE_CURRENCY_MISMATCH, -1);
 }
 
+void attr_tally_opportunity(month_t *m, const char *opportunity_id, int32_t product)
+{
+    if (!opportunity_id || product < 0)
+        return;
+    int32_t ix = month_opportunity(m, opportunity_id, true);
+    legacy_t pf = m->master->products.v[product].portfolio;
+    if (pf == LEGACY_CTL)
+        m->opportunities.v[ix].has_ctl = true;
+    else if (pf == LEGACY_LVL3)
+        m->opportunities.v[ix].has_lvl3 = true;
+}
+
 void attr_tally_opportunities(month_t *m)
 {
-    for (size_t i = 0; i < m->orders.n; i++) {
-        const order_t *o = &m->orders.v[i];
-        if (!o->opportunity_id || o->product < 0)
-            continue;
-        int32_t ix = month_opportunity(m, o->opportunity_id, true);
-        legacy_t pf = m->master->products.v[o->product].portfolio;
-        if (pf == LEGACY_CTL)
-            m->opportunities.v[ix].has_ctl = true;
-        else if (pf == LEGACY_LVL3)
-            m->opportunities.v[ix].has_lvl3 = true;
-    }
+    for (size_t i = 0; i < m->orders.n; i++)
+        attr_tally_opportunity(m, m->orders.v[i].opportunity_id, m->orders.v[i].product);
 }
 
 static const month_t *sort_month; /* qsort has no context argument */

@@ -10,9 +10,14 @@
 
 #include "month.h"
 
-/* Record every known order's product portfolio on its opportunity (P4:
- * an opportunity is joint when it has CTL and LVL3 products). Call once
- * after all orders of P are loaded and before attr_decide_period. */
+/* Record an order's product portfolio on its opportunity (P4: an
+ * opportunity is joint when it has CTL and LVL3 products); nothing when
+ * either is unknown. */
+void attr_tally_opportunity(month_t *m, const char *opportunity_id, int32_t product);
+
+/* attr_tally_opportunity for every whole order (stubs are tallied as the
+ * ledger loads them). Call once after all orders of P are loaded and
+ * before attr_decide_period. */
 void attr_tally_opportunities(month_t *m);
 
 /* Decide one order against what is known now (orders decided before it). */

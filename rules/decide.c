@@ -37,7 +37,9 @@ static void assign_all(month_t *m)
         revenue_t *r = &m->revenue.v[i];
         /* the service's order of a row a few rows on: load it meanwhile */
         if (i + 16 < m->revenue.n && r[16].service >= 0)
-            __builtin_prefetch(&m->orders.v[r[16].service].status);
+            __builtin_prefetch(r[16].service >= ORDER_STUB
+                                   ? (const void *)&m->stubs.v[r[16].service - ORDER_STUB]
+                                   : (const void *)&m->orders.v[r[16].service].status);
         assign_revenue(m, r);
         lines_residual(m, r);
         switch (r->status) {

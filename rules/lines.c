@@ -122,7 +122,7 @@ void lines_spiffs(month_t *m)
     date_t last = period_last_day(m->period);
     for (size_t i = 0; i < m->orders.n; i++) {
         order_t *o = &m->orders.v[i];
-        if (o->partial || o->status != STATUS_ATTRIBUTED ||
+        if (o->status != STATUS_ATTRIBUTED ||
             (o->type != ORDER_NEW && o->type != ORDER_INCREMENTAL) ||
             o->installed_period != PERIOD_NONE || o->install_date == DATE_NONE ||
             o->install_date > last)

@@ -47,6 +47,7 @@ void month_init(month_t *m, const master_t *master, const book_t *book, period_t
 void month_release(month_t *m)
 {
     free(m->orders.v);
+    free(m->stubs.v);
     free(m->revenue.v);
     free(m->revenue_by_id);
     free(m->rates.category_of);
@@ -158,7 +159,7 @@ int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, cons
 const char *revenue_service_id(const month_t *m, const revenue_t *r)
 {
     if (r->service >= 0)
-        return m->orders.v[r->service].id;
+        return month_order_decision(m, r->service).id;
     return r->service == REVENUE_NO_SERVICE ? NULL : "";
 }
 
@@ -167,9 +168,15 @@ const char *revenue_account_id(const month_t *m, const revenue_t *r)
     return r->account >= 0 ? m->master->accounts.v[r->account].id : "";
 }
 
-int32_t month_order(const month_t *m, const char *id)
+int32_t month_order_ref(const month_t *m, const char *id)
 {
     return strmap_get(&m->order_ix, id, strlen(id));
+}
+
+int32_t month_order(const month_t *m, const char *id)
+{
+    int32_t ref = month_order_ref(m, id);
+    return ref < ORDER_STUB ? ref : -1;
 }
 
 int32_t month_opportunity(month_t *m, const char *id, bool create)

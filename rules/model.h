@@ -175,12 +175,6 @@ typedef struct order {
     uint8_t status;             /* status_t: decision (4.1) */
     uint8_t rule;               /* rule_code */
     bool has_spiff;             /* a spiff line was written */
-    /* An earlier period's order that nothing in P can change, loaded without
-     * its details (batch/ledger.c): only id, period, status, agreement and,
-     * for joint opportunities, opportunity_id and product are set. Revenue
-     * billed to it needs no more; ingest completes it from the ledger when P
-     * re-delivers it or names it as an original. */
-    bool partial;
 } order_t;
 
 /* A currency code as a number (three letters A-Z: 0..17575), for rows kept
@@ -207,7 +201,8 @@ typedef struct revenue {
     money_t amount;
     int32_t line;
     int32_t product;  /* -1 unknown */
-    int32_t service;  /* order index, or REVENUE_NO_SERVICE / REVENUE_UNKNOWN_SERVICE */
+    int32_t service;  /* order reference (month.h ORDER_STUB), or
+                         REVENUE_NO_SERVICE / REVENUE_UNKNOWN_SERVICE */
     int32_t account;  /* accounts index, -1 when accounts.csv lacks it,
                          REVENUE_ACCOUNT_UNUSED when the service is known */
     int32_t agreement;

@@ -20,6 +20,27 @@ typedef struct opportunity {
     date_t first_approval; /* earliest approved_on; DATE_NONE */
 } opportunity_t;
 
+/* An earlier period's order that nothing in P can change: all a revenue
+ * row billed to it needs (its decision), kept compact because every order
+ * ever delivered is one (batch/ledger.c loads them; ingest turns one into a
+ * whole order_t when P re-delivers it or names it as an original). */
+typedef struct order_stub {
+    const char *id;
+    int32_t agreement;
+    uint8_t status; /* status_t */
+} order_stub_t;
+
+/* Order references (order_ix values, revenue_t.service) at or above
+ * ORDER_STUB name m->stubs.v[ref - ORDER_STUB]; below it m->orders.v[ref]. */
+#define ORDER_STUB ((int32_t)1 << 30)
+
+/* An order's decision, whole or stub. */
+typedef struct order_decision {
+    const char *id;
+    int32_t agreement;
+    status_t status;
+} order_decision_t;
+
 /* One agreement's aggregates of one earlier period (ledger history). */
 typedef struct history {
     int32_t agreement;
@@ -58,8 +79,11 @@ typedef struct month {
      * its assignment (4.2); explain sets this to resolve every one. */
     bool every_account;
 
-    /* orders: every order known (earlier periods, then P's new rows) */
+    /* orders: every order known. Whole ones (P's rows, and the earlier
+     * orders P may install or names) in `orders`; every other earlier one a
+     * stub. order_ix maps an id to its reference (ORDER_STUB). */
     VEC(order_t) orders;
+    VEC(order_stub_t) stubs;
     strmap_t order_ix;
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
@@ -116,8 +140,22 @@ int32_t *month_revenue_by_id(const month_t *m);
 int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
                             size_t *count);
 
-/* Lookup helpers: index or -1. */
+/* The decision of order reference ref (>= 0: whole or stub). */
+static inline order_decision_t month_order_decision(const month_t *m, int32_t ref)
+{
+    if (ref >= ORDER_STUB) {
+        const order_stub_t *s = &m->stubs.v[ref - ORDER_STUB];
+        return (order_decision_t){s->id, s->agreement, (status_t)s->status};
+    }
+    const order_t *o = &m->orders.v[ref];
+    return (order_decision_t){o->id, o->agreement, (status_t)o->status};
+}
+
+/* Lookup helpers: index or -1. month_order finds whole orders only (an
+ * order known as a stub gives -1: ingest makes every order P names whole);
+ * month_order_ref gives the reference of any known order. */
 int32_t month_order(const month_t *m, const char *id);
+int32_t month_order_ref(const month_t *m, const char *id);
 int32_t month_opportunity(month_t *m, const char *id, bool create);
 
 #endif

@@ -354,11 +354,24 @@ order_t *fake_earlier_order(fake_t *f, const char *period, const char *id,
     return o;
 }
 
+int32_t fake_earlier_stub(fake_t *f, const char *id, const char *agreement_id, status_t status)
+{
+    month_t *m = need_month(f);
+    if (month_order_ref(m, id) >= 0)
+        fail_msg("fake: order %s added twice", id);
+    order_stub_t o = {.id = mstr(f, id), .status = (uint8_t)status,
+                      .agreement = agreement_id ? fake_ag(f, agreement_id) : -1};
+    VEC_PUSH(m->stubs, o);
+    int32_t ref = ORDER_STUB + (int32_t)(m->stubs.n - 1);
+    strmap_put(&m->order_ix, o.id, strlen(o.id), ref);
+    return ref;
+}
+
 revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
                         const char *service_id, const char *product, const char *amount)
 {
     month_t *m = need_month(f);
-    int32_t service = service_id ? month_order(m, service_id) : REVENUE_NO_SERVICE;
+    int32_t service = service_id ? month_order_ref(m, service_id) : REVENUE_NO_SERVICE;
     revenue_t r = {.id = mstr(f, id),
                    .account = lookup(&f->master.account_ix, account_id),
                    .service = service_id && service < 0 ? REVENUE_UNKNOWN_SERVICE : service,

@@ -118,6 +118,10 @@ order_t *fake_earlier_order(fake_t *f, const char *period, const char *id,
                             const char *product, order_type_t type, const char *order_date,
                             status_t status);
 
+/* An earlier order as the ledger loads it when P does not name it: a stub
+ * (month.h order_stub_t) with its decision only; its order reference. */
+int32_t fake_earlier_stub(fake_t *f, const char *id, const char *agreement_id, status_t status);
+
 /* A revenue row of P (currency USD); service_id NULL = blank. Counted in the
  * control totals read and amount in. */
 revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,

@@ -101,6 +101,24 @@ static void test_service_not_attributed(void **state)
     assert_assignment(f, "R2", STATUS_HELD, RULE_SERVICE_NOT_ATTRIBUTED, NULL);
 }
 
+/* Proves revenue billed to an earlier order known only as a stub follows the stub's decision. */
+static void test_service_stub(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    int32_t s1 = fake_earlier_stub(f, "S1", "A1-LVL3", STATUS_ATTRIBUTED);
+    fake_earlier_stub(f, "S2", NULL, STATUS_HELD);
+    fake_revenue(f, "R1", "ACC-C1", "S1", "WAVE", "100.00");
+    fake_revenue(f, "R2", "ACC-C1", "S2", "VOICE", "100.00");
+    assign_all(f);
+    assert_assignment(f, "R1", STATUS_ASSIGNED, RULE_SERVICE_ORDER, "A1-LVL3");
+    assert_assignment(f, "R2", STATUS_HELD, RULE_SERVICE_NOT_ATTRIBUTED, NULL);
+    assert_true(s1 >= ORDER_STUB);
+    assert_string_equal(revenue_service_id(&f->month, &f->month.revenue.v[0]), "S1");
+    assert_int_equal(month_order(&f->month, "S1"), -1); /* not a whole order */
+    assert_int_equal(month_order_ref(&f->month, "S1"), s1);
+}
+
 /* Proves P3: a blank or unknown service falls back to the account's recorded owner. */
 static void test_account_owner(void **state)
 {
@@ -225,6 +243,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_currency_pack),
         FAKE_TEST(test_service_order),
+        FAKE_TEST(test_service_stub),
         FAKE_TEST(test_service_not_attributed),
         FAKE_TEST(test_account_owner),
         FAKE_TEST(test_no_owner),
