@@ -85,6 +85,11 @@ typedef struct csv_callbacks {
     bool (*on_row)(void *ctx, const csv_value_t *values, int32_t line);
     /* column is the spec column name, or "" for wrong_field_count. */
     bool (*on_reject)(void *ctx, int32_t line, const char *column, rule_code reason);
+    /* Optional (NULL: none), a hint only: a valid record that on_row will see
+     * a few records later, so the consumer can start loading the memory it
+     * will look up (prefetch). It must not change any state. Only
+     * prefetch_finish calls it. */
+    void (*on_ahead)(void *ctx, const csv_value_t *values);
 } csv_callbacks_t;
 
 typedef enum csv_status {

@@ -81,6 +81,14 @@ static currency_t currency_of(const csv_value_t *v)
 static date_t opt_date(const csv_value_t *v) { return v->len ? (date_t)v->i : DATE_NONE; }
 static period_t opt_period(const csv_value_t *v) { return v->len ? (period_t)v->i : PERIOD_NONE; }
 
+/* A revenue row a few rows ahead: load the order map slot of its service. */
+static void revenue_ahead(void *ctx, const csv_value_t *v)
+{
+    const reader_t *r = ctx;
+    if (v[REVENUE_SERVICE].len)
+        strmap_prefetch(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
+}
+
 /* Read one file through its on_row; records its hash in inputs. A missing
  * optional file is skipped. */
 static exit_code read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
@@ -88,7 +96,8 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
                            input_list_t *inputs, prefetch_t *ahead)
 {
     r->display = arena_strndup(r->arena, rel, strlen(rel));
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject,
+                          .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL};
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;

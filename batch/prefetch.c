@@ -13,6 +13,7 @@
 
 #define CHUNK_RECORDS 8192
 #define CHUNKS_IN_FLIGHT 4
+#define AHEAD_RECORDS 16 /* on_ahead sees the record this many ahead of on_row */
 
 typedef struct record {
     int32_t line;
@@ -260,16 +261,19 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     bool stopped = false;
     chunk_t *c;
     while (!stopped && (c = take(p)) != NULL) {
+        for (size_t i = 0; i < c->n; i++)
+            for (size_t k = 0; !c->rec[i].rejected && k < nc; k++)
+                c->vals[i * nc + k].s = c->text + c->offs[i * nc + k];
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
+            size_t a = i + AHEAD_RECORDS;
+            if (cb->on_ahead && a < c->n && !c->rec[a].rejected)
+                cb->on_ahead(ctx, &c->vals[a * nc]);
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;
             }
-            csv_value_t *v = &c->vals[i * nc];
-            for (size_t k = 0; k < nc; k++)
-                v[k].s = c->text + c->offs[i * nc + k];
-            stopped = !cb->on_row(ctx, v, r->line);
+            stopped = !cb->on_row(ctx, &c->vals[i * nc], r->line);
         }
         give_back(p, c);
     }

@@ -177,6 +177,12 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
     return s->key ? s->val : -1;
 }
 
+void strmap_prefetch(const strmap_t *m, const char *key, size_t len)
+{
+    if (m->cap)
+        __builtin_prefetch(&m->slots[hash(key, len) & (m->cap - 1)]);
+}
+
 static void strmap_resize(strmap_t *m, size_t cap)
 {
     strmap_t n = {.cap = cap, .n = m->n};

@@ -71,6 +71,9 @@ void strmap_reserve(strmap_t *m, size_t n);
 
 /* Value for key, or -1. */
 int32_t strmap_get(const strmap_t *m, const char *key, size_t len);
+/* Start loading the slot where key's probe begins (a hint before a
+ * strmap_get a little later: the cache misses of many lookups overlap). */
+void strmap_prefetch(const strmap_t *m, const char *key, size_t len);
 /* Insert or replace; returns the previous value or -1. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val);
 void strmap_free(strmap_t *m);
