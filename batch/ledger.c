@@ -30,9 +30,13 @@ static const char *const schema_sql =
     " install_date TEXT, mrc INTEGER, nrc INTEGER, currency TEXT, term_months INTEGER,"
     " status INTEGER, agreement_id TEXT, rule TEXT, install_update_period TEXT,"
     " installed_period TEXT, spiff INTEGER, chargeback_period TEXT);"
-    /* every column of an earlier order's stub (orders_stub_sql), in file
-     * order: loading them reads this index, not the much wider rows */
-    "CREATE INDEX IF NOT EXISTS orders_by_line ON orders(period, line, order_id, status,"
+    /* every column of an earlier order's stub (orders_stub_sql): loading
+     * them reads this index, not the much wider rows. Keyed like the rows
+     * are written (save_orders: P's orders in order_id order), so a month's
+     * inserts append to it instead of landing all over the period's range.
+     * Ledgers of earlier builds had orders_by_line (period, line, ...). */
+    "DROP INDEX IF EXISTS orders_by_line;"
+    "CREATE INDEX IF NOT EXISTS orders_by_period ON orders(period, order_id, status,"
     " agreement_id, opportunity_id, product_code);"
     /* a re-run of P undoes what its earlier run set on older orders: partial
      * indexes find those few rows without scanning every order ever known */
@@ -94,7 +98,7 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
     sqlite3_busy_timeout(l->db, 0); /* a second writer fails at once (exit 5) */
     /* 16 MiB page cache (SQLite's default is 2 MiB): a month's orders are
      * written in order_id order (save_orders), so each page of the primary
-     * key and of orders_by_line is visited once and a bigger cache would
+     * key and of orders_by_period is visited once and a bigger cache would
      * only add to the run's peak memory. */
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
@@ -150,7 +154,18 @@ static sqlite3_stmt *prep(ledger_t *l, const char *sql)
     return st;
 }
 
+/* s (NULL binds NULL) is not copied: it must stay unchanged until the
+ * statement is stepped (arena strings, names, the caller's buffers). */
 static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    if (s)
+        sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+    else
+        sqlite3_bind_null(st, i);
+}
+
+/* A text formatted here, so SQLite copies it. */
+static void bind_copy(sqlite3_stmt *st, int i, const char *s)
 {
     if (s)
         sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT);
@@ -161,13 +176,13 @@ static void bind_text(sqlite3_stmt *st, int i, const char *s)
 static void bind_period(sqlite3_stmt *st, int i, period_t p)
 {
     char b[PERIOD_BUF];
-    bind_text(st, i, p == PERIOD_NONE ? NULL : period_format(p, b));
+    bind_copy(st, i, p == PERIOD_NONE ? NULL : period_format(p, b));
 }
 
 static void bind_date(sqlite3_stmt *st, int i, date_t d)
 {
     char b[DATE_BUF];
-    bind_text(st, i, d == DATE_NONE ? NULL : date_format(d, b));
+    bind_copy(st, i, d == DATE_NONE ? NULL : date_format(d, b));
 }
 
 static const char *col_str(month_t *m, sqlite3_stmt *st, int i)
@@ -266,7 +281,7 @@ period_t ledger_latest_period(ledger_t *l)
 static const char *const orders_stub_sql =
     "SELECT order_id, period, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
-    " FROM orders WHERE period < ?1 ORDER BY period, line"; /* covered by orders_by_line */
+    " FROM orders WHERE period < ?1 ORDER BY period, order_id"; /* covered by orders_by_period */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
                "orders_pending_sql names these codes by number");
 static const char *const orders_pending_sql =
