@@ -173,6 +173,19 @@ static exit_code out_ledger(job_t *j, batch_error_t *err)
     return rc;
 }
 
+/* The files, one after the other: with the ledger on the other thread
+ * that keeps both cores busy, and the ledger (the longest stage) never
+ * waits for a core. */
+static exit_code out_files(job_t *j, batch_error_t *err)
+{
+    exit_code rc = out_lines(j, err);
+    if (rc == EXIT_DONE)
+        rc = out_results(j, err);
+    if (rc == EXIT_DONE)
+        rc = out_workbooks(j, err);
+    return rc;
+}
+
 /* The outputs of a run only read the decided month: the result CSVs, the
  * workbooks and the ledger rows (inside the open transaction, touched by that
  * one thread only) are produced at once, one thread each, so both cores work.
@@ -222,8 +235,7 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     exit_code rc = ledger_begin(j->ledger, err);
     if (rc != EXIT_DONE)
         return rc;
-    stage_t stages[] = {{.fn = out_lines, .job = j}, {.fn = out_results, .job = j},
-                        {.fn = out_workbooks, .job = j}, {.fn = out_ledger, .job = j}};
+    stage_t stages[] = {{.fn = out_ledger, .job = j}, {.fn = out_files, .job = j}};
     return run_stages(stages, sizeof(stages) / sizeof(stages[0]), err);
 }
 
