@@ -186,9 +186,9 @@ static exit_code out_files(job_t *j, batch_error_t *err)
     return rc;
 }
 
-/* The outputs of a run only read the decided month: the result CSVs, the
- * workbooks and the ledger rows (inside the open transaction, touched by that
- * one thread only) are produced at once, one thread each, so both cores work.
+/* The outputs of a run only read the decided month: the ledger rows (inside
+ * the open transaction, touched by that one thread only) and the files
+ * (out_files) are produced at once, one thread each, so both cores work.
  * The first failing stage, in the order given, is the run's error. */
 typedef struct stage {
     exit_code (*fn)(job_t *, batch_error_t *);
