@@ -30,6 +30,7 @@ typedef struct reader {
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
     ledger_t *ledger;     /* makes stubs of earlier orders whole (NULL: none) */
+    VEC(int32_t) originals; /* orders.csv: stubs named as originals, made whole after it */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;
@@ -557,6 +558,28 @@ static bool complete_order(reader_t *r, int32_t *ref)
     return true;
 }
 
+static int ref_order(const void *x, const void *y)
+{
+    int32_t a = *(const int32_t *)x, b = *(const int32_t *)y;
+    return (a > b) - (a < b);
+}
+
+/* The stubs orders.csv named as originals, made whole once it is read (only
+ * decisions read originals): in stub order, which is the ledger's
+ * (period, order_id) order, so the lookups walk its primary key in order. */
+static exit_code complete_originals(reader_t *r)
+{
+    int32_t *v = r->originals.v;
+    size_t n = r->originals.n;
+    if (n > 1)
+        qsort(v, n, sizeof(*v), ref_order);
+    exit_code rc = EXIT_DONE;
+    for (size_t i = 0; rc == EXIT_DONE && i < n; i++)
+        if (i == 0 || v[i] != v[i - 1])
+            rc = ledger_complete_order(r->ledger, r->month, &v[i], r->err);
+    return rc;
+}
+
 static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
 {
     reader_t *r = ctx;
@@ -588,8 +611,8 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         return false;
     if (o.original_id) { /* attribution and chargebacks read the whole original */
         int32_t orig = strmap_get(&m->order_ix, v[ORDERS_ORIGINAL].s, v[ORDERS_ORIGINAL].len);
-        if (orig >= 0 && !complete_order(r, &orig))
-            return false;
+        if (orig >= ORDER_STUB)
+            VEC_PUSH(r->originals, orig); /* complete_originals, after the file */
     }
     if (known >= 0) { /* §3 re-delivery of an order of an earlier period */
         order_t *old = &m->orders.v[known];
@@ -835,6 +858,9 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
         }
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);
+        if (rc == EXIT_DONE && files[i].spec == &schema_orders)
+            rc = complete_originals(&r);
+        free(r.originals.v);
         if (rc != EXIT_DONE) {
             prefetch_cancel(revenue);
             return rc;

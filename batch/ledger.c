@@ -478,6 +478,11 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
     if (*ref < ORDER_STUB)
         return EXIT_DONE;
     const char *id = m->stubs.v[*ref - ORDER_STUB].id;
+    int32_t now = month_order_ref(m, id);
+    if (now < ORDER_STUB) { /* made whole already */
+        *ref = now;
+        return EXIT_DONE;
+    }
     if (!l)
         return fail_with(err, EXIT_INTERNAL, "ledger: order %s is a stub without a ledger", id);
     if (!l->complete && !(l->complete = prep(l, order_by_id_sql)))
