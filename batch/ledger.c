@@ -46,9 +46,12 @@ static const char *const schema_sql =
     " WHERE installed_period IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS orders_chargeback ON orders(chargeback_period)"
     " WHERE chargeback_period IS NOT NULL;"
-    /* orders still waiting for their installation: loaded whole each period */
-    "CREATE INDEX IF NOT EXISTS orders_pending ON orders(period)"
-    " WHERE installed_period IS NULL;"
+    /* orders waiting for an installation date already known: loaded whole
+     * each period (orders_waiting_sql); earlier builds indexed every order
+     * not installed (orders_pending) */
+    "DROP INDEX IF EXISTS orders_pending;"
+    "CREATE INDEX IF NOT EXISTS orders_waiting ON orders(period)"
+    " WHERE installed_period IS NULL AND install_date IS NOT NULL;"
     "CREATE TABLE IF NOT EXISTS approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
     " opportunity_id TEXT, approved_on TEXT, approved_by TEXT, document_ref TEXT);"
     "CREATE TABLE IF NOT EXISTS adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
@@ -274,19 +277,22 @@ period_t ledger_latest_period(ledger_t *l)
     " CASE WHEN installed_period >= ?1 THEN NULL ELSE spiff END,"                          \
     " CASE WHEN chargeback_period >= ?1 THEN NULL ELSE chargeback_period END"              \
     " FROM orders "
-/* Whole rows are loaded for the earlier orders P may install (spiffs, mrc
- * commitments): not installed before P (the partial index orders_pending,
- * or installed at P or later by an earlier run of P). Every other earlier
- * order is a stub until P names it (ledger_complete_order). */
+/* Whole rows are loaded for the earlier orders P may install without naming
+ * them (spiffs, mrc commitments): attributed, not installed before P, with
+ * an installation date already known (a later one; the partial index
+ * orders_waiting), or installed at P or later by an earlier run of P. An
+ * order without an installation date is installed only when a period
+ * re-delivers it with one, and an order P names is made whole on demand
+ * (ledger_complete_order); every other earlier order is a stub. */
 static const char *const orders_stub_sql =
     "SELECT order_id, period, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
     " FROM orders WHERE period < ?1 ORDER BY period, order_id"; /* covered by orders_by_period */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
-               "orders_pending_sql names these codes by number");
-static const char *const orders_pending_sql =
-    ORDERS_BEFORE "WHERE period < ?1 AND installed_period IS NULL AND status = 1"
-    " AND order_type IN (0, 1)";
+               "orders_waiting_sql names these codes by number");
+static const char *const orders_waiting_sql =
+    ORDERS_BEFORE "WHERE period < ?1 AND installed_period IS NULL AND install_date IS NOT NULL"
+    " AND status = 1 AND order_type IN (0, 1)";
 static const char *const orders_reinstalled_sql =
     ORDERS_BEFORE "WHERE installed_period >= ?1 AND period < ?1";
 static const char *const order_by_id_sql = ORDERS_BEFORE "WHERE order_id = ?2 AND period < ?1";
@@ -442,7 +448,7 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
     } loads[] = {
         {"SELECT count(*) FROM orders WHERE period < ?1", orders_reserved},
         {orders_stub_sql, order_stub_loaded},
-        {orders_pending_sql, order_completed},
+        {orders_waiting_sql, order_completed},
         {orders_reinstalled_sql, order_completed},
         {"SELECT opportunity_id, approved_on FROM approvals WHERE period < ?1", approval_loaded},
         {"SELECT 'approval' || char(31) || approval_id FROM approvals WHERE period < ?1"
