@@ -8,6 +8,7 @@
  */
 #include "ingest.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,11 +574,11 @@ static exit_code complete_originals(reader_t *r)
     size_t n = r->originals.n;
     if (n > 1)
         qsort(v, n, sizeof(*v), ref_order);
-    exit_code rc = EXIT_DONE;
-    for (size_t i = 0; rc == EXIT_DONE && i < n; i++)
-        if (i == 0 || v[i] != v[i - 1])
-            rc = ledger_complete_order(r->ledger, r->month, &v[i], r->err);
-    return rc;
+    size_t k = 0; /* each once */
+    for (size_t i = 0; i < n; i++)
+        if (k == 0 || v[i] != v[k - 1])
+            v[k++] = v[i];
+    return ledger_complete_orders(r->ledger, r->month, v, k, r->err);
 }
 
 static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
@@ -858,8 +859,13 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
         }
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);
-        if (rc == EXIT_DONE && files[i].spec == &schema_orders)
+        if (rc == EXIT_DONE && files[i].spec == &schema_orders) {
+            size_t whole = m->orders.n;
             rc = complete_originals(&r);
+            if (rc == EXIT_DONE)
+                log_stage("%s: orders read (%" PRId64 " rows; %zu earlier orders named as originals"
+                          " made whole)", pbuf, r.rows, m->orders.n - whole);
+        }
         free(r.originals.v);
         if (rc != EXIT_DONE) {
             prefetch_cancel(revenue);

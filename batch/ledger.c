@@ -509,6 +509,19 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
     return EXIT_DONE;
 }
 
+exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
+                                 batch_error_t *err)
+{
+    /* one read transaction: one shared lock, not one per lookup */
+    bool txn = l && n > 1 && sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+    exit_code rc = EXIT_DONE;
+    for (size_t i = 0; rc == EXIT_DONE && i < n; i++)
+        rc = ledger_complete_order(l, m, &refs[i], err);
+    if (txn)
+        sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL); /* nothing was written */
+    return rc;
+}
+
 /* ---- saving the month ------------------------------------------------------ */
 
 typedef struct saver {

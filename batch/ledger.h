@@ -43,6 +43,10 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err);
 /* Make the earlier order *ref names whole (month.h order_stub_t): load its
  * row and set *ref to its index in m->orders; nothing to do for a whole one. */
 exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_error_t *err);
+/* ledger_complete_order for each of refs[0..n) (best in the ledger's key
+ * order: stub order), inside one read transaction. */
+exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
+                                 batch_error_t *err);
 
 /* Replace P's results with m's (inside the transaction). */
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
