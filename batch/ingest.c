@@ -595,10 +595,22 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
     }
     if (!first_in_file(r, &v[ORDERS_ID], line, "order_id"))
         return true;
-    order_t o = {.id = str(r, &v[ORDERS_ID]), .partner_id = str(r, &v[ORDERS_PARTNER]),
-                 .agreement_ref = str(r, &v[ORDERS_AGREEMENT]),
-                 .account_id = str(r, &v[ORDERS_ACCOUNT]),
-                 .product_code = str(r, &v[ORDERS_PRODUCT]), .type = type,
+    /* references to master data point at its strings, not at copies
+     * (a million orders name ten thousand partners) */
+    int32_t product = strmap_get(&ms->product_ix, v[ORDERS_PRODUCT].s, v[ORDERS_PRODUCT].len);
+    int32_t partner = strmap_get(&ms->partner_ix, v[ORDERS_PARTNER].s, v[ORDERS_PARTNER].len);
+    int32_t named = v[ORDERS_AGREEMENT].len ? strmap_get(&ms->agreement_ix, v[ORDERS_AGREEMENT].s,
+                                                         v[ORDERS_AGREEMENT].len)
+                                            : -1;
+    int32_t account = strmap_get(&ms->account_ix, v[ORDERS_ACCOUNT].s, v[ORDERS_ACCOUNT].len);
+    order_t o = {.id = str(r, &v[ORDERS_ID]),
+                 .partner_id = partner >= 0 ? ms->partners.v[partner].id : str(r, &v[ORDERS_PARTNER]),
+                 .agreement_ref = named >= 0 ? ms->agreements.v[named].id
+                                             : str(r, &v[ORDERS_AGREEMENT]),
+                 .account_id = account >= 0 ? ms->accounts.v[account].id : str(r, &v[ORDERS_ACCOUNT]),
+                 .product_code = product >= 0 ? ms->products.v[product].code
+                                              : str(r, &v[ORDERS_PRODUCT]),
+                 .product = product, .partner = partner, .type = type,
                  .original_id = str(r, &v[ORDERS_ORIGINAL]),
                  .opportunity_id = str(r, &v[ORDERS_OPPORTUNITY]),
                  .order_date = (date_t)v[ORDERS_DATE].i, .install_date = opt_date(&v[ORDERS_INSTALL]),
@@ -629,8 +641,6 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         }
         return true;
     }
-    o.product = strmap_get(&ms->product_ix, v[ORDERS_PRODUCT].s, v[ORDERS_PRODUCT].len);
-    o.partner = strmap_get(&ms->partner_ix, v[ORDERS_PARTNER].s, v[ORDERS_PARTNER].len);
     VEC_PUSH(m->orders, o);
     strmap_put(&m->order_ix, o.id, v[ORDERS_ID].len, (int32_t)(m->orders.n - 1));
     return true;
