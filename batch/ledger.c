@@ -285,7 +285,7 @@ period_t ledger_latest_period(ledger_t *l)
  * re-delivers it with one, and an order P names is made whole on demand
  * (ledger_complete_order); every other earlier order is a stub. */
 static const char *const orders_stub_sql =
-    "SELECT order_id, period, status, agreement_id, opportunity_id,"
+    "SELECT order_id, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
     " FROM orders WHERE period < ?1 ORDER BY period, order_id"; /* covered by orders_by_period */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
@@ -330,13 +330,13 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
  * product's portfolio is tallied on its joint opportunity here. */
 static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
-    const char *product = (const char *)sqlite3_column_text(st, 5);
-    order_stub_t o = {.id = col_str(m, st, 0), .status = (uint8_t)sqlite3_column_int(st, 2),
-                      .agreement = agreement_index(m, st, 3)};
+    const char *product = (const char *)sqlite3_column_text(st, 4);
+    order_stub_t o = {.id = col_str(m, st, 0), .status = (uint8_t)sqlite3_column_int(st, 1),
+                      .agreement = agreement_index(m, st, 2)};
     if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
         o.status = STATUS_HELD; /* its agreement left master data: never pay it */
     if (product)
-        attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 4),
+        attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
                                strmap_get(&m->master->product_ix, product, strlen(product)));
     VEC_PUSH(m->stubs, o);
     strmap_put(&m->order_ix, o.id, strlen(o.id), ORDER_STUB + (int32_t)(m->stubs.n - 1));
