@@ -677,47 +677,72 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     return true;
 }
 
+/* Where revenue index i goes once the rejected rows gone[0..ng) (ascending)
+ * leave the array; -1 when it is one of them. */
+static int32_t index_after(int32_t i, const int32_t *gone, size_t ng)
+{
+    size_t lo = 0, hi = ng; /* gone[0..lo) < i <= gone[hi..) */
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (gone[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < ng && gone[lo] == i ? -1 : i - (int32_t)lo;
+}
+
 /* §3 after the whole revenue file: a revenue_id repeated in the file is
  * rejected (duplicate_id, the first occurrence stands), then revenue of
- * another period (wrong_period). The ids are sorted once, stably, so each
- * run of equal ids starts with its first occurrence: no hash set of every
- * id, and the sort is the one revenue.csv needs. Rejected rows leave
- * m->revenue (kept in file order, rejects listed in file order);
- * m->revenue_by_id orders the rest. */
+ * another period (wrong_period). Ids in strictly ascending file order (as
+ * billing exports usually are) have no repeats and need no index; other
+ * files' ids are sorted once, stably, so each run of equal ids starts with
+ * its first occurrence: no hash set of every id, and the sort is the one
+ * revenue.csv needs. Rejected rows leave m->revenue (kept in file order,
+ * rejects listed in file order); m->revenue_by_id orders the rest, or is
+ * NULL with m->revenue_in_id_order. */
 static void settle_revenue(reader_t *r)
 {
     month_t *m = r->month;
     size_t n = m->revenue.n;
     revenue_t *rv = m->revenue.v;
-    int32_t *ix = month_revenue_by_id(m);
-    for (size_t k = 1; k < n; k++)
-        if (strcmp(rv[ix[k]].id, rv[ix[k - 1]].id) == 0) {
-            rv[ix[k]].status = STATUS_REJECTED;
-            rv[ix[k]].rule = RULE_DUPLICATE_ID;
-        }
-    int32_t *pos = malloc((n ? n : 1) * sizeof(*pos));
-    if (!pos)
-        abort();
+    bool ascending = true;
+    for (size_t i = 1; ascending && i < n; i++)
+        ascending = strcmp(rv[i - 1].id, rv[i].id) < 0;
+    int32_t *ix = NULL;
+    if (!ascending) {
+        ix = month_revenue_by_id(m);
+        for (size_t k = 1; k < n; k++)
+            if (strcmp(rv[ix[k]].id, rv[ix[k - 1]].id) == 0) {
+                rv[ix[k]].status = STATUS_REJECTED;
+                rv[ix[k]].rule = RULE_DUPLICATE_ID;
+            }
+    }
+    VEC(int32_t) gone = {0};
     size_t kept = 0;
     for (size_t i = 0; i < n; i++) {
         if (rv[i].status == STATUS_REJECTED) {
             bool dup = rv[i].rule == RULE_DUPLICATE_ID;
             reject(r, rv[i].line, dup ? "revenue_id" : "period", rv[i].rule);
             m->control.revenue_amount_rejected_rows += rv[i].amount; /* count from rejects */
-            pos[i] = -1;
+            VEC_PUSH(gone, (int32_t)i);
             continue;
         }
-        pos[i] = (int32_t)kept;
         rv[kept++] = rv[i];
     }
-    size_t out = 0;
-    for (size_t k = 0; k < n; k++)
-        if (pos[ix[k]] >= 0)
-            ix[out++] = pos[ix[k]];
-    free(pos);
+    if (ix && gone.n) {
+        size_t out = 0;
+        for (size_t k = 0; k < n; k++) {
+            int32_t to = index_after(ix[k], gone.v, gone.n);
+            if (to >= 0)
+                ix[out++] = to;
+        }
+    }
+    free(gone.v);
     m->revenue.n = kept;
     free(m->revenue_by_id);
     m->revenue_by_id = ix;
+    m->revenue_in_id_order = ascending;
 }
 
 /* Approval, adjustment and activity ids are unique across all periods. */

@@ -97,6 +97,8 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
     log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",
               j->pbuf, j->month.control.orders_read, j->month.control.revenue_read,
               j->month.rejects.n);
+    if (!j->o->every_account) /* explain (every_account) looks orders up by id afterwards */
+        month_shrink_order_map(&j->month);
     char msg[512];
     if (!month_decide(&j->month, msg, sizeof(msg)))
         return fail_with(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
@@ -236,6 +238,7 @@ static exit_code run_stages(job_t *j, stage_t *v, size_t n, batch_error_t *err)
 
 static exit_code write_outputs(job_t *j, batch_error_t *err)
 {
+    month_drop_order_map(&j->month); /* decided: the outputs name orders by reference */
     char *results = path_join(j->tmp_dir, "results");
     bool made = mkdir_p(results);
     free(results);

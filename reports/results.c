@@ -243,13 +243,20 @@ static int rb_close(rowbuf_t *b, const char *name, char *msg, size_t len)
     return close_result(f, name, msg, len);
 }
 
-/* m->revenue_by_id, or a sort made now (*owned to free). */
+/* m->revenue_by_id, NULL when m->revenue is in id order (see nth), or a
+ * sort made now (*owned to free). */
 static const int32_t *revenue_order(const month_t *m, int32_t **owned)
 {
     *owned = NULL;
-    if (m->revenue_by_id)
+    if (m->revenue_by_id || m->revenue_in_id_order)
         return m->revenue_by_id;
     return *owned = month_revenue_by_id(m);
+}
+
+/* The i-th revenue index in id order (ix from revenue_order). */
+static inline int32_t nth(const int32_t *ix, size_t i)
+{
+    return ix ? ix[i] : (int32_t)i;
 }
 
 /* A decision row of revenue.csv or attribution.csv: id, status, agreement_id, rule. */
@@ -273,9 +280,9 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
     int32_t *owned;
     const int32_t *ix = revenue_order(m, &owned); /* ids are unique: whole rows sorted */
     for (size_t i = 0; i < m->revenue.n; i++) {
-        if (i + 16 < m->revenue.n)
+        if (ix && i + 16 < m->revenue.n)
             __builtin_prefetch(&m->revenue.v[ix[i + 16]]);
-        const revenue_t *r = &m->revenue.v[ix[i]];
+        const revenue_t *r = &m->revenue.v[nth(ix, i)];
         decision_row(b, m, r->id, (status_t)r->status, r->agreement, (rule_code)r->rule);
     }
     free(owned);
@@ -373,7 +380,7 @@ static int32_t *lines_order(const month_t *m, size_t *count)
     const int32_t *rix = revenue_order(m, &owned);
     size_t n = 0;
     for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[rix[i]];
+        const revenue_t *r = &m->revenue.v[nth(rix, i)];
         if (r->status == STATUS_ASSIGNED) {
             start[BUCKET(r->agreement, LINE_RESIDUAL) + 1]++;
             n++;
@@ -388,9 +395,9 @@ static int32_t *lines_order(const month_t *m, size_t *count)
     if (!out)
         abort();
     for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[rix[i]];
+        const revenue_t *r = &m->revenue.v[nth(rix, i)];
         if (r->status == STATUS_ASSIGNED)
-            out[start[BUCKET(r->agreement, LINE_RESIDUAL)]++] = rix[i];
+            out[start[BUCKET(r->agreement, LINE_RESIDUAL)]++] = nth(rix, i);
     }
     for (size_t i = 0; i < m->lines.n; i++)
         out[start[BUCKET(m->lines.v[i].agreement, m->lines.v[i].kind)]++] = -(int32_t)i - 1;

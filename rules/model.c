@@ -4,6 +4,7 @@
  */
 #include "model.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -170,7 +171,30 @@ const char *revenue_account_id(const month_t *m, const revenue_t *r)
 
 int32_t month_order_ref(const month_t *m, const char *id)
 {
+    assert(!m->order_map_dropped);
     return strmap_get(&m->order_ix, id, strlen(id));
+}
+
+void month_shrink_order_map(month_t *m)
+{
+    strmap_t named = {0};
+    for (size_t i = 0; i < m->orders.n; i++) {
+        const order_t *o = &m->orders.v[i];
+        if (o->period != m->period || !o->original_id)
+            continue;
+        size_t len = strlen(o->original_id);
+        int32_t ref = strmap_get(&m->order_ix, o->original_id, len);
+        if (ref >= 0) /* keyed by the order's own id string, which outlives the map */
+            strmap_put(&named, month_order_decision(m, ref).id, len, ref);
+    }
+    strmap_free(&m->order_ix);
+    m->order_ix = named;
+}
+
+void month_drop_order_map(month_t *m)
+{
+    strmap_free(&m->order_ix);
+    m->order_map_dropped = true;
 }
 
 int32_t month_order(const month_t *m, const char *id)

@@ -85,10 +85,13 @@ typedef struct month {
     VEC(order_t) orders;
     VEC(order_stub_t) stubs;
     strmap_t order_ix;
+    bool order_map_dropped; /* month_drop_order_map was called */
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
     int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader;
                                        NULL: use month_revenue_by_id) */
+    bool revenue_in_id_order;       /* m->revenue is in id order (the reader found the
+                                       ids ascending): no index needed */
     VEC(approval_t) approvals;     /* approvals delivered in P */
     VEC(opportunity_t) opportunities;
     strmap_t opportunity_ix;
@@ -156,6 +159,19 @@ static inline order_decision_t month_order_decision(const month_t *m, int32_t re
  * month_order_ref gives the reference of any known order. */
 int32_t month_order(const month_t *m, const char *id);
 int32_t month_order_ref(const month_t *m, const char *id);
+
+/* Keep in the order map only the orders P's orders name as originals: all
+ * that deciding (attribution 4.1, chargebacks §8.6) looks up by id once the
+ * revenue is read. A month with millions of earlier orders then decides
+ * without their ~128 MB map. Afterwards month_order and month_order_ref know
+ * only those ids. */
+void month_shrink_order_map(month_t *m);
+
+/* Free the order map once every decision is made and only outputs remain
+ * (they name orders by reference, never by id): a 10M-row month's outputs
+ * then run without its ~128 MB. month_order and month_order_ref must not be
+ * called afterwards (asserted). */
+void month_drop_order_map(month_t *m);
 int32_t month_opportunity(month_t *m, const char *id, bool create);
 
 #endif

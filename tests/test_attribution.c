@@ -292,6 +292,37 @@ static void test_original_later_in_same_period(void **state)
     assert_decision(f, "Y-B", STATUS_ATTRIBUTED, RULE_FOLLOWS_ORIGINAL, "A1-CTL");
 }
 
+/* Proves the order map shrunk to the originals P names (as a run does
+ * before deciding) decides exactly as the whole map: originals in P and of
+ * earlier periods are still found, an original sorting later is still not. */
+static void test_shrunk_order_map(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    fake_earlier_order(f, "2017-10", "S1", "P1", "A1-LVL3", "WAVE", ORDER_NEW, "2017-10-02",
+                       STATUS_ATTRIBUTED);
+    order_t *i1 = fake_order(f, "I1", "P1", NULL, "WAVE", ORDER_INCREMENTAL, "2017-11-02");
+    i1->original_id = "S1";
+    order_t *n1 = fake_order(f, "N1", "P1", NULL, "VOICE", ORDER_NEW, "2017-11-03");
+    order_t *i2 = fake_order(f, "I2", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "2017-11-04");
+    i2->original_id = "N1";
+    order_t *i3 = fake_order(f, "I3", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "2017-11-01");
+    i3->original_id = "N1"; /* sorts before N1: not found */
+    month_shrink_order_map(&f->month);
+    assert_true(month_order(&f->month, "S1") >= 0);
+    assert_true(month_order(&f->month, "N1") >= 0);
+    assert_int_equal(month_order(&f->month, "I1"), -1); /* named by nobody: gone */
+    decide(f);
+    assert_int_equal(i1->status, STATUS_ATTRIBUTED);
+    assert_int_equal(i1->rule, RULE_FOLLOWS_ORIGINAL);
+    assert_int_equal(i1->agreement, fake_ag(f, "A1-LVL3"));
+    assert_int_equal(n1->status, STATUS_ATTRIBUTED);
+    assert_int_equal(i2->rule, RULE_FOLLOWS_ORIGINAL);
+    assert_int_equal(i2->agreement, n1->agreement);
+    assert_int_equal(i3->status, STATUS_HELD);
+    assert_int_equal(i3->rule, RULE_ORIGINAL_NOT_FOUND);
+}
+
 /* Proves decisions of earlier periods are never revisited (§8.4). */
 static void test_earlier_decisions_not_revisited(void **state)
 {
@@ -546,6 +577,7 @@ int main(void)
         FAKE_TEST(test_disconnect_original_not_found),
         FAKE_TEST(test_disconnect_original_not_attributed),
         FAKE_TEST(test_original_later_in_same_period),
+        FAKE_TEST(test_shrunk_order_map),
         FAKE_TEST(test_earlier_decisions_not_revisited),
         FAKE_TEST(test_incremental_follows_original),
         FAKE_TEST(test_incremental_naming_own_agreement),
