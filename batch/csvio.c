@@ -297,6 +297,19 @@ static rule_code check_value(const column_spec_t *col, csv_value_t *v)
     return check_typed(col, v);
 }
 
+bool csv_check_record(const file_spec_t *spec, csv_value_t *values, const char **column,
+                      rule_code *why)
+{
+    for (size_t c = 0; c < spec->ncols; c++) {
+        *why = check_value(&spec->cols[c], &values[c]);
+        if (*why != RULE_NONE) {
+            *column = spec->cols[c].name;
+            return false;
+        }
+    }
+    return true;
+}
+
 /* ---- records (libcsv callbacks) ----------------------------------------------- */
 
 /* Make room for `need` elements of `size` bytes in *p (doubling). */
@@ -430,11 +443,13 @@ static void take_record(csv_reader_t *r)
             v->s = "";
             v->len = 0;
         }
-        rule_code why = check_value(&spec->cols[c], v);
-        if (why != RULE_NONE) {
-            reject(r, spec->cols[c].name, why);
-            return;
-        }
+        v->i = 0;
+    }
+    const char *column;
+    rule_code why;
+    if (!r->cb->raw && !csv_check_record(spec, r->values, &column, &why)) {
+        reject(r, column, why);
+        return;
     }
     if (r->cb->on_row && !r->cb->on_row(r->ctx, r->values, r->rec_line))
         fail(r, CSV_ABORTED, r->rec_line, "reading stopped by the caller");

@@ -90,7 +90,17 @@ typedef struct csv_callbacks {
      * will look up (prefetch). It must not change any state. Only
      * prefetch_finish calls it. */
     void (*on_ahead)(void *ctx, const csv_value_t *values);
+    /* true: on_row gets each record with the right field count unchecked
+     * (values' s and len set, i 0); the caller runs csv_check_record on it,
+     * as prefetch.c does on the consuming thread. */
+    bool raw;
 } csv_callbacks_t;
+
+/* Check a record's values in spec column order, as csv_read_file does before
+ * on_row: sets each value's i; false with the first failing column's spec
+ * name and the reason (§8.1). */
+bool csv_check_record(const file_spec_t *spec, csv_value_t *values, const char **column,
+                      rule_code *why);
 
 typedef enum csv_status {
     CSV_OK = 0,

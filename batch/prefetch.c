@@ -158,7 +158,9 @@ static bool on_reject(void *ctx, int32_t line, const char *column, rule_code rea
 static void *reader_main(void *arg)
 {
     prefetch_t *p = arg;
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
+    /* raw: the values are checked by the consumer (prefetch_finish), which
+     * waits for this thread otherwise; the reader only parses */
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject, .raw = true};
     csv_status s = csv_read_file(p->path, p->display, p->spec, &cb, p, &p->stats, &p->err);
     if (p->filling && p->filling->n)
         hand_over(p); /* the last chunk (cancelled: nobody waits for it) */
@@ -261,9 +263,15 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     bool stopped = false;
     chunk_t *c;
     while (!stopped && (c = take(p)) != NULL) {
-        for (size_t i = 0; i < c->n; i++)
-            for (size_t k = 0; !c->rec[i].rejected && k < nc; k++)
-                c->vals[i * nc + k].s = c->text + c->offs[i * nc + k];
+        for (size_t i = 0; i < c->n; i++) { /* rebase the values, then check them */
+            record_t *r = &c->rec[i];
+            if (r->rejected)
+                continue;
+            csv_value_t *v = &c->vals[i * nc];
+            for (size_t k = 0; k < nc; k++)
+                v[k].s = c->text + c->offs[i * nc + k];
+            r->rejected = !csv_check_record(p->spec, v, &r->column, &r->reason);
+        }
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
             size_t a = i + AHEAD_RECORDS;

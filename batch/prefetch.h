@@ -1,12 +1,14 @@
 /*
  * prefetch.h — read one CSV file on a second thread, ahead of its consumer.
  *
- * The month's revenue file is most of its bytes. prefetch_start() parses
- * and validates it (csv_read_file) on its own thread while the main thread
- * reads master data, the ledger and the orders the revenue rows refer to;
- * prefetch_finish() then replays every row and reject, in file order,
- * through the consumer's callbacks on the calling thread: the consumer sees
- * exactly what csv_read_file would have given it. At most a few chunks are
+ * The month's revenue file is most of its bytes. prefetch_start() parses it
+ * (csv_read_file, raw) on its own thread while the main thread reads master
+ * data, the ledger and the orders the revenue rows refer to;
+ * prefetch_finish() then checks each chunk's values (csv_check_record: the
+ * parser is the slower side, so the consumer's thread does it) and replays
+ * every row and reject, in file order, through the consumer's callbacks on
+ * the calling thread: the consumer sees exactly what csv_read_file would
+ * have given it. At most a few chunks are
  * in flight, so memory stays flat whatever the file's size.
  *
  *   prefetch_t *p = prefetch_start(path, "periods/2017-11/revenue.csv", &schema_revenue);
