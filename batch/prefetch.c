@@ -1,7 +1,9 @@
 /*
  * prefetch.c — a CSV file read on a second thread and replayed in order
- * (prefetch.h). The reader fills chunks of records; a bounded queue hands
- * them to the consumer, which gives them back for reuse.
+ * (prefetch.h). The reader fills chunks of records (one mapping each); a
+ * bounded queue hands them to the consumer, which checks their values,
+ * replays them and gives them back (a few kept for reuse, the rest
+ * unmapped).
  */
 #include "prefetch.h"
 
@@ -10,9 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #define CHUNK_RECORDS 8192
-#define CHUNKS_IN_FLIGHT 4
+/* Chunks the reader may fill ahead of the consumer: while the main thread
+ * reads the ledger and orders.csv the reader parses up to ~2M revenue rows
+ * ahead (~250 MB at most, given back as the replay consumes them). */
+#define CHUNKS_IN_FLIGHT 256
+#define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
+/* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
+ * written cost nothing. */
+#define CHUNK_TEXT ((size_t)CSV_RECORD_MAX + ((size_t)1 << 20))
 #define AHEAD_RECORDS 16 /* on_ahead sees the record this many ahead of on_row */
 
 typedef struct record {
@@ -22,14 +32,18 @@ typedef struct record {
     rule_code reason;
 } record_t;
 
+/* One mapping: this header, CHUNK_RECORDS records, the text offset of each
+ * value (CHUNK_RECORDS * ncols + 1: a value ends where the next starts, its
+ * NUL included), and the values' text. Mapped and unmapped whole, so a
+ * chunk given back returns its memory at once. */
 typedef struct chunk {
     struct chunk *next;
-    size_t n;              /* records */
-    record_t rec[CHUNK_RECORDS];
-    csv_value_t *vals;     /* CHUNK_RECORDS * ncols; s rebased at replay */
-    size_t *offs;          /* text offset of each value */
+    size_t bytes;     /* the mapping */
+    size_t n;         /* records */
+    record_t *rec;
+    uint32_t *offs;
     char *text;
-    size_t tlen, tcap;
+    size_t tlen;
 } chunk_t;
 
 struct prefetch {
@@ -40,36 +54,37 @@ struct prefetch {
     pthread_cond_t cv;
     chunk_t *full_head, *full_tail; /* ready for the consumer, in order */
     chunk_t *spare;                 /* given back for reuse */
-    int allocated;                  /* chunks in existence */
+    int allocated, spares;          /* chunks in existence; of them spare */
     chunk_t *filling;               /* the reader's current chunk */
     bool done, cancelled, thread_joined;
     csv_status status;
     csv_stats_t stats;
     csv_error_t err;
+    csv_value_t *vals;              /* the consumer's values of one chunk */
 };
+
+static size_t align16(size_t n) { return (n + 15) & ~(size_t)15; }
 
 static chunk_t *chunk_new(size_t ncols)
 {
-    chunk_t *c = calloc(1, sizeof(*c));
-    if (!c)
+    size_t head = align16(sizeof(chunk_t)), recs = align16(CHUNK_RECORDS * sizeof(record_t));
+    size_t offs = align16((CHUNK_RECORDS * ncols + 1) * sizeof(uint32_t));
+    size_t bytes = head + recs + offs + CHUNK_TEXT;
+    char *m = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (m == MAP_FAILED)
         abort();
-    c->vals = malloc(CHUNK_RECORDS * (ncols ? ncols : 1) * sizeof(*c->vals));
-    c->offs = malloc(CHUNK_RECORDS * (ncols ? ncols : 1) * sizeof(*c->offs));
-    c->tcap = 1 << 20;
-    c->text = malloc(c->tcap);
-    if (!c->vals || !c->offs || !c->text)
-        abort();
+    chunk_t *c = (chunk_t *)m;
+    c->bytes = bytes;
+    c->rec = (record_t *)(m + head);
+    c->offs = (uint32_t *)(m + head + recs);
+    c->text = m + head + recs + offs;
     return c;
 }
 
 static void chunk_free(chunk_t *c)
 {
-    if (!c)
-        return;
-    free(c->vals);
-    free(c->offs);
-    free(c->text);
-    free(c);
+    if (c)
+        munmap(c, c->bytes);
 }
 
 /* Reader side: hand the filled chunk over and get an empty one (waits while
@@ -95,6 +110,7 @@ static bool hand_over(prefetch_t *p)
         if (p->spare) {
             p->filling = p->spare;
             p->spare = p->spare->next;
+            p->spares--;
         } else {
             p->allocated++;
         }
@@ -109,9 +125,11 @@ static bool hand_over(prefetch_t *p)
     return ok;
 }
 
-static record_t *next_record(prefetch_t *p)
+/* The next record of the filling chunk, with room for text bytes of values. */
+static record_t *next_record(prefetch_t *p, size_t text)
 {
-    if ((!p->filling || p->filling->n == CHUNK_RECORDS) && !hand_over(p))
+    chunk_t *c = p->filling;
+    if ((!c || c->n == CHUNK_RECORDS || c->tlen + text > CHUNK_TEXT) && !hand_over(p))
         return NULL;
     return &p->filling->rec[p->filling->n++];
 }
@@ -122,24 +140,16 @@ static bool on_row(void *ctx, const csv_value_t *v, int32_t line)
     size_t nc = p->spec->ncols, bytes = 0;
     for (size_t k = 0; k < nc; k++)
         bytes += v[k].len + 1;
-    record_t *r = next_record(p);
+    record_t *r = next_record(p, bytes);
     if (!r)
         return false;
     chunk_t *c = p->filling;
-    if (c->tlen + bytes > c->tcap) {
-        while (c->tlen + bytes > c->tcap)
-            c->tcap *= 2;
-        c->text = realloc(c->text, c->tcap);
-        if (!c->text)
-            abort();
-    }
     *r = (record_t){.line = line};
-    size_t base = (c->n - 1) * nc;
+    uint32_t *off = &c->offs[(c->n - 1) * nc];
     for (size_t k = 0; k < nc; k++) {
+        off[k] = (uint32_t)c->tlen;
         memcpy(c->text + c->tlen, v[k].s, v[k].len);
         c->text[c->tlen + v[k].len] = '\0';
-        c->vals[base + k] = (csv_value_t){.len = v[k].len, .i = v[k].i};
-        c->offs[base + k] = c->tlen;
         c->tlen += v[k].len + 1;
     }
     return true;
@@ -148,10 +158,14 @@ static bool on_row(void *ctx, const csv_value_t *v, int32_t line)
 static bool on_reject(void *ctx, int32_t line, const char *column, rule_code reason)
 {
     prefetch_t *p = ctx;
-    record_t *r = next_record(p);
+    record_t *r = next_record(p, 0);
     if (!r)
         return false;
     *r = (record_t){.line = line, .rejected = true, .column = column, .reason = reason};
+    chunk_t *c = p->filling; /* no text: its values start and end where the next begins */
+    size_t nc = p->spec->ncols;
+    for (size_t k = 0; k < nc; k++)
+        c->offs[(c->n - 1) * nc + k] = (uint32_t)c->tlen;
     return true;
 }
 
@@ -168,6 +182,7 @@ static void *reader_main(void *arg)
     if (p->filling) { /* an empty chunk taken for nothing */
         p->filling->next = p->spare;
         p->spare = p->filling;
+        p->spares++;
         p->filling = NULL;
     }
     p->status = s;
@@ -187,11 +202,15 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
     if (!p->path || !p->display)
         abort();
     p->spec = spec;
+    p->vals = malloc(CHUNK_RECORDS * (spec->ncols ? spec->ncols : 1) * sizeof(*p->vals));
+    if (!p->vals)
+        abort();
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->cv, NULL);
     if (pthread_create(&p->thread, NULL, reader_main, p) != 0) {
         pthread_mutex_destroy(&p->mu);
         pthread_cond_destroy(&p->cv);
+        free(p->vals);
         free(p->path);
         free(p->display);
         free(p);
@@ -215,6 +234,7 @@ static void release(prefetch_t *p)
     chunk_free(p->filling);
     pthread_mutex_destroy(&p->mu);
     pthread_cond_destroy(&p->cv);
+    free(p->vals);
     free(p->path);
     free(p->display);
     free(p);
@@ -247,13 +267,22 @@ static chunk_t *take(prefetch_t *p)
     return c;
 }
 
+/* A replayed chunk: kept for reuse, or unmapped when enough are spare. */
 static void give_back(prefetch_t *p, chunk_t *c)
 {
     pthread_mutex_lock(&p->mu);
-    c->next = p->spare;
-    p->spare = c;
+    bool keep = p->spares < SPARE_CHUNKS;
+    if (keep) {
+        c->next = p->spare;
+        p->spare = c;
+        p->spares++;
+    } else {
+        p->allocated--;
+    }
     pthread_cond_broadcast(&p->cv);
     pthread_mutex_unlock(&p->mu);
+    if (!keep)
+        chunk_free(c);
 }
 
 csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, csv_stats_t *stats,
@@ -263,25 +292,29 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     bool stopped = false;
     chunk_t *c;
     while (!stopped && (c = take(p)) != NULL) {
-        for (size_t i = 0; i < c->n; i++) { /* rebase the values, then check them */
+        const uint32_t *off = c->offs;
+        c->offs[c->n * nc] = (uint32_t)c->tlen; /* where the last value ends */
+        for (size_t i = 0; i < c->n; i++) { /* the values, then their checks */
             record_t *r = &c->rec[i];
             if (r->rejected)
                 continue;
-            csv_value_t *v = &c->vals[i * nc];
-            for (size_t k = 0; k < nc; k++)
-                v[k].s = c->text + c->offs[i * nc + k];
+            csv_value_t *v = &p->vals[i * nc];
+            for (size_t k = 0; k < nc; k++) {
+                size_t j = i * nc + k;
+                v[k] = (csv_value_t){.s = c->text + off[j], .len = off[j + 1] - off[j] - 1};
+            }
             r->rejected = !csv_check_record(p->spec, v, &r->column, &r->reason);
         }
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
             size_t a = i + AHEAD_RECORDS;
             if (cb->on_ahead && a < c->n && !c->rec[a].rejected)
-                cb->on_ahead(ctx, &c->vals[a * nc]);
+                cb->on_ahead(ctx, &p->vals[a * nc]);
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;
             }
-            stopped = !cb->on_row(ctx, &c->vals[i * nc], r->line);
+            stopped = !cb->on_row(ctx, &p->vals[i * nc], r->line);
         }
         give_back(p, c);
     }
