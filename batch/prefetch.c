@@ -15,10 +15,13 @@
 #include <sys/mman.h>
 
 #define CHUNK_RECORDS 8192
-/* Chunks the reader may fill ahead of the consumer: while the main thread
- * reads the ledger and orders.csv the reader parses up to ~2M revenue rows
- * ahead (~250 MB at most, given back as the replay consumes them). */
+/* How far the reader may get ahead of the consumer: while the main thread
+ * reads the ledger and orders.csv it parses up to ~2M revenue rows (256
+ * chunks), but never holds more than AHEAD_BYTES of filled records (wide
+ * rows fill a chunk's text before its 8,192 records); given back as the
+ * replay consumes them. */
 #define CHUNKS_IN_FLIGHT 256
+#define AHEAD_BYTES ((size_t)256 << 20)
 #define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
 /* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
  * written cost nothing. */
@@ -55,6 +58,7 @@ struct prefetch {
     chunk_t *full_head, *full_tail; /* ready for the consumer, in order */
     chunk_t *spare;                 /* given back for reuse */
     int allocated, spares;          /* chunks in existence; of them spare */
+    size_t ahead;                   /* bytes filled in chunks not yet given back */
     chunk_t *filling;               /* the reader's current chunk */
     bool done, cancelled, thread_joined;
     csv_status status;
@@ -81,6 +85,12 @@ static chunk_t *chunk_new(size_t ncols)
     return c;
 }
 
+/* The bytes a chunk's records fill (records, offsets, text). */
+static size_t chunk_filled(const chunk_t *c, size_t ncols)
+{
+    return c->n * (sizeof(record_t) + ncols * sizeof(uint32_t)) + c->tlen;
+}
+
 static void chunk_free(chunk_t *c)
 {
     if (c)
@@ -88,7 +98,8 @@ static void chunk_free(chunk_t *c)
 }
 
 /* Reader side: hand the filled chunk over and get an empty one (waits while
- * the consumer is CHUNKS_IN_FLIGHT behind). false when cancelled. */
+ * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind). false when
+ * cancelled. */
 static bool hand_over(prefetch_t *p)
 {
     pthread_mutex_lock(&p->mu);
@@ -101,9 +112,11 @@ static bool hand_over(prefetch_t *p)
         else
             p->full_head = c;
         p->full_tail = c;
+        p->ahead += chunk_filled(c, p->spec->ncols);
         pthread_cond_broadcast(&p->cv);
     }
-    while (!p->cancelled && !p->spare && p->allocated >= CHUNKS_IN_FLIGHT)
+    while (!p->cancelled && (p->ahead >= AHEAD_BYTES ||
+                             (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT)))
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancelled;
     if (ok) {
@@ -271,6 +284,7 @@ static chunk_t *take(prefetch_t *p)
 static void give_back(prefetch_t *p, chunk_t *c)
 {
     pthread_mutex_lock(&p->mu);
+    p->ahead -= chunk_filled(c, p->spec->ncols);
     bool keep = p->spares < SPARE_CHUNKS;
     if (keep) {
         c->next = p->spare;
