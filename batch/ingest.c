@@ -706,9 +706,7 @@ static void settle_revenue(reader_t *r)
     month_t *m = r->month;
     size_t n = m->revenue.n;
     revenue_t *rv = m->revenue.v;
-    bool ascending = true;
-    for (size_t i = 1; ascending && i < n; i++)
-        ascending = strcmp(rv[i - 1].id, rv[i].id) < 0;
+    bool ascending = month_revenue_ids_ascending(m);
     int32_t *ix = NULL;
     if (!ascending) {
         ix = month_revenue_by_id(m);

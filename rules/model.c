@@ -110,15 +110,28 @@ static const char *revenue_key(const void *ctx, int32_t i)
     return ((const month_t *)ctx)->revenue.v[i].id;
 }
 
+/* The keys of ix[0..n) (of rows 0..n-1 when ix is NULL) strictly ascend. */
+static bool keys_ascending(const int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
+{
+    for (size_t i = 1; i < n; i++) {
+        int32_t a = ix ? ix[i - 1] : (int32_t)(i - 1), b = ix ? ix[i] : (int32_t)i;
+        if (strcmp(key(ctx, a), key(ctx, b)) >= 0)
+            return false;
+    }
+    return true;
+}
+
 /* ix[0..n) ordered by key: left as is when already strictly ascending
  * (billing exports and order files often are), else the radix sort. */
 static void sort_by_key(int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
 {
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(key(ctx, ix[i - 1]), key(ctx, ix[i])) >= 0) {
-            idsort(ix, n, key, ctx);
-            return;
-        }
+    if (!keys_ascending(ix, n, key, ctx))
+        idsort(ix, n, key, ctx);
+}
+
+bool month_revenue_ids_ascending(const month_t *m)
+{
+    return keys_ascending(NULL, m->revenue.n, revenue_key, m);
 }
 
 static int32_t *index_array(size_t n)

@@ -138,6 +138,8 @@ const char *revenue_account_id(const month_t *m, const revenue_t *r);
 /* Indexes of m->revenue sorted by revenue id (bytewise, stable): a fresh
  * malloc'd array the caller frees. */
 int32_t *month_revenue_by_id(const month_t *m);
+/* m->revenue's ids strictly ascend in array order (no repeats, no sort needed). */
+bool month_revenue_ids_ascending(const month_t *m);
 /* Indexes of the orders keep() accepts, ordered by order_id; *count of them.
  * The caller frees the array. */
 int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
