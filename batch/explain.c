@@ -100,14 +100,14 @@ static void explain_order(const month_t *m, const order_t *o)
     print_resolution(o->status, o->rule);
 }
 
-static void explain_revenue(const month_t *m, const revenue_t *r)
+static void explain_revenue(const month_t *m, const revenue_t *r, const char *id)
 {
     const master_t *ms = m->master;
     char money[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF], d1[DATE_BUF], d2[DATE_BUF];
     const char *service = revenue_service_id(m, r), *account = revenue_account_id(m, r);
     currency_t cur = currency_unpack(r->currency);
     printf("revenue %s (line %d of revenue.csv): %s %s, account %s, service %s, product %s\n",
-           r->id, r->line, money_format(r->amount, money), cur.code,
+           id, r->line, money_format(r->amount, money), cur.code,
            *account ? account : "(not in accounts.csv)",
            service ? (*service ? service : "(not a known order)") : "(blank)",
            r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");
@@ -213,11 +213,13 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
             explain_order(m, &m->orders.v[month_order(m, q->id)]);
         } else if (q->kind == EXPLAIN_REVENUE) {
             const revenue_t *r = NULL;
+            idseq_cursor_t c;
+            idseq_cursor(&c, &m->revenue_ids);
             for (size_t i = 0; i < m->revenue.n && !r; i++)
-                if (strcmp(m->revenue.v[i].id, q->id) == 0)
+                if (strcmp(idseq_at(&c, i), q->id) == 0)
                     r = &m->revenue.v[i];
             if (r)
-                explain_revenue(m, r);
+                explain_revenue(m, r, q->id);
             else
                 rc = fail_with(err, EXIT_INVALID_INPUT,
                                "revenue %s is not a decided row of this period (see rejects.csv)",

@@ -664,7 +664,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
                                  : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s,
                                               v[REVENUE_ACCOUNT].len);
     revenue_t rv = {
-        .id = str(r, &v[REVENUE_ID]), .line = line, .amount = amount,
+        .line = line, .amount = amount,
         .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
         .service = order >= 0 ? order : service->len ? REVENUE_UNKNOWN_SERVICE : REVENUE_NO_SERVICE,
         .account = account,
@@ -674,6 +674,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
         rv.rule = RULE_WRONG_PERIOD;
     }
     VEC_PUSH(m->revenue, rv);
+    idseq_push(&m->revenue_ids, v[REVENUE_ID].s, v[REVENUE_ID].len);
     return true;
 }
 
@@ -710,11 +711,17 @@ static void settle_revenue(reader_t *r)
     int32_t *ix = NULL;
     if (!ascending) {
         ix = month_revenue_by_id(m);
-        for (size_t k = 1; k < n; k++)
-            if (strcmp(rv[ix[k]].id, rv[ix[k - 1]].id) == 0) {
+        idseq_cursor_t c;
+        idseq_cursor(&c, &m->revenue_ids);
+        char prev[IDSEQ_MAX + 1] = "";
+        for (size_t k = 0; k < n; k++) {
+            const char *id = idseq_at(&c, (size_t)ix[k]);
+            if (k > 0 && strcmp(id, prev) == 0) {
                 rv[ix[k]].status = STATUS_REJECTED;
                 rv[ix[k]].rule = RULE_DUPLICATE_ID;
             }
+            memcpy(prev, id, c.len + 1);
+        }
     }
     VEC(int32_t) gone = {0};
     size_t kept = 0;
@@ -736,6 +743,7 @@ static void settle_revenue(reader_t *r)
                 ix[out++] = to;
         }
     }
+    idseq_drop(&m->revenue_ids, gone.v, gone.n);
     free(gone.v);
     m->revenue.n = kept;
     free(m->revenue_by_id);

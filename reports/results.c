@@ -279,11 +279,15 @@ static int write_revenue(const month_t *m, const char *dir, char *msg, size_t le
         return -1;
     int32_t *owned;
     const int32_t *ix = revenue_order(m, &owned); /* ids are unique: whole rows sorted */
+    idseq_cursor_t ids;
+    idseq_cursor(&ids, &m->revenue_ids);
     for (size_t i = 0; i < m->revenue.n; i++) {
         if (ix && i + 16 < m->revenue.n)
             __builtin_prefetch(&m->revenue.v[ix[i + 16]]);
-        const revenue_t *r = &m->revenue.v[nth(ix, i)];
-        decision_row(b, m, r->id, (status_t)r->status, r->agreement, (rule_code)r->rule);
+        size_t k = (size_t)nth(ix, i);
+        const revenue_t *r = &m->revenue.v[k];
+        decision_row(b, m, idseq_at(&ids, k), (status_t)r->status, r->agreement,
+                     (rule_code)r->rule);
     }
     free(owned);
     return rb_close(b, "revenue.csv", msg, len);
@@ -417,11 +421,12 @@ static int32_t *lines_order(const month_t *m, size_t *count)
 }
 
 /* A residual's lines.csv row. rates[k]: rates row k's rate_pct formatted. */
-static char *residual_row(char *p, const month_t *m, const revenue_t *rv, char (*rates)[MONEY_BUF])
+static char *residual_row(char *p, const month_t *m, const revenue_t *rv, const char *id,
+                          char (*rates)[MONEY_BUF])
 {
     p = put_comma(p, agreement_id(m, rv->agreement));
     p = put_comma(p, line_kind_names[LINE_RESIDUAL]);
-    p = put_comma(p, rv->id);
+    p = put_comma(p, id);
     p = money_put(rv->amount, p);
     *p++ = ',';
     int32_t rate = revenue_rate_row(m, rv);
@@ -453,6 +458,8 @@ static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
      * (their cache misses overlap), then formatted from the copies. */
     enum { BLOCK = 256 };
     revenue_t got[BLOCK];
+    idseq_cursor_t ids;
+    idseq_cursor(&ids, &m->revenue_ids);
     for (size_t from = 0; from < n; from += BLOCK) {
         size_t k = n - from < BLOCK ? n - from : BLOCK;
         for (size_t i = 0; i < k; i++)
@@ -460,11 +467,12 @@ static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
                 got[i] = m->revenue.v[order[from + i]];
         for (size_t i = 0; i < k; i++)
             if (order[from + i] >= 0)
-                __builtin_prefetch(got[i].id);
+                idseq_prefetch(&m->revenue_ids, (size_t)order[from + i]);
         for (size_t i = 0; i < k; i++) {
             char *p = rb_row(b);
             if (order[from + i] >= 0) {
-                p = residual_row(p, m, &got[i], rates);
+                const char *id = idseq_at(&ids, (size_t)order[from + i]);
+                p = residual_row(p, m, &got[i], id, rates);
             } else {
                 line_cells(m, order[from + i], row, &c, note, sizeof(note));
                 for (int j = 0; j < 6; j++)

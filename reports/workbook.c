@@ -415,11 +415,13 @@ static void write_exceptions(xu_book_t *b, const month_t *m)
         exception_row(&s, "order", where, "", status_names[o->status], o->rule);
         xu_money(s.ws, s.row - 1, 7, o->mrc, b->money);
     }
+    idseq_cursor_t ids;
+    idseq_cursor(&ids, &m->revenue_ids);
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *rv = &m->revenue.v[i];
         if (rv->status == STATUS_ASSIGNED)
             continue;
-        snprintf(where, sizeof(where), "%s (revenue.csv:%d)", rv->id, (int)rv->line);
+        snprintf(where, sizeof(where), "%s (revenue.csv:%d)", idseq_at(&ids, i), (int)rv->line);
         exception_row(&s, "revenue", where, "", status_names[rv->status], rv->rule);
         xu_money(s.ws, s.row - 1, 7, rv->amount, b->money);
     }

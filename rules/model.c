@@ -50,6 +50,7 @@ void month_release(month_t *m)
     free(m->orders.v);
     free(m->stubs.v);
     free(m->revenue.v);
+    idseq_release(&m->revenue_ids);
     free(m->revenue_by_id);
     free(m->rates.category_of);
     free(m->rates.row);
@@ -105,11 +106,6 @@ money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t
     return sum;
 }
 
-static const char *revenue_key(const void *ctx, int32_t i)
-{
-    return ((const month_t *)ctx)->revenue.v[i].id;
-}
-
 /* The keys of ix[0..n) (of rows 0..n-1 when ix is NULL) strictly ascend. */
 static bool keys_ascending(const int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
 {
@@ -131,7 +127,7 @@ static void sort_by_key(int32_t *ix, size_t n, idsort_key_fn key, const void *ct
 
 bool month_revenue_ids_ascending(const month_t *m)
 {
-    return keys_ascending(NULL, m->revenue.n, revenue_key, m);
+    return idseq_ascending(&m->revenue_ids);
 }
 
 static int32_t *index_array(size_t n)
@@ -142,13 +138,49 @@ static int32_t *index_array(size_t n)
     return ix;
 }
 
+/* The ids of a sort, decoded once into one block (key i at at[i]). */
+typedef struct flat_ids {
+    char *text;
+    size_t *at;
+} flat_ids_t;
+
+static const char *flat_key(const void *ctx, int32_t i)
+{
+    const flat_ids_t *f = ctx;
+    return f->text + f->at[i];
+}
+
 int32_t *month_revenue_by_id(const month_t *m)
 {
     size_t n = m->revenue.n;
     int32_t *ix = index_array(n);
     for (size_t i = 0; i < n; i++)
         ix[i] = (int32_t)i;
-    sort_by_key(ix, n, revenue_key, m);
+    const idseq_t *q = &m->revenue_ids;
+    if (idseq_ascending(q))
+        return ix;
+    /* the radix sort reads keys many times, in any order: decode them
+     * once (for the sort only; freed after it) */
+    idseq_cursor_t c;
+    idseq_cursor(&c, q);
+    size_t bytes = 1;
+    for (size_t i = 0; i < n; i++) {
+        idseq_at(&c, i);
+        bytes += c.len + 1;
+    }
+    flat_ids_t f = {malloc(bytes), malloc((n ? n : 1) * sizeof(size_t))};
+    if (!f.text || !f.at)
+        abort();
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *id = idseq_at(&c, i);
+        f.at[i] = used;
+        memcpy(f.text + used, id, c.len + 1);
+        used += c.len + 1;
+    }
+    idsort(ix, n, flat_key, &f);
+    free(f.text);
+    free(f.at);
     return ix;
 }
 

@@ -189,15 +189,16 @@ static inline currency_t currency_unpack(uint16_t v)
     return c;
 }
 
-/* A billed revenue row, kept compact (tens of millions per month: 40
+/* A billed revenue row, kept compact (tens of millions per month: 32
  * bytes): its references are resolved to indexes when read, enums are
- * bytes, the currency is packed, and the residual's rate row, note and
- * amount are not stored but looked up (rules/lines.h: revenue_rate_row). */
+ * bytes, the currency is packed, the residual's rate row, note and amount
+ * are not stored but looked up (rules/lines.h: revenue_rate_row), and its
+ * id is in the month's front-coded sequence at the row's position
+ * (month.h: revenue_ids). */
 #define REVENUE_NO_SERVICE (-1)      /* service_id blank */
 #define REVENUE_UNKNOWN_SERVICE (-2) /* service_id names no known order */
 #define REVENUE_ACCOUNT_UNUSED (-3)  /* account not looked up: the service decides */
 typedef struct revenue {
-    const char *id;
     money_t amount;
     int32_t line;
     int32_t product;  /* -1 unknown */

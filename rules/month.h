@@ -11,6 +11,7 @@
 #ifndef COMMISSIONS_MONTH_H
 #define COMMISSIONS_MONTH_H
 
+#include "idseq.h"
 #include "model.h"
 
 /* An opportunity's facts known so far (4.1 step 5). */
@@ -87,6 +88,7 @@ typedef struct month {
     strmap_t order_ix;
     bool order_map_dropped; /* month_drop_order_map was called */
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
+    idseq_t revenue_ids;            /* their ids: revenue.v[i]'s at position i */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
     int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader;
                                        NULL: use month_revenue_by_id) */

@@ -372,14 +372,14 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
 {
     month_t *m = need_month(f);
     int32_t service = service_id ? month_order_ref(m, service_id) : REVENUE_NO_SERVICE;
-    revenue_t r = {.id = mstr(f, id),
-                   .account = lookup(&f->master.account_ix, account_id),
+    revenue_t r = {.account = lookup(&f->master.account_ix, account_id),
                    .service = service_id && service < 0 ? REVENUE_UNKNOWN_SERVICE : service,
                    .line = (int32_t)m->revenue.n + 2,
                    .product = lookup(&f->master.product_ix, product),
                    .amount = fake_money(amount), .currency = currency_pack(fake_currency("USD")),
                    .agreement = -1};
     VEC_PUSH(m->revenue, r);
+    idseq_push(&m->revenue_ids, id, strlen(id));
     m->control.revenue_read++;
     m->control.revenue_amount_in += r.amount;
     return &m->revenue.v[m->revenue.n - 1];

@@ -59,8 +59,10 @@ static void assert_assignment(fake_t *f, const char *revenue_id, status_t status
                               const char *agreement_id)
 {
     const revenue_t *r = NULL;
+    idseq_cursor_t c;
+    idseq_cursor(&c, &f->month.revenue_ids);
     for (size_t i = 0; i < f->month.revenue.n; i++)
-        if (strcmp(f->month.revenue.v[i].id, revenue_id) == 0)
+        if (strcmp(idseq_at(&c, i), revenue_id) == 0)
             r = &f->month.revenue.v[i];
     assert_non_null(r);
     assert_string_equal(status_names[r->status], status_names[status]);

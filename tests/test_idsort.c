@@ -133,13 +133,15 @@ static void test_revenue_by_id(void **state)
         revenue_t rows[6];
         memset(rows, 0, sizeof(rows));
         for (int i = 0; i < 6; i++)
-            rows[i].id = cases[c].ids[i];
+            idseq_push(&m.revenue_ids, cases[c].ids[i], strlen(cases[c].ids[i]));
         m.revenue.v = rows;
         m.revenue.n = 6;
+        assert_int_equal(month_revenue_ids_ascending(&m), c == 0);
         int32_t *ix = month_revenue_by_id(&m);
         for (int i = 0; i < 6; i++)
             assert_int_equal(ix[i], cases[c].want[i]);
         free(ix);
+        idseq_release(&m.revenue_ids);
     }
 }
 
