@@ -325,6 +325,24 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
     return o;
 }
 
+/* Stubs enter the order map STUB_BATCH at a time: their slots (a table of
+ * millions, each a cache miss) are fetched together, then filled. */
+#define STUB_BATCH 32
+static void stubs_indexed(month_t *m, size_t from)
+{
+    for (size_t i = from; i < m->stubs.n; i++)
+        strmap_prefetch(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id));
+    for (size_t i = from; i < m->stubs.n; i++)
+        strmap_put(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id),
+                   ORDER_STUB + (int32_t)i);
+}
+
+/* After the stub query: the last stubs of a batch left incomplete. */
+static void stubs_done(month_t *m)
+{
+    stubs_indexed(m, m->stubs.n - m->stubs.n % STUB_BATCH);
+}
+
 /* Every earlier order, as a stub (month.h order_stub_t): id and decision,
  * which is never revisited and all a revenue row billed to it needs; its
  * product's portfolio is tallied on its joint opportunity here. */
@@ -339,7 +357,8 @@ static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
         attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
                                strmap_get(&m->master->product_ix, product, strlen(product)));
     VEC_PUSH(m->stubs, o);
-    strmap_put(&m->order_ix, o.id, strlen(o.id), ORDER_STUB + (int32_t)(m->stubs.n - 1));
+    if (m->stubs.n % STUB_BATCH == 0)
+        stubs_indexed(m, m->stubs.n - STUB_BATCH);
 }
 
 /* A whole earlier order replacing its stub (the map then names the whole
@@ -472,6 +491,8 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
         exit_code rc = each_row(l, m, loads[i].sql, loads[i].row, err);
         if (rc != EXIT_DONE)
             return rc;
+        if (loads[i].row == order_stub_loaded)
+            stubs_done(m); /* before any order is looked up */
     }
     /* history rows come ordered by agreement_id text; the rules want index order */
     if (m->history.n > 1)
