@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "attribution.h"
+#include "stubs.h"
 
 struct ledger {
     sqlite3 *db;
@@ -52,6 +53,9 @@ static const char *const schema_sql =
     "DROP INDEX IF EXISTS orders_pending;"
     "CREATE INDEX IF NOT EXISTS orders_waiting ON orders(period)"
     " WHERE installed_period IS NULL AND install_date IS NOT NULL;"
+    /* each run's orders as the next periods load them (batch/stubs.h) */
+    "CREATE TABLE IF NOT EXISTS order_stubs(period TEXT PRIMARY KEY, orders INTEGER NOT NULL,"
+    " ids BLOB, decisions BLOB, agreements BLOB, opportunities BLOB);"
     "CREATE TABLE IF NOT EXISTS approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
     " opportunity_id TEXT, approved_on TEXT, approved_by TEXT, document_ref TEXT);"
     "CREATE TABLE IF NOT EXISTS adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
@@ -287,7 +291,7 @@ period_t ledger_latest_period(ledger_t *l)
 static const char *const orders_stub_sql =
     "SELECT order_id, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
-    " FROM orders WHERE period < ?1 ORDER BY period, order_id"; /* covered by orders_by_period */
+    " FROM orders WHERE period = ?1 ORDER BY order_id"; /* covered by orders_by_period */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
                "orders_waiting_sql names these codes by number");
 static const char *const orders_waiting_sql =
@@ -325,27 +329,26 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
     return o;
 }
 
-/* Stubs enter the order map STUB_BATCH at a time: their slots (a table of
- * millions, each a cache miss) are fetched together, then filled. */
+/* Stubs m->stubs[from..) enter the order map STUB_BATCH at a time: their
+ * slots (a table of millions, each a cache miss) are fetched together, then
+ * filled. */
 #define STUB_BATCH 32
 static void stubs_indexed(month_t *m, size_t from)
 {
-    for (size_t i = from; i < m->stubs.n; i++)
-        strmap_prefetch(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id));
-    for (size_t i = from; i < m->stubs.n; i++)
-        strmap_put(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id),
-                   ORDER_STUB + (int32_t)i);
+    for (size_t b = from; b < m->stubs.n; b += STUB_BATCH) {
+        size_t end = b + STUB_BATCH < m->stubs.n ? b + STUB_BATCH : m->stubs.n;
+        for (size_t i = b; i < end; i++)
+            strmap_prefetch(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id));
+        for (size_t i = b; i < end; i++)
+            strmap_put(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id),
+                       ORDER_STUB + (int32_t)i);
+    }
 }
 
-/* After the stub query: the last stubs of a batch left incomplete. */
-static void stubs_done(month_t *m)
-{
-    stubs_indexed(m, m->stubs.n - m->stubs.n % STUB_BATCH);
-}
-
-/* Every earlier order, as a stub (month.h order_stub_t): id and decision,
- * which is never revisited and all a revenue row billed to it needs; its
- * product's portfolio is tallied on its joint opportunity here. */
+/* An earlier order's stub (month.h order_stub_t) from its row (periods run
+ * by builds that stored no stub packs): id and decision, which is never
+ * revisited and all a revenue row billed to it needs; its product's
+ * portfolio is tallied on its joint opportunity here. */
 static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
     const char *product = (const char *)sqlite3_column_text(st, 4);
@@ -357,8 +360,6 @@ static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
         attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
                                strmap_get(&m->master->product_ix, product, strlen(product)));
     VEC_PUSH(m->stubs, o);
-    if (m->stubs.n % STUB_BATCH == 0)
-        stubs_indexed(m, m->stubs.n - STUB_BATCH);
 }
 
 /* A whole earlier order replacing its stub (the map then names the whole
@@ -449,6 +450,90 @@ static void orders_reserved(month_t *m, sqlite3_stmt *st)
     VEC_RESERVE(m->stubs, (size_t)n);
 }
 
+/* The stubs of every earlier order, period by period (the order of
+ * period, order_id): a period's pack (order_stubs, batch/stubs.h) or, for
+ * a period an earlier build ran, its rows (orders_by_period). The stubs and
+ * the map are sized first: no regrowth or rehash of millions of entries. */
+static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
+{
+    static const char *const packed_sql[] = {
+        "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period) FROM runs r"
+        " LEFT JOIN order_stubs s ON s.period = r.period WHERE r.period < ?1",
+        "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
+        " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period"
+        " WHERE r.period < ?1 ORDER BY r.period"};
+    /* a ledger of an earlier build opened read-only (explain) has no packs */
+    static const char *const unpacked_sql[] = {
+        "SELECT 0, count(*) FROM runs WHERE period < ?1",
+        "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1 ORDER BY period"};
+    bool packs = sqlite3_table_column_metadata(l->db, NULL, "order_stubs", "ids", NULL, NULL,
+                                               NULL, NULL, NULL) == SQLITE_OK;
+    const char *size_sql = packs ? packed_sql[0] : unpacked_sql[0];
+    const char *periods_sql = packs ? packed_sql[1] : unpacked_sql[1];
+    sqlite3_stmt *st = prep(l, size_sql);
+    if (!st)
+        return db_fail(l, err, size_sql);
+    bind_period(st, 1, m->period);
+    int rc = sqlite3_step(st);
+    int64_t packed = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+    bool unpacked = rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return db_fail(l, err, size_sql);
+    if (unpacked) {
+        exit_code e = each_row(l, m, "SELECT count(*) FROM orders WHERE period < ?1",
+                               orders_reserved, err);
+        if (e != EXIT_DONE)
+            return e;
+    } else if (packed > 0) {
+        strmap_reserve(&m->order_ix, (size_t)packed);
+        VEC_RESERVE(m->stubs, (size_t)packed);
+    }
+    st = prep(l, periods_sql);
+    sqlite3_stmt *rows = NULL;
+    if (!st)
+        return db_fail(l, err, periods_sql);
+    bind_period(st, 1, m->period);
+    exit_code e = EXIT_DONE;
+    while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t from = m->stubs.n;
+        const char *period = (const char *)sqlite3_column_text(st, 0);
+        if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
+            if (!rows && !(rows = prep(l, orders_stub_sql)))
+                e = db_fail(l, err, orders_stub_sql);
+            if (e == EXIT_DONE) {
+                sqlite3_bind_text(rows, 1, period, -1, SQLITE_TRANSIENT);
+                while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+                    order_stub_loaded(m, rows);
+                sqlite3_reset(rows);
+                if (rc != SQLITE_DONE)
+                    e = db_fail(l, err, orders_stub_sql);
+            }
+        } else {
+            sqlite3_int64 n = sqlite3_column_int64(st, 1);
+            stub_blobs_t b = {.n = n > 0 ? (size_t)n : 0,
+                              .ids = sqlite3_column_blob(st, 2),
+                              .ids_len = (size_t)sqlite3_column_bytes(st, 2),
+                              .decisions = sqlite3_column_blob(st, 3),
+                              .decisions_len = (size_t)sqlite3_column_bytes(st, 3),
+                              .agreements = sqlite3_column_blob(st, 4),
+                              .agreements_len = (size_t)sqlite3_column_bytes(st, 4),
+                              .opportunities = sqlite3_column_blob(st, 5),
+                              .opportunities_len = (size_t)sqlite3_column_bytes(st, 5)};
+            if (n < 0 || !stub_pack_load(m, &b))
+                e = fail_with(err, EXIT_INTERNAL,
+                              "ledger: the stored orders of period %s do not decode"
+                              " (order_stubs); the ledger is damaged", period);
+        }
+        stubs_indexed(m, from);
+    }
+    if (e == EXIT_DONE && rc != SQLITE_DONE)
+        e = db_fail(l, err, periods_sql);
+    sqlite3_finalize(rows);
+    sqlite3_finalize(st);
+    return e;
+}
+
 static int history_order(const void *x, const void *y)
 {
     const history_t *a = x, *b = y;
@@ -461,12 +546,13 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
 {
     if (!l)
         return EXIT_DONE;
+    exit_code rc = load_stubs(l, m, err); /* first: the loads below look orders up */
+    if (rc != EXIT_DONE)
+        return rc;
     struct {
         const char *sql;
         void (*row)(month_t *, sqlite3_stmt *);
     } loads[] = {
-        {"SELECT count(*) FROM orders WHERE period < ?1", orders_reserved},
-        {orders_stub_sql, order_stub_loaded},
         {orders_waiting_sql, order_completed},
         {orders_reinstalled_sql, order_completed},
         {"SELECT opportunity_id, approved_on FROM approvals WHERE period < ?1", approval_loaded},
@@ -488,11 +574,9 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
          " WHERE period < ?1 AND status = 'awarded'", awarded_loaded},
     };
     for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
-        exit_code rc = each_row(l, m, loads[i].sql, loads[i].row, err);
+        rc = each_row(l, m, loads[i].sql, loads[i].row, err);
         if (rc != EXIT_DONE)
             return rc;
-        if (loads[i].row == order_stub_loaded)
-            stubs_done(m); /* before any order is looked up */
     }
     /* history rows come ordered by agreement_id text; the rules want index order */
     if (m->history.n > 1)
@@ -594,6 +678,27 @@ static bool order_saved(const month_t *m, const order_t *o)
            o->chargeback_period == m->period;
 }
 
+static void bind_blob(sqlite3_stmt *st, int i, const void *v, size_t n)
+{
+    sqlite3_bind_blob64(st, i, n ? v : "", n, SQLITE_STATIC);
+}
+
+/* P's orders as the next periods load them (batch/stubs.h). */
+static void save_stubs(saver_t *s, const month_t *m, const stub_pack_t *p)
+{
+    sqlite3_stmt *st = saver_prep(s, "INSERT INTO order_stubs VALUES(?,?,?,?,?,?)");
+    if (!st)
+        return;
+    bind_period(st, 1, m->period);
+    sqlite3_bind_int64(st, 2, (sqlite3_int64)p->n);
+    bind_blob(st, 3, p->ids.bytes, p->ids.used);
+    bind_blob(st, 4, p->decisions.v, p->decisions.n);
+    bind_blob(st, 5, p->agreements.v, p->agreements.n);
+    bind_blob(st, 6, p->opportunities.v, p->opportunities.n);
+    saver_step(s, st);
+    sqlite3_finalize(st);
+}
+
 static void save_orders(saver_t *s, const month_t *m)
 {
     sqlite3_stmt *ins = saver_prep(s,
@@ -607,9 +712,12 @@ static void save_orders(saver_t *s, const month_t *m)
      * order, however the ids of P interleave with earlier ones */
     size_t n;
     int32_t *ix = month_orders_by_id(m, order_saved, &n);
+    stub_pack_t pack;
+    stub_pack_init(&pack, m->master->agreements.n);
     for (size_t k = 0; ins && upd && k < n; k++) {
         const order_t *o = &m->orders.v[ix[k]];
         if (o->period == m->period) {
+            stub_pack_add(&pack, m->master, o);
             bind_text(ins, 1, o->id);
             bind_period(ins, 2, o->period);
             sqlite3_bind_int(ins, 3, o->line);
@@ -646,6 +754,8 @@ static void save_orders(saver_t *s, const month_t *m)
     free(ix);
     sqlite3_finalize(ins);
     sqlite3_finalize(upd);
+    save_stubs(s, m, &pack);
+    stub_pack_release(&pack);
     sqlite3_stmt *inst = saver_prep(s,
         "UPDATE orders SET install_date=?2, install_update_period=?3 WHERE order_id=?1");
     for (size_t i = 0; inst && i < m->install_updates.n; i++) {
@@ -817,7 +927,7 @@ exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *i
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     /* an earlier run of P: remove what it wrote, undo what it changed */
     static const char *const clear[] = {
-        "DELETE FROM orders WHERE period = ?1",
+        "DELETE FROM orders WHERE period = ?1", "DELETE FROM order_stubs WHERE period = ?1",
         ("UPDATE orders SET install_date = NULL, install_update_period = NULL"
          " WHERE install_update_period = ?1"),
         "UPDATE orders SET installed_period = NULL, spiff = NULL WHERE installed_period = ?1",

@@ -105,3 +105,25 @@ const char *idseq_at(idseq_cursor_t *c, size_t i)
     c->id[len] = '\0';
     return c->id;
 }
+
+void idseq_reader(idseq_reader_t *r, const void *bytes, size_t n)
+{
+    r->p = bytes;
+    r->end = bytes ? r->p + n : r->p;
+    r->len = 0;
+    r->id[0] = '\0';
+}
+
+bool idseq_read(idseq_reader_t *r)
+{
+    if (r->end - r->p < 2)
+        return false;
+    size_t shared = r->p[0], suffix = r->p[1];
+    if (shared > r->len || shared + suffix > IDSEQ_MAX || (size_t)(r->end - r->p - 2) < suffix)
+        return false;
+    memcpy(r->id + shared, r->p + 2, suffix);
+    r->len = shared + suffix;
+    r->id[r->len] = '\0';
+    r->p += 2 + suffix;
+    return true;
+}

@@ -59,6 +59,20 @@ void idseq_cursor(idseq_cursor_t *c, const idseq_t *q);
  * (c->len bytes): valid until the cursor is used again. */
 const char *idseq_at(idseq_cursor_t *c, size_t i);
 
+/* Reading the bytes of a sequence (q->bytes[0..q->used)) from the start,
+ * without its index: how a sequence stored elsewhere (the ledger keeps each
+ * period's order ids this way) is read back. */
+typedef struct idseq_reader {
+    const uint8_t *p, *end;
+    size_t len; /* of id */
+    char id[IDSEQ_MAX + 1];
+} idseq_reader_t;
+
+void idseq_reader(idseq_reader_t *r, const void *bytes, size_t n);
+/* The next id into r->id (r->len bytes, NUL-terminated): true, or false at
+ * the end (r->p == r->end) or at bytes that do not decode (r->p < r->end). */
+bool idseq_read(idseq_reader_t *r);
+
 /* Hint that id i will be read soon (a random walk overlaps its misses). */
 static inline void idseq_prefetch(const idseq_t *q, size_t i)
 {
