@@ -53,9 +53,11 @@ static const char *const schema_sql =
     "DROP INDEX IF EXISTS orders_pending;"
     "CREATE INDEX IF NOT EXISTS orders_waiting ON orders(period)"
     " WHERE installed_period IS NULL AND install_date IS NOT NULL;"
-    /* each run's orders as the next periods load them (batch/stubs.h) */
-    "CREATE TABLE IF NOT EXISTS order_stubs(period TEXT PRIMARY KEY, orders INTEGER NOT NULL,"
-    " ids BLOB, decisions BLOB, agreements BLOB, opportunities BLOB);"
+    /* each run's orders as the next periods load them (batch/stubs.h);
+     * run: the period's runs count that wrote it (a pack of any other run,
+     * left by a build that did not know packs, is ignored) */
+    "CREATE TABLE IF NOT EXISTS order_stubs(period TEXT PRIMARY KEY, run INTEGER NOT NULL,"
+    " orders INTEGER NOT NULL, ids BLOB, decisions BLOB, agreements BLOB, opportunities BLOB);"
     "CREATE TABLE IF NOT EXISTS approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
     " opportunity_id TEXT, approved_on TEXT, approved_by TEXT, document_ref TEXT);"
     "CREATE TABLE IF NOT EXISTS adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
@@ -458,9 +460,10 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
     static const char *const packed_sql[] = {
         "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period) FROM runs r"
-        " LEFT JOIN order_stubs s ON s.period = r.period WHERE r.period < ?1",
+        " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+        " WHERE r.period < ?1",
         "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
-        " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period"
+        " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
         " WHERE r.period < ?1 ORDER BY r.period"};
     /* a ledger of an earlier build opened read-only (explain) has no packs */
     static const char *const unpacked_sql[] = {
@@ -686,7 +689,11 @@ static void bind_blob(sqlite3_stmt *st, int i, const void *v, size_t n)
 /* P's orders as the next periods load them (batch/stubs.h). */
 static void save_stubs(saver_t *s, const month_t *m, const stub_pack_t *p)
 {
-    sqlite3_stmt *st = saver_prep(s, "INSERT INTO order_stubs VALUES(?,?,?,?,?,?)");
+    /* run: what save_run makes the period's runs count, later in this transaction */
+    sqlite3_stmt *st = saver_prep(s,
+        "INSERT INTO order_stubs(period, run, orders, ids, decisions, agreements, opportunities)"
+        " VALUES(?1, coalesce((SELECT runs FROM runs WHERE period = ?1),"
+        " 0) + 1, ?2, ?3, ?4, ?5, ?6)");
     if (!st)
         return;
     bind_period(st, 1, m->period);

@@ -30,8 +30,10 @@ check "re-run workbook identical" 0 "$(cmp -s "$work/first/payouts.xlsx" "$data/
 # earlier orders load from each period's stub pack (order_stubs); a ledger
 # written by an earlier build has none and loads them from the orders rows:
 # the same results either way. A pack that does not decode stops the run.
-for v in pack nopack damaged; do cp -r "$data" "$work/$v"; done
+for v in pack nopack stale damaged; do cp -r "$data" "$work/$v"; done
 sqlite3 "$work/nopack/ledger.db" "DELETE FROM order_stubs"
+# a pack another run of its period wrote (an earlier build re-ran it): ignored
+sqlite3 "$work/stale/ledger.db" "UPDATE order_stubs SET run = run + 1, decisions = x'00'"
 sqlite3 "$work/damaged/ledger.db" "UPDATE order_stubs SET decisions = x'0100'"
 check "a pack per run" "$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM orders WHERE period = '$p1'")" \
   "$(sqlite3 "$data/ledger.db" "SELECT orders FROM order_stubs WHERE period = '$p1'")"
@@ -41,11 +43,14 @@ check "$p2 loads $p1's orders" 1 "$(grep -q 'ledger state loaded ([1-9]' "$work/
 "$bin" run --data "$work/nopack" --period "$p2" --quiet >/dev/null 2>&1
 check "run of $p2 from the rows" 0 $?
 check "pack and rows give the same outputs" 0 "$(diff -r "$work/pack/out/$p2" "$work/nopack/out/$p2" >/dev/null; echo $?)"
+"$bin" run --data "$work/stale" --period "$p2" --quiet >/dev/null 2>&1
+check "run of $p2 past a stale pack" 0 $?
+check "a stale pack is not read" 0 "$(diff -r "$work/pack/out/$p2" "$work/stale/out/$p2" >/dev/null; echo $?)"
 "$bin" run --data "$work/damaged" --period "$p2" --quiet >/dev/null 2>"$work/err"
 check "a damaged pack stops the run" 1 $?
 check "message names the period" 1 "$(grep -q "orders of period $p1 do not decode" "$work/err" && echo 1 || echo 0)"
 check "nothing published from a damaged ledger" 0 "$([ -d "$work/damaged/out/$p2" ] && echo 1 || echo 0)"
-rm -rf "$work/pack" "$work/nopack" "$work/damaged"
+rm -rf "$work/pack" "$work/nopack" "$work/stale" "$work/damaged"
 
 # a second writer while the lock is held: exit 5 at once, nothing changed
 flock "$data/ledger.db.lock" sleep 3 &
