@@ -247,6 +247,30 @@ static exit_code each_row(ledger_t *l, month_t *m, const char *sql,
     return EXIT_DONE;
 }
 
+/* Run a query once per master agreement, binding P as ?1 and the agreement
+ * id as ?2, and call row() for its row, if any: the latest row of a table
+ * keyed (agreement_id, period) is one index seek each, where a correlated
+ * max(period) over the whole table grew with every period kept. */
+static exit_code each_agreement_row(ledger_t *l, month_t *m, const char *sql,
+                                    void (*row)(month_t *, sqlite3_stmt *), batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return db_fail(l, err, sql);
+    bind_period(st, 1, m->period);
+    int rc = SQLITE_OK;
+    for (size_t a = 0; a < m->master->agreements.n && rc == SQLITE_OK; a++) {
+        sqlite3_bind_text(st, 2, m->master->agreements.v[a].id, -1, SQLITE_STATIC);
+        int step = sqlite3_step(st);
+        if (step == SQLITE_ROW)
+            row(m, st);
+        rc = step == SQLITE_ROW || step == SQLITE_DONE ? sqlite3_reset(st) : step;
+    }
+    exit_code e = rc == SQLITE_OK ? EXIT_DONE : db_fail(l, err, sql);
+    sqlite3_finalize(st);
+    return e;
+}
+
 /* ---- state ---------------------------------------------------------------- */
 
 period_state_t ledger_period_state(ledger_t *l, period_t p)
@@ -571,19 +595,28 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
          " FROM activities WHERE period < ?1", seen_loaded},
         {"SELECT agreement_id, period, revenue, installed_mrc FROM agreement_periods"
          " WHERE period < ?1 ORDER BY agreement_id, period", history_loaded},
-        {"SELECT agreement_id, carried_out FROM payables p WHERE period = (SELECT max(period)"
-         " FROM payables q WHERE q.agreement_id = p.agreement_id AND q.period < ?1)",
-         carried_loaded},
+
         {"SELECT agreement_id, sum(points) FROM activities WHERE period < ?1 AND"
          " status = 'awarded' GROUP BY agreement_id", points_loaded},
-        {"SELECT agreement_id, period, program, tier, rule, reviewed, next_program, next_tier,"
-         " next_rule FROM tiers t WHERE period = (SELECT max(period) FROM tiers u"
-         " WHERE u.agreement_id = t.agreement_id AND u.period < ?1)", tier_loaded},
+
         {"SELECT DISTINCT agreement_id || char(31) || activity_code FROM activities"
          " WHERE period < ?1 AND status = 'awarded'", awarded_loaded},
     };
     for (size_t i = 0; i < sizeof(loads) / sizeof(loads[0]); i++) {
         rc = each_row(l, m, loads[i].sql, loads[i].row, err);
+        if (rc != EXIT_DONE)
+            return rc;
+    }
+    /* per agreement, its latest payable and tier placement before P */
+    static const char *const latest[] = {
+        "SELECT agreement_id, carried_out FROM payables WHERE agreement_id = ?2 AND period < ?1"
+        " ORDER BY period DESC LIMIT 1",
+        "SELECT agreement_id, period, program, tier, rule, reviewed, next_program, next_tier,"
+        " next_rule FROM tiers WHERE agreement_id = ?2 AND period < ?1"
+        " ORDER BY period DESC LIMIT 1"};
+    void (*latest_row[])(month_t *, sqlite3_stmt *) = {carried_loaded, tier_loaded};
+    for (size_t i = 0; i < 2; i++) {
+        rc = each_agreement_row(l, m, latest[i], latest_row[i], err);
         if (rc != EXIT_DONE)
             return rc;
     }
