@@ -18,9 +18,8 @@ void stub_pack_init(stub_pack_t *p, size_t agreements)
         p->dict[a] = -1;
 }
 
-static void append(void *vec_v, size_t *n, size_t *cap, const char *s, size_t len)
+static void append(char **v, size_t *n, size_t *cap, const char *s, size_t len)
 {
-    char **v = vec_v;
     if (*n + len > *cap)
         *v = vec_reserve(*v, cap, *n + len > 2 * *cap ? *n + len + 4096 : 2 * *cap, 1);
     memcpy(*v + *n, s, len);

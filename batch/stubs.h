@@ -28,7 +28,7 @@
 typedef struct stub_pack {
     size_t n;
     idseq_t ids;
-    VEC(uint8_t) decisions;
+    VEC(char) decisions; /* bytes */
     VEC(char) agreements;
     VEC(char) opportunities;
     int32_t *dict; /* per master agreement: its index in `agreements`, or -1 */

@@ -146,7 +146,7 @@ static void test_damaged(void **state)
     b.opportunities_len -= strlen("WAVE") + 1;
     assert_refused(f, &b);
 
-    uint8_t *dec = p.decisions.v;
+    unsigned char *dec = (unsigned char *)p.decisions.v;
     dec[0] = 200; /* no such status */
     b = good;
     assert_refused(f, &b);

@@ -18,6 +18,9 @@ data="$work/data-$rows"
 rm -rf "$data/ledger.db"* "$data/out"
 printf '%-8s %10s %8s %8s %9s %8s %6s\n' month rows wall_s cpu_s rss_MB bare_s ratio
 for p in $(ls "$data/periods"); do
+  # the previous month's ~1.5 GB of outputs would otherwise be written back
+  # to disk during this month's timing (this VM then shows up to 50 % iowait)
+  sync
   files=("$data/periods/$p/"*.csv)
   bare=$( { /usr/bin/time -f '%e' "$work/bare" "${files[@]}" >/dev/null; } 2>&1 )
   stats=$( { /usr/bin/time -f '%e %U %S %M' ./build/commissions run --data "$data" --period "$p" --quiet; } 2>&1 )
