@@ -593,7 +593,15 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         reject(r, line, "original_order_id", RULE_MISSING_VALUE);
         return true;
     }
-    if (!first_in_file(r, &v[ORDERS_ID], line, "order_id"))
+    /* §3 an order_id repeated in the file: the first row stands. The order
+     * map tells it for new orders (P's own whole orders come only from this
+     * file); re-delivered earlier orders are remembered in r->seen. */
+    int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
+    if (known >= 0 && known < ORDER_STUB && m->orders.v[known].period == m->period) {
+        reject(r, line, "order_id", RULE_DUPLICATE_ID);
+        return true;
+    }
+    if (known >= 0 && !first_in_file(r, &v[ORDERS_ID], line, "order_id"))
         return true;
     /* references to master data point at its strings, not at copies
      * (a million orders name ten thousand partners) */
@@ -619,7 +627,6 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
                  .term_months = (int32_t)v[ORDERS_TERM].i, .period = m->period, .line = line,
                  .agreement = -1, .installed_period = PERIOD_NONE,
                  .chargeback_period = PERIOD_NONE};
-    int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
     if (known >= 0 && !complete_order(r, &known))
         return false;
     if (o.original_id) { /* attribution and chargebacks read the whole original */
