@@ -15,7 +15,6 @@
 
 #include "csvio.h"
 #include "ledger.h"
-#include "originals.h"
 #include "rates.h"
 #include "schema.h"
 
@@ -33,7 +32,6 @@ typedef struct reader {
     int64_t rows, rejected;
     ledger_t *ledger;     /* makes stubs of earlier orders whole (NULL: none) */
     VEC(int32_t) originals; /* orders.csv: stubs named as originals, made whole after it */
-    originals_t *helper;    /* orders.csv: or made whole meanwhile, by this helper */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;
@@ -633,9 +631,7 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         return false;
     if (o.original_id) { /* attribution and chargebacks read the whole original */
         int32_t orig = strmap_get(&m->order_ix, v[ORDERS_ORIGINAL].s, v[ORDERS_ORIGINAL].len);
-        if (orig >= ORDER_STUB && r->helper)
-            originals_add(r->helper, orig);
-        else if (orig >= ORDER_STUB)
+        if (orig >= ORDER_STUB)
             VEC_PUSH(r->originals, orig); /* complete_originals, after the file */
     }
     if (known >= 0) { /* §3 re-delivery of an order of an earlier period */
@@ -909,16 +905,10 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
             revenue = NULL;
             reserve_revenue(m, ds->dir, rel);
         }
-        if (files[i].spec == &schema_orders)
-            r.helper = originals_start(ledger, m);
         exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);
-        size_t whole = m->orders.n;
-        if (r.helper) {
-            exit_code h = originals_finish(r.helper, m, rc == EXIT_DONE, err);
-            rc = rc == EXIT_DONE ? h : rc;
-        }
         if (rc == EXIT_DONE && files[i].spec == &schema_orders) {
+            size_t whole = m->orders.n;
             rc = complete_originals(&r);
             if (rc == EXIT_DONE)
                 log_stage("%s: orders read (%" PRId64 " rows; %zu earlier orders named as originals"

@@ -200,17 +200,12 @@ static void bind_date(sqlite3_stmt *st, int i, date_t d)
     bind_copy(st, i, d == DATE_NONE ? NULL : date_format(d, b));
 }
 
-static const char *col_str_in(arena_t *a, sqlite3_stmt *st, int i)
+static const char *col_str(month_t *m, sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     if (!s)
         return NULL;
-    return arena_strndup(a, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
-}
-
-static const char *col_str(month_t *m, sqlite3_stmt *st, int i)
-{
-    return col_str_in(&m->arena, st, i);
+    return arena_strndup(&m->arena, (const char *)s, (size_t)sqlite3_column_bytes(st, i));
 }
 
 static period_t col_period(sqlite3_stmt *st, int i)
@@ -227,12 +222,12 @@ static date_t col_date(sqlite3_stmt *st, int i)
     return s && date_parse((const char *)s, strlen((const char *)s), &d) ? d : DATE_NONE;
 }
 
-static int32_t agreement_index(const master_t *ms, sqlite3_stmt *st, int i)
+static int32_t agreement_index(const month_t *m, sqlite3_stmt *st, int i)
 {
     const unsigned char *s = sqlite3_column_text(st, i);
     if (!s)
         return -1;
-    return strmap_get(&ms->agreement_ix, (const char *)s, strlen((const char *)s));
+    return strmap_get(&m->master->agreement_ix, (const char *)s, strlen((const char *)s));
 }
 
 /* Run a query binding P as ?1 and call row() for each result. */
@@ -338,19 +333,19 @@ static const char *const orders_reinstalled_sql =
     ORDERS_BEFORE "WHERE installed_period >= ?1 AND period < ?1";
 static const char *const order_by_id_sql = ORDERS_BEFORE "WHERE order_id = ?2 AND period < ?1";
 
-/* An order row of ORDERS_BEFORE as the state before P, its strings copied
- * into a (ms is only read: a helper thread calls it too). */
-static order_t order_of_row(arena_t *a, const master_t *ms, sqlite3_stmt *st)
+/* An order row of ORDERS_BEFORE as the state before P. */
+static order_t order_of_row(month_t *m, sqlite3_stmt *st)
 {
-    order_t o = {.id = col_str_in(a, st, 0), .partner_id = col_str_in(a, st, 2),
-                 .agreement_ref = col_str_in(a, st, 3), .account_id = col_str_in(a, st, 4),
-                 .product_code = col_str_in(a, st, 5), .type = (order_type_t)sqlite3_column_int(st, 6),
-                 .original_id = col_str_in(a, st, 7), .opportunity_id = col_str_in(a, st, 8),
+    const master_t *ms = m->master;
+    order_t o = {.id = col_str(m, st, 0), .partner_id = col_str(m, st, 2),
+                 .agreement_ref = col_str(m, st, 3), .account_id = col_str(m, st, 4),
+                 .product_code = col_str(m, st, 5), .type = (order_type_t)sqlite3_column_int(st, 6),
+                 .original_id = col_str(m, st, 7), .opportunity_id = col_str(m, st, 8),
                  .order_date = col_date(st, 9), .install_date = col_date(st, 10),
                  .mrc = sqlite3_column_int64(st, 11), .nrc = sqlite3_column_int64(st, 12),
                  .term_months = sqlite3_column_int(st, 14), .period = col_period(st, 1),
                  .line = sqlite3_column_int(st, 15), .status = (status_t)sqlite3_column_int(st, 16),
-                 .agreement = agreement_index(ms, st, 17),
+                 .agreement = agreement_index(m, st, 17),
                  .installed_period = col_period(st, 19),
                  .has_spiff = sqlite3_column_type(st, 20) != SQLITE_NULL,
                  .spiff = sqlite3_column_int64(st, 20), .chargeback_period = col_period(st, 21)};
@@ -390,7 +385,7 @@ static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
     const char *product = (const char *)sqlite3_column_text(st, 4);
     order_stub_t o = {.id = col_str(m, st, 0), .status = (uint8_t)sqlite3_column_int(st, 1),
-                      .agreement = agreement_index(m->master, st, 2)};
+                      .agreement = agreement_index(m, st, 2)};
     if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
         o.status = STATUS_HELD; /* its agreement left master data: never pay it */
     if (product)
@@ -408,7 +403,7 @@ static void order_completed(month_t *m, sqlite3_stmt *st)
     int32_t ref = strmap_get(&m->order_ix, (const char *)id, len);
     if (ref < ORDER_STUB)
         return;
-    order_t o = order_of_row(&m->arena, m->master, st);
+    order_t o = order_of_row(m, st);
     o.id = m->stubs.v[ref - ORDER_STUB].id; /* the map's key */
     VEC_PUSH(m->orders, o);
     strmap_put(&m->order_ix, o.id, len, (int32_t)(m->orders.n - 1));
@@ -431,7 +426,7 @@ static void seen_loaded(month_t *m, sqlite3_stmt *st)
 
 static void history_loaded(month_t *m, sqlite3_stmt *st)
 {
-    int32_t a = agreement_index(m->master, st, 0);
+    int32_t a = agreement_index(m, st, 0);
     if (a < 0)
         return;
     history_t h = {.agreement = a, .period = col_period(st, 1),
@@ -442,21 +437,21 @@ static void history_loaded(month_t *m, sqlite3_stmt *st)
 
 static void carried_loaded(month_t *m, sqlite3_stmt *st)
 {
-    int32_t a = agreement_index(m->master, st, 0);
+    int32_t a = agreement_index(m, st, 0);
     if (a >= 0)
         m->carried_in[a] = sqlite3_column_int64(st, 1);
 }
 
 static void points_loaded(month_t *m, sqlite3_stmt *st)
 {
-    int32_t a = agreement_index(m->master, st, 0);
+    int32_t a = agreement_index(m, st, 0);
     if (a >= 0)
         m->points_before[a] = sqlite3_column_int64(st, 1);
 }
 
 static void tier_loaded(month_t *m, sqlite3_stmt *st)
 {
-    int32_t a = agreement_index(m->master, st, 0);
+    int32_t a = agreement_index(m, st, 0);
     if (a < 0)
         return;
     tier_prior_t *t = &m->tier_prior[a];
@@ -672,58 +667,6 @@ exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t 
     if (txn)
         sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL); /* nothing was written */
     return rc;
-}
-
-struct ledger_reader {
-    sqlite3 *db;
-    sqlite3_stmt *st;
-};
-
-exit_code ledger_reader_open(ledger_t *l, ledger_reader_t **out, batch_error_t *err)
-{
-    *out = NULL;
-    ledger_reader_t *r = calloc(1, sizeof(*r));
-    if (!r)
-        abort();
-    const char *path = sqlite3_db_filename(l->db, "main");
-    if (!path || sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK ||
-        sqlite3_exec(r->db, "PRAGMA cache_size=-8192; BEGIN", NULL, NULL, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(r->db, order_by_id_sql, -1, &r->st, NULL) != SQLITE_OK) {
-        exit_code rc = fail_with(err, EXIT_INTERNAL, "ledger (second connection): %s",
-                                 r->db ? sqlite3_errmsg(r->db) : "no file name");
-        ledger_reader_close(r);
-        return rc;
-    }
-    *out = r;
-    return EXIT_DONE;
-}
-
-int ledger_reader_order(ledger_reader_t *r, const master_t *ms, period_t p, arena_t *a,
-                        const char *id, order_t *o, batch_error_t *err)
-{
-    bind_period(r->st, 1, p);
-    bind_text(r->st, 2, id);
-    int rc = sqlite3_step(r->st);
-    if (rc == SQLITE_ROW)
-        *o = order_of_row(a, ms, r->st);
-    sqlite3_reset(r->st);
-    sqlite3_clear_bindings(r->st);
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-        fail_with(err, EXIT_INTERNAL, "ledger: %s: %s", order_by_id_sql, sqlite3_errmsg(r->db));
-        return -1;
-    }
-    return rc == SQLITE_ROW;
-}
-
-void ledger_reader_close(ledger_reader_t *r)
-{
-    if (!r)
-        return;
-    sqlite3_finalize(r->st);
-    if (r->db && !sqlite3_get_autocommit(r->db))
-        sqlite3_exec(r->db, "COMMIT", NULL, NULL, NULL); /* nothing was written */
-    sqlite3_close(r->db);
-    free(r);
 }
 
 /* ---- saving the month ------------------------------------------------------ */

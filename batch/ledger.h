@@ -48,18 +48,6 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
 exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
                                  batch_error_t *err);
 
-/* A read-only connection of its own to the same ledger, for one helper
- * thread: it makes earlier orders whole while the main thread goes on
- * reading orders.csv (batch/ingest.c). Each call reads only the master data
- * and the given id, and copies strings into the given arena. */
-typedef struct ledger_reader ledger_reader_t;
-exit_code ledger_reader_open(ledger_t *l, ledger_reader_t **out, batch_error_t *err);
-/* The earlier order id as it was before P into *o: 1, or 0 when the ledger
- * has no such order before P, or -1 on a database error (err set). */
-int ledger_reader_order(ledger_reader_t *r, const master_t *ms, period_t p, arena_t *a,
-                        const char *id, order_t *o, batch_error_t *err);
-void ledger_reader_close(ledger_reader_t *r);
-
 /* Replace P's results with m's (inside the transaction). */
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
                             batch_error_t *err);

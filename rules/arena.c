@@ -4,7 +4,6 @@
  */
 #include "arena.h"
 
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,38 +93,6 @@ static void free_blocks(arena_block *b)
         free(b);
         b = next;
     }
-}
-
-/* Put chain `from` after the head of chain *into (the head keeps its room). */
-static void splice(arena_block **into, arena_block *from)
-{
-    if (!from)
-        return;
-    if (!*into) {
-        *into = from;
-        return;
-    }
-    arena_block *last = from;
-    while (last->next)
-        last = last->next;
-    last->next = (*into)->next;
-    (*into)->next = from;
-}
-
-void arena_adopt(arena_t *into, arena_t *from)
-{
-    bool had = into->head != NULL, had_strings = into->strings != NULL;
-    splice(&into->head, from->head);
-    splice(&into->strings, from->strings);
-    if (!had) { /* from's head became ours: so did its room */
-        into->used = from->used;
-        into->cap = from->cap;
-    }
-    if (!had_strings) {
-        into->sused = from->sused;
-        into->scap = from->scap;
-    }
-    memset(from, 0, sizeof(*from));
 }
 
 void arena_release(arena_t *a)

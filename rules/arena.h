@@ -26,9 +26,6 @@ typedef struct arena {
 void *arena_alloc(arena_t *a, size_t size);
 /* NUL-terminated copy of s[0..len). */
 char *arena_strndup(arena_t *a, const char *s, size_t len);
-/* Take every block of *from (another thread's arena, say): its memory now
- * lives and dies with into; from is left empty. */
-void arena_adopt(arena_t *into, arena_t *from);
 void arena_release(arena_t *a);
 
 /* Growable array of T: VEC(T) v = {0}; VEC_PUSH(v, x); free(v.v). */
