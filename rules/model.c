@@ -138,16 +138,19 @@ static int32_t *index_array(size_t n)
     return ix;
 }
 
-/* The ids of a sort, decoded once into one block (key i at at[i]). */
+/* The ids of a sort, decoded once into one block without the prefix all of
+ * them share (it orders nothing): key i at text + at[i], offsets 32-bit
+ * while the block is under 4 GiB (at32), else 64-bit (at64). */
 typedef struct flat_ids {
     char *text;
-    size_t *at;
+    uint32_t *at32;
+    size_t *at64;
 } flat_ids_t;
 
 static const char *flat_key(const void *ctx, int32_t i)
 {
     const flat_ids_t *f = ctx;
-    return f->text + f->at[i];
+    return f->text + (f->at32 ? f->at32[i] : f->at64[i]);
 }
 
 int32_t *month_revenue_by_id(const month_t *m)
@@ -159,28 +162,47 @@ int32_t *month_revenue_by_id(const month_t *m)
     const idseq_t *q = &m->revenue_ids;
     if (idseq_ascending(q))
         return ix;
-    /* the radix sort reads keys many times, in any order: decode them
-     * once (for the sort only; freed after it) */
+    /* the radix sort reads keys many times, in any order: decode them once
+     * (for the sort only; freed after it) */
     idseq_cursor_t c;
     idseq_cursor(&c, q);
-    size_t bytes = 1;
+    char first[IDSEQ_MAX + 1] = "";
+    size_t shared = 0, total = 0;
     for (size_t i = 0; i < n; i++) {
-        idseq_at(&c, i);
-        bytes += c.len + 1;
+        const char *id = idseq_at(&c, i);
+        if (i == 0) {
+            memcpy(first, id, c.len + 1);
+            shared = c.len;
+        }
+        size_t k = 0;
+        while (k < shared && id[k] == first[k])
+            k++;
+        shared = k;
+        total += c.len + 1;
     }
-    flat_ids_t f = {malloc(bytes), malloc((n ? n : 1) * sizeof(size_t))};
-    if (!f.text || !f.at)
+    size_t bytes = total - n * shared + 1;
+    bool wide = bytes > UINT32_MAX;
+    flat_ids_t f = {.text = malloc(bytes)};
+    if (wide)
+        f.at64 = malloc((n ? n : 1) * sizeof(*f.at64));
+    else
+        f.at32 = malloc((n ? n : 1) * sizeof(*f.at32));
+    if (!f.text || (!f.at32 && !f.at64))
         abort();
     size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         const char *id = idseq_at(&c, i);
-        f.at[i] = used;
-        memcpy(f.text + used, id, c.len + 1);
-        used += c.len + 1;
+        if (wide)
+            f.at64[i] = used;
+        else
+            f.at32[i] = (uint32_t)used;
+        memcpy(f.text + used, id + shared, c.len - shared + 1);
+        used += c.len - shared + 1;
     }
     idsort(ix, n, flat_key, &f);
     free(f.text);
-    free(f.at);
+    free(f.at32);
+    free(f.at64);
     return ix;
 }
 

@@ -126,6 +126,7 @@ static void test_revenue_by_id(void **state)
         {{"R1", "R2", "R2", "R4", "R5", "R6"}, {0, 1, 2, 3, 4, 5}},  /* repeat: stable */
         {{"R6", "R5", "R4", "R3", "R2", "R1"}, {5, 4, 3, 2, 1, 0}},  /* descending */
         {{"R2", "R10", "R1", "R2", "A", "R10"}, {4, 2, 1, 5, 0, 3}}, /* bytewise, stable */
+        {{"AB", "A", "ABC", "AB", "AA", "A"}, {1, 5, 4, 0, 3, 2}},   /* one is the shared prefix */
     };
     for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
         month_t m;
