@@ -595,10 +595,8 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
          " FROM activities WHERE period < ?1", seen_loaded},
         {"SELECT agreement_id, period, revenue, installed_mrc FROM agreement_periods"
          " WHERE period < ?1 ORDER BY agreement_id, period", history_loaded},
-
         {"SELECT agreement_id, sum(points) FROM activities WHERE period < ?1 AND"
          " status = 'awarded' GROUP BY agreement_id", points_loaded},
-
         {"SELECT DISTINCT agreement_id || char(31) || activity_code FROM activities"
          " WHERE period < ?1 AND status = 'awarded'", awarded_loaded},
     };

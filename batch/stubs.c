@@ -74,7 +74,8 @@ static const char *next_string(const char *blob, size_t len, size_t *at)
 bool stub_pack_load(month_t *m, const stub_blobs_t *b)
 {
     const master_t *ms = m->master;
-    if (b->decisions_len != b->n * STUB_DECISION_BYTES)
+    if (b->decisions_len % STUB_DECISION_BYTES != 0 ||
+        b->decisions_len / STUB_DECISION_BYTES != b->n)
         return false;
     /* the agreements named, resolved once against master data */
     VEC(int32_t) agreement = {0};
