@@ -210,18 +210,55 @@ static int by_date_then_id(const void *x, const void *y)
     return strcmp(a->id, b->id);
 }
 
+static bool undecided(const month_t *m, const order_t *o)
+{
+    (void)m;
+    return o->status == STATUS_NONE;
+}
+
+/* ix[0..n), in order_id order, reordered stably by order_date: a counting
+ * sort over the days the dates span (far fewer than a month's orders), or a
+ * comparison sort when they span more than DATE_SPAN days. */
+#define DATE_SPAN (1 << 20)
+static void sort_by_date(month_t *m, int32_t *ix, size_t n)
+{
+    if (n < 2)
+        return;
+    date_t lo = m->orders.v[ix[0]].order_date, hi = lo;
+    for (size_t i = 1; i < n; i++) {
+        date_t d = m->orders.v[ix[i]].order_date;
+        lo = d < lo ? d : lo;
+        hi = d > hi ? d : hi;
+    }
+    if ((int64_t)hi - lo >= DATE_SPAN) {
+        sort_month = m;
+        qsort(ix, n, sizeof(*ix), by_date_then_id);
+        sort_month = NULL;
+        return;
+    }
+    size_t span = (size_t)((int64_t)hi - lo) + 1;
+    size_t *start = calloc(span + 1, sizeof(*start));
+    int32_t *out = malloc(n * sizeof(*out));
+    if (!start || !out)
+        abort();
+    for (size_t i = 0; i < n; i++)
+        start[m->orders.v[ix[i]].order_date - lo + 1]++;
+    for (size_t d = 1; d <= span; d++)
+        start[d] += start[d - 1];
+    for (size_t i = 0; i < n; i++)
+        out[start[m->orders.v[ix[i]].order_date - lo]++] = ix[i];
+    memcpy(ix, out, n * sizeof(*ix));
+    free(out);
+    free(start);
+}
+
 void attr_decide_period(month_t *m)
 {
-    size_t n = 0;
-    int32_t *ix = malloc((m->orders.n ? m->orders.n : 1) * sizeof(*ix));
-    if (!ix)
-        abort();
-    for (size_t i = 0; i < m->orders.n; i++)
-        if (m->orders.v[i].status == STATUS_NONE)
-            ix[n++] = (int32_t)i;
-    sort_month = m;
-    qsort(ix, n, sizeof(*ix), by_date_then_id);
-    sort_month = NULL;
+    /* P's orders by order_date, then order_id: the ids sorted first (radix,
+     * or not at all when orders.csv is in id order), then stably by date */
+    size_t n;
+    int32_t *ix = month_orders_by_id(m, undecided, &n);
+    sort_by_date(m, ix, n);
     for (size_t i = 0; i < n; i++)
         attr_decide(m, &m->orders.v[ix[i]]);
     free(ix);
