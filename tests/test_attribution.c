@@ -292,6 +292,26 @@ static void test_original_later_in_same_period(void **state)
     assert_decision(f, "Y-B", STATUS_ATTRIBUTED, RULE_FOLLOWS_ORIGINAL, "A1-CTL");
 }
 
+/* Proves the same order when the dates span more than the counting sort
+ * covers (DATE_SPAN days in rules/attribution.c: the comparison sort then). */
+static void test_original_later_wide_dates(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    /* by id the original comes first; by date the incremental does */
+    fake_order(f, "Z-I1", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "1900-01-02")->original_id =
+        "A-N1";
+    fake_order(f, "A-N1", "P1", NULL, "VOICE", ORDER_NEW, "9999-01-05");
+    fake_order(f, "Y-B", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "9999-12-31")->original_id =
+        "Y-A";
+    fake_order(f, "Y-A", "P1", NULL, "VOICE", ORDER_NEW, "9999-12-31");
+    decide(f);
+    assert_decision(f, "Z-I1", STATUS_HELD, RULE_ORIGINAL_NOT_FOUND, NULL);
+    assert_decision(f, "A-N1", STATUS_ATTRIBUTED, RULE_PORTFOLIO_DEFAULT, "A1-CTL");
+    assert_decision(f, "Y-A", STATUS_ATTRIBUTED, RULE_PORTFOLIO_DEFAULT, "A1-CTL");
+    assert_decision(f, "Y-B", STATUS_ATTRIBUTED, RULE_FOLLOWS_ORIGINAL, "A1-CTL");
+}
+
 /* Proves the order map shrunk to the originals P names (as a run does
  * before deciding) decides exactly as the whole map: originals in P and of
  * earlier periods are still found, an original sorting later is still not. */
@@ -577,6 +597,7 @@ int main(void)
         FAKE_TEST(test_disconnect_original_not_found),
         FAKE_TEST(test_disconnect_original_not_attributed),
         FAKE_TEST(test_original_later_in_same_period),
+        FAKE_TEST(test_original_later_wide_dates),
         FAKE_TEST(test_shrunk_order_map),
         FAKE_TEST(test_earlier_decisions_not_revisited),
         FAKE_TEST(test_incremental_follows_original),
