@@ -708,7 +708,7 @@ static int32_t index_after(int32_t i, const int32_t *gone, size_t ng)
  * its first occurrence: no hash set of every id, and the sort is the one
  * revenue.csv needs. Rejected rows leave m->revenue (kept in file order,
  * rejects listed in file order); m->revenue_by_id orders the rest, or is
- * NULL with m->revenue_in_id_order. */
+ * NULL when the ids ascend. */
 static void settle_revenue(reader_t *r)
 {
     month_t *m = r->month;
@@ -755,7 +755,6 @@ static void settle_revenue(reader_t *r)
     m->revenue.n = kept;
     free(m->revenue_by_id);
     m->revenue_by_id = ix;
-    m->revenue_in_id_order = ascending;
 }
 
 /* Approval, adjustment and activity ids are unique across all periods. */

@@ -248,7 +248,7 @@ static int rb_close(rowbuf_t *b, const char *name, char *msg, size_t len)
 static const int32_t *revenue_order(const month_t *m, int32_t **owned)
 {
     *owned = NULL;
-    if (m->revenue_by_id || m->revenue_in_id_order)
+    if (m->revenue_by_id || month_revenue_ids_ascending(m))
         return m->revenue_by_id;
     return *owned = month_revenue_by_id(m);
 }

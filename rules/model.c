@@ -106,14 +106,12 @@ money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t
     return sum;
 }
 
-/* The keys of ix[0..n) (of rows 0..n-1 when ix is NULL) strictly ascend. */
+/* The keys of ix[0..n) strictly ascend. */
 static bool keys_ascending(const int32_t *ix, size_t n, idsort_key_fn key, const void *ctx)
 {
-    for (size_t i = 1; i < n; i++) {
-        int32_t a = ix ? ix[i - 1] : (int32_t)(i - 1), b = ix ? ix[i] : (int32_t)i;
-        if (strcmp(key(ctx, a), key(ctx, b)) >= 0)
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(key(ctx, ix[i - 1]), key(ctx, ix[i])) >= 0)
             return false;
-    }
     return true;
 }
 

@@ -90,10 +90,9 @@ typedef struct month {
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
     idseq_t revenue_ids;            /* their ids: revenue.v[i]'s at position i */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
-    int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader;
-                                       NULL: use month_revenue_by_id) */
-    bool revenue_in_id_order;       /* m->revenue is in id order (the reader found the
-                                       ids ascending): no index needed */
+    int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader);
+                                       NULL when the ids ascend (revenue_ids knows it:
+                                       no index needed) or not read yet */
     VEC(approval_t) approvals;     /* approvals delivered in P */
     VEC(opportunity_t) opportunities;
     strmap_t opportunity_ix;
