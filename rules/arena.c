@@ -4,6 +4,7 @@
  */
 #include "arena.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -146,23 +147,40 @@ static uint32_t hash(const char *s, size_t len)
     return (uint32_t)(h >> 32);
 }
 
-static void key_head(char head[STRMAP_INLINE], const char *key, size_t len)
+/* A slot's key word: a key of up to 7 bytes is held in it (its bytes, its
+ * length in the top byte with the high bit set), a longer one by address
+ * (a user-space address has a zero top byte on every 64-bit Linux). 0 is an
+ * empty slot. */
+#define KEY_INLINE 7
+static uint64_t inline_word(const char *key, size_t len)
 {
-    memset(head, 0, STRMAP_INLINE);
-    memcpy(head, key, len < STRMAP_INLINE ? len : STRMAP_INLINE);
+    if (len > KEY_INLINE)
+        return 0;
+    uint64_t w = 0;
+    memcpy(&w, key, len);
+    return w | (uint64_t)(0x80 | len) << 56;
 }
 
-static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h,
-                                  const char head[STRMAP_INLINE])
+static const char *key_address(uint64_t word)
+{
+    return word >> 56 ? NULL : (const char *)(uintptr_t)word;
+}
+
+/* key (len bytes) equals the NUL-terminated string stored? strnlen first: a
+ * shorter stored key is not read past its end. */
+static bool same_key(const char *stored, const char *key, size_t len)
+{
+    return stored && strnlen(stored, len + 1) == len && memcmp(stored, key, len) == 0;
+}
+
+static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h)
 {
     size_t mask = m->cap - 1;
+    uint64_t w = inline_word(key, len);
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         strmap_slot_t *s = &m->slots[i];
-        if (!s->key)
-            return s;
-        if (s->hash == h && s->len == len && memcmp(s->head, head, STRMAP_INLINE) == 0 &&
-            (len <= STRMAP_INLINE ||
-             memcmp(s->key + STRMAP_INLINE, key + STRMAP_INLINE, len - STRMAP_INLINE) == 0))
+        if (!s->key ||
+            (s->hash == h && (w ? s->key == w : same_key(key_address(s->key), key, len))))
             return s;
     }
 }
@@ -171,9 +189,7 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
 {
     if (m->cap == 0)
         return -1;
-    char head[STRMAP_INLINE];
-    key_head(head, key, len);
-    const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len), head);
+    const strmap_slot_t *s = strmap_find(m, key, len, hash(key, len));
     return s->key ? s->val : -1;
 }
 
@@ -183,6 +199,21 @@ void strmap_prefetch(const strmap_t *m, const char *key, size_t len)
         __builtin_prefetch(&m->slots[hash(key, len) & (m->cap - 1)]);
 }
 
+void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len)
+{
+    if (!m->cap || len <= KEY_INLINE)
+        return;
+    uint32_t h = hash(key, len);
+    size_t mask = m->cap - 1;
+    for (size_t i = h & mask; m->slots[i].key; i = (i + 1) & mask)
+        if (m->slots[i].hash == h) {
+            const char *k = key_address(m->slots[i].key);
+            if (k)
+                __builtin_prefetch(k);
+            return;
+        }
+}
+
 static void strmap_resize(strmap_t *m, size_t cap)
 {
     strmap_t n = {.cap = cap, .n = m->n};
@@ -190,10 +221,14 @@ static void strmap_resize(strmap_t *m, size_t cap)
     if (!n.slots)
         abort();
     hint_huge(n.slots, cap * sizeof(*n.slots));
+    size_t mask = cap - 1;
     for (size_t i = 0; i < m->cap; i++)
-        if (m->slots[i].key)
-            *strmap_find(&n, m->slots[i].key, m->slots[i].len, m->slots[i].hash,
-                         m->slots[i].head) = m->slots[i];
+        if (m->slots[i].key) { /* keys are distinct: the first empty slot */
+            size_t k = m->slots[i].hash & mask;
+            while (n.slots[k].key)
+                k = (k + 1) & mask;
+            n.slots[k] = m->slots[i];
+        }
     free(m->slots);
     *m = n;
 }
@@ -212,16 +247,19 @@ int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val)
     if ((m->n + 1) * 4 > m->cap * 3)
         strmap_resize(m, m->cap ? m->cap * 2 : 64);
     uint32_t h = hash(key, len);
-    char head[STRMAP_INLINE];
-    key_head(head, key, len);
-    strmap_slot_t *s = strmap_find(m, key, len, h, head);
+    strmap_slot_t *s = strmap_find(m, key, len, h);
     if (s->key) {
         int32_t old = s->val;
         s->val = val;
         return old;
     }
-    *s = (strmap_slot_t){.key = key, .len = (uint32_t)len, .hash = h, .val = val};
-    memcpy(s->head, head, STRMAP_INLINE);
+    uint64_t w = inline_word(key, len);
+    if (!w) {
+        w = (uint64_t)(uintptr_t)key;
+        if (w >> 56)
+            abort(); /* an address the key word cannot tell from a short key */
+    }
+    *s = (strmap_slot_t){.key = w, .hash = h, .val = val};
     m->n++;
     return -1;
 }

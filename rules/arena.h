@@ -47,18 +47,18 @@ void *vec_reserve(void *v, size_t *cap, size_t want, size_t elem);
     } while (0)
 
 /* Map from a byte string to an int32 value: open addressing, linear probing,
- * one 32-byte slot array holding hash, length, value and the key's first
- * STRMAP_INLINE bytes together, so a probe touches one cache line and a short
- * key (the usual order, account and product ids) is compared without reading
- * the key's own memory. Keys are not copied: they must outlive the map
- * (arena strings do). */
-#define STRMAP_INLINE 12
+ * at most 3/4 full, 16-byte slots holding a key word, the key's 32-bit hash
+ * and the value. A key of up to 7 bytes (product codes, partner ids) is
+ * held in its slot's key word; a longer one by address, and read only when
+ * its hash matches (almost only the key sought): a lookup costs the slot
+ * and, when found, the key. The order map holds every order ever delivered
+ * (tens of millions after a year at carrier scale), so its slots are kept
+ * small. Keys are not copied: they must outlive the map (arena strings do)
+ * and be NUL-terminated at their length. */
 typedef struct strmap_slot {
-    const char *key; /* NULL: empty */
-    uint32_t len;
+    uint64_t key; /* 0: empty; a short key's bytes, or a long one's address */
     uint32_t hash;
     int32_t val;
-    char head[STRMAP_INLINE]; /* the key's first bytes, zero padded */
 } strmap_slot_t;
 
 typedef struct strmap {
@@ -74,6 +74,10 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len);
 /* Start loading the slot where key's probe begins (a hint before a
  * strmap_get a little later: the cache misses of many lookups overlap). */
 void strmap_prefetch(const strmap_t *m, const char *key, size_t len);
+/* The second step of a prefetched lookup: once strmap_prefetch's slot has
+ * arrived, start loading the key its probe finds (the slot must be cached
+ * by then, or this waits for it). */
+void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len);
 /* Insert or replace; returns the previous value or -1. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val);
 void strmap_free(strmap_t *m);
