@@ -90,6 +90,10 @@ typedef struct csv_callbacks {
      * will look up (prefetch). It must not change any state. Only
      * prefetch_finish calls it. */
     void (*on_ahead)(void *ctx, const csv_value_t *values);
+    /* Optional, the same kind of hint, for the record half as far ahead
+     * (which on_ahead saw earlier): a second step of loading, for memory
+     * found through what on_ahead loaded. */
+    void (*on_near)(void *ctx, const csv_value_t *values);
     /* true: on_row gets each record with the right field count unchecked
      * (values' s and len set, i 0); the caller runs csv_check_record on it,
      * as prefetch.c does on the consuming thread. */

@@ -91,6 +91,15 @@ static void revenue_ahead(void *ctx, const csv_value_t *v)
         strmap_prefetch(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
 }
 
+/* The same row nearer: its slot has arrived; load the order id it holds
+ * (the lookup compares it). */
+static void revenue_near(void *ctx, const csv_value_t *v)
+{
+    const reader_t *r = ctx;
+    if (v[REVENUE_SERVICE].len)
+        strmap_prefetch_key(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
+}
+
 /* Read one file through its on_row; records its hash in inputs. A missing
  * optional file is skipped. */
 static exit_code read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
@@ -99,7 +108,8 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
 {
     r->display = arena_strndup(r->arena, rel, strlen(rel));
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject,
-                          .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL};
+                          .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL,
+                          .on_near = spec == &schema_revenue ? revenue_near : NULL};
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;

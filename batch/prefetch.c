@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define CHUNK_RECORDS 8192
 /* How far the reader may get ahead of the consumer: while the main thread
@@ -24,11 +25,19 @@
  * ahead become revenue rows anyway); month 3's peak +96 MiB (873 MiB). */
 #define CHUNKS_IN_FLIGHT 384
 #define AHEAD_BYTES ((size_t)384 << 20)
+/* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays under
+ * RSS_BUDGET: in a late month of a big ledger the earlier orders' stubs
+ * and map already hold several hundred MB, and a full read-ahead on top
+ * pushed the peak over 1 GiB (10M rows, month 5: 1,062 MB). The reader
+ * then waits for the consumer instead (less overlap, same results). */
+#define AHEAD_MIN ((size_t)32 << 20)
+#define RSS_BUDGET ((size_t)880 << 20)
 #define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
 /* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
  * written cost nothing. */
 #define CHUNK_TEXT ((size_t)CSV_RECORD_MAX + ((size_t)1 << 20))
 #define AHEAD_RECORDS 16 /* on_ahead sees the record this many ahead of on_row */
+#define NEAR_RECORDS 8   /* on_near, this many */
 
 typedef struct record {
     int32_t line;
@@ -61,6 +70,7 @@ struct prefetch {
     chunk_t *spare;                 /* given back for reuse */
     int allocated, spares;          /* chunks in existence; of them spare */
     size_t ahead;                   /* bytes filled in chunks not yet given back */
+    size_t ahead_min, rss_budget;   /* prefetch_limit; AHEAD_MIN, RSS_BUDGET */
     chunk_t *filling;               /* the reader's current chunk */
     bool done, cancelled, thread_joined;
     csv_status status;
@@ -99,8 +109,23 @@ static void chunk_free(chunk_t *c)
         munmap(c, c->bytes);
 }
 
+/* The process's resident bytes now (/proc/self/statm), or 0 when unknown
+ * (no budget then). */
+static size_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 /* Reader side: hand the filled chunk over and get an empty one (waits while
- * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind). false when
+ * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind, or past
+ * ahead_min behind with the process over rss_budget). false when
  * cancelled. */
 static bool hand_over(prefetch_t *p)
 {
@@ -118,7 +143,8 @@ static bool hand_over(prefetch_t *p)
         pthread_cond_broadcast(&p->cv);
     }
     while (!p->cancelled && (p->ahead >= AHEAD_BYTES ||
-                             (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT)))
+                             (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT) ||
+                             (p->ahead > p->ahead_min && resident_bytes() > p->rss_budget)))
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancelled;
     if (ok) {
@@ -207,6 +233,15 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+void prefetch_limit(prefetch_t *p, size_t ahead_min, size_t rss_budget)
+{
+    pthread_mutex_lock(&p->mu);
+    p->ahead_min = ahead_min;
+    p->rss_budget = rss_budget;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 prefetch_t *prefetch_start(const char *path, const char *display, const file_spec_t *spec)
 {
     prefetch_t *p = calloc(1, sizeof(*p));
@@ -217,6 +252,8 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
     if (!p->path || !p->display)
         abort();
     p->spec = spec;
+    p->ahead_min = AHEAD_MIN;
+    p->rss_budget = RSS_BUDGET;
     p->vals = malloc(CHUNK_RECORDS * (spec->ncols ? spec->ncols : 1) * sizeof(*p->vals));
     if (!p->vals)
         abort();
@@ -326,6 +363,9 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
             size_t a = i + AHEAD_RECORDS;
             if (cb->on_ahead && a < c->n && !c->rec[a].rejected)
                 cb->on_ahead(ctx, &p->vals[a * nc]);
+            size_t near = i + NEAR_RECORDS;
+            if (cb->on_near && near < c->n && !c->rec[near].rejected)
+                cb->on_near(ctx, &p->vals[near * nc]);
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;
