@@ -166,11 +166,16 @@ static const char *key_address(uint64_t word)
     return word >> 56 ? NULL : (const char *)(uintptr_t)word;
 }
 
-/* key (len bytes) equals the NUL-terminated string stored? strnlen first: a
- * shorter stored key is not read past its end. */
+/* key (len bytes) equals the NUL-terminated string stored? Byte by byte,
+ * never past stored's end (keys hold no NUL: csvio.c refuses it). */
 static bool same_key(const char *stored, const char *key, size_t len)
 {
-    return stored && strnlen(stored, len + 1) == len && memcmp(stored, key, len) == 0;
+    if (!stored)
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (stored[i] != key[i] || !stored[i])
+            return false;
+    return stored[len] == '\0';
 }
 
 static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h)
