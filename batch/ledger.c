@@ -489,7 +489,8 @@ static void orders_reserved(month_t *m, sqlite3_stmt *st)
 static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
     static const char *const packed_sql[] = {
-        "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period) FROM runs r"
+        "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period), coalesce(max(s.orders), 0)"
+        " FROM runs r"
         " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
         " WHERE r.period < ?1",
         "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
@@ -497,7 +498,7 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
         " WHERE r.period < ?1 ORDER BY r.period"};
     /* a ledger of an earlier build opened read-only (explain) has no packs */
     static const char *const unpacked_sql[] = {
-        "SELECT 0, count(*) FROM runs WHERE period < ?1",
+        "SELECT 0, count(*), 0 FROM runs WHERE period < ?1",
         "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1 ORDER BY period"};
     bool packs = sqlite3_table_column_metadata(l->db, NULL, "order_stubs", "ids", NULL, NULL,
                                                NULL, NULL, NULL) == SQLITE_OK;
@@ -510,6 +511,10 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
     int rc = sqlite3_step(st);
     int64_t packed = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
     bool unpacked = rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0;
+    /* the map also takes P's own orders: as many as the biggest earlier
+     * period's, a guess that spares the doubling (and the old and new
+     * tables side by side) a month of average size would cause */
+    int64_t biggest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
     sqlite3_finalize(st);
     if (rc != SQLITE_ROW)
         return db_fail(l, err, size_sql);
@@ -519,7 +524,7 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
         if (e != EXIT_DONE)
             return e;
     } else if (packed > 0) {
-        strmap_reserve(&m->order_ix, (size_t)packed);
+        strmap_reserve(&m->order_ix, (size_t)(packed + biggest));
         VEC_RESERVE(m->stubs, (size_t)packed);
     }
     st = prep(l, periods_sql);

@@ -178,11 +178,23 @@ static bool same_key(const char *stored, const char *key, size_t len)
     return stored[len] == '\0';
 }
 
+/* Where key hash h's probe starts: the hash scaled to the capacity (any
+ * capacity: a map reserved for n keys takes 4n/3 slots, not the next power
+ * of two, which for ten million orders may be nearly twice that). */
+static size_t home(uint32_t h, size_t cap)
+{
+    return (size_t)(((uint64_t)h * cap) >> 32);
+}
+
+static size_t next_slot(size_t i, size_t cap)
+{
+    return i + 1 == cap ? 0 : i + 1;
+}
+
 static strmap_slot_t *strmap_find(const strmap_t *m, const char *key, size_t len, uint32_t h)
 {
-    size_t mask = m->cap - 1;
     uint64_t w = inline_word(key, len);
-    for (size_t i = h & mask;; i = (i + 1) & mask) {
+    for (size_t i = home(h, m->cap);; i = next_slot(i, m->cap)) {
         strmap_slot_t *s = &m->slots[i];
         if (!s->key ||
             (s->hash == h && (w ? s->key == w : same_key(key_address(s->key), key, len))))
@@ -201,7 +213,7 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len)
 void strmap_prefetch(const strmap_t *m, const char *key, size_t len)
 {
     if (m->cap)
-        __builtin_prefetch(&m->slots[hash(key, len) & (m->cap - 1)]);
+        __builtin_prefetch(&m->slots[home(hash(key, len), m->cap)]);
 }
 
 void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len)
@@ -209,8 +221,7 @@ void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len)
     if (!m->cap || len <= KEY_INLINE)
         return;
     uint32_t h = hash(key, len);
-    size_t mask = m->cap - 1;
-    for (size_t i = h & mask; m->slots[i].key; i = (i + 1) & mask)
+    for (size_t i = home(h, m->cap); m->slots[i].key; i = next_slot(i, m->cap))
         if (m->slots[i].hash == h) {
             const char *k = key_address(m->slots[i].key);
             if (k)
@@ -226,12 +237,11 @@ static void strmap_resize(strmap_t *m, size_t cap)
     if (!n.slots)
         abort();
     hint_huge(n.slots, cap * sizeof(*n.slots));
-    size_t mask = cap - 1;
     for (size_t i = 0; i < m->cap; i++)
         if (m->slots[i].key) { /* keys are distinct: the first empty slot */
-            size_t k = m->slots[i].hash & mask;
+            size_t k = home(m->slots[i].hash, cap);
             while (n.slots[k].key)
-                k = (k + 1) & mask;
+                k = next_slot(k, cap);
             n.slots[k] = m->slots[i];
         }
     free(m->slots);
@@ -240,10 +250,10 @@ static void strmap_resize(strmap_t *m, size_t cap)
 
 void strmap_reserve(strmap_t *m, size_t n)
 {
-    size_t cap = m->cap ? m->cap : 64;
-    while (n * 4 > cap * 3)
-        cap *= 2;
-    if (cap != m->cap)
+    size_t cap = (n * 4 + 2) / 3; /* 4n/3 rounded up: n keys fill at most 3/4 */
+    if (cap < 64)
+        cap = 64;
+    if (cap > m->cap && n * 4 > m->cap * 3)
         strmap_resize(m, cap);
 }
 
