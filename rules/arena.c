@@ -257,16 +257,22 @@ void strmap_reserve(strmap_t *m, size_t n)
         strmap_resize(m, cap);
 }
 
+/* Insert or replace. Only a new key can make the map grow (a replacement
+ * in a map filled to its reservation must not double it), and it grows by
+ * half: a month with a few more orders than reserved for does not take a
+ * table twice the size. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val)
 {
-    if ((m->n + 1) * 4 > m->cap * 3)
-        strmap_resize(m, m->cap ? m->cap * 2 : 64);
     uint32_t h = hash(key, len);
-    strmap_slot_t *s = strmap_find(m, key, len, h);
-    if (s->key) {
+    strmap_slot_t *s = m->cap ? strmap_find(m, key, len, h) : NULL;
+    if (s && s->key) {
         int32_t old = s->val;
         s->val = val;
         return old;
+    }
+    if ((m->n + 1) * 4 > m->cap * 3) {
+        strmap_resize(m, m->cap ? m->cap + m->cap / 2 : 64);
+        s = strmap_find(m, key, len, h);
     }
     uint64_t w = inline_word(key, len);
     if (!w) {

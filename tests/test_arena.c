@@ -117,7 +117,8 @@ static void test_replace(void **state)
 }
 
 /* A map reserved for N keys takes them without growing, at most 3/4 full,
- * in about 4N/3 slots (not the next power of two: 131,072 here). */
+ * in about 4N/3 slots (not the next power of two: 131,072 here); replacing
+ * a value then does not grow it, one more key does. */
 static void test_reserve(void **state)
 {
     (void)state;
@@ -131,7 +132,10 @@ static void test_reserve(void **state)
     strmap_reserve(&m, N / 2); /* smaller: nothing changes */
     assert_int_equal(m.cap, cap);
     char buf[64];
-    size_t len = key_of(buf, sizeof(buf), N);
+    size_t len = key_of(buf, sizeof(buf), 0);
+    assert_int_equal(strmap_put(&m, buf, len, 0), 0); /* a replacement, even when full */
+    assert_int_equal(m.cap, cap);
+    len = key_of(buf, sizeof(buf), N);
     assert_int_equal(strmap_put(&m, arena_strndup(&a, buf, len), len, N), -1); /* grows past */
     assert_true(m.cap > cap);
     for (int i = 0; i <= N; i++) {
