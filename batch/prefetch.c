@@ -28,7 +28,7 @@
 /* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays under
  * RSS_BUDGET: in a late month of a big ledger the earlier orders' stubs
  * and map already hold several hundred MB, and a full read-ahead on top
- * pushed the peak over 1 GiB (10M rows, month 5: 1,062 MB). The reader
+ * pushed the peak over 1 GiB (10M rows, month 5: 1,037 MiB). The reader
  * then waits for the consumer instead (less overlap, same results). */
 #define AHEAD_MIN ((size_t)32 << 20)
 #define RSS_BUDGET ((size_t)880 << 20)
