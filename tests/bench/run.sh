@@ -16,7 +16,7 @@ cc -O2 -o "$work/bare" tests/bench/bare.c -lcsv
 data="$work/data-$rows"
 [ -d "$data" ] || "$work/gen" --out "$data" --revenue "$rows" --orders "$orders" --months "$months"
 rm -rf "$data/ledger.db"* "$data/out"
-printf '%-8s %10s %8s %8s %9s %8s %6s\n' month rows wall_s cpu_s rss_MB bare_s ratio
+printf '%-8s %10s %8s %8s %9s %8s %6s\n' month rows wall_s cpu_s rss_MiB bare_s ratio
 for p in $(ls "$data/periods"); do
   # the previous month's ~1.5 GB of outputs would otherwise be written back
   # to disk during this month's timing (this VM then shows up to 50 % iowait)
