@@ -482,52 +482,94 @@ static void orders_reserved(month_t *m, sqlite3_stmt *st)
     VEC_RESERVE(m->stubs, (size_t)n);
 }
 
+/* How many orders the periods before p delivered: `packed` in their packs
+ * (order_stubs), `biggest` the most one pack holds; `unpacked` when some
+ * period an earlier build ran has no pack (its rows are in orders). false
+ * when the query fails. */
+typedef struct earlier_orders {
+    int64_t packed, biggest;
+    bool unpacked;
+} earlier_orders_t;
+
+static bool ledger_has_packs(ledger_t *l)
+{
+    /* a ledger of an earlier build opened read-only (explain) has no packs */
+    return sqlite3_table_column_metadata(l->db, NULL, "order_stubs", "ids", NULL, NULL, NULL,
+                                         NULL, NULL) == SQLITE_OK;
+}
+
+static bool count_earlier_orders(ledger_t *l, period_t p, earlier_orders_t *e, const char **sql)
+{
+    *sql = ledger_has_packs(l)
+               ? "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period),"
+                 " coalesce(max(s.orders), 0) FROM runs r"
+                 " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+                 " WHERE r.period < ?1"
+               : "SELECT 0, count(*), 0 FROM runs WHERE period < ?1";
+    memset(e, 0, sizeof(*e));
+    sqlite3_stmt *st = prep(l, *sql);
+    if (!st)
+        return false;
+    bind_period(st, 1, p);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        e->packed = sqlite3_column_int64(st, 0);
+        e->unpacked = sqlite3_column_int64(st, 1) > 0;
+        e->biggest = sqlite3_column_int64(st, 2);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW;
+}
+
+int64_t ledger_earlier_orders(ledger_t *l, period_t p)
+{
+    earlier_orders_t e;
+    const char *sql;
+    if (!l || !count_earlier_orders(l, p, &e, &sql))
+        return 0;
+    if (e.unpacked) {
+        sqlite3_stmt *st = prep(l, "SELECT count(*) FROM orders WHERE period < ?1");
+        if (st) {
+            bind_period(st, 1, p);
+            if (sqlite3_step(st) == SQLITE_ROW)
+                e.packed = sqlite3_column_int64(st, 0);
+            sqlite3_finalize(st);
+        }
+    }
+    return e.packed;
+}
+
 /* The stubs of every earlier order, period by period (the order of
  * period, order_id): a period's pack (order_stubs, batch/stubs.h) or, for
  * a period an earlier build ran, its rows (orders_by_period). The stubs and
  * the map are sized first: no regrowth or rehash of millions of entries. */
 static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
-    static const char *const packed_sql[] = {
-        "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period), coalesce(max(s.orders), 0)"
-        " FROM runs r"
-        " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-        " WHERE r.period < ?1",
-        "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
-        " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-        " WHERE r.period < ?1 ORDER BY r.period"};
-    /* a ledger of an earlier build opened read-only (explain) has no packs */
-    static const char *const unpacked_sql[] = {
-        "SELECT 0, count(*), 0 FROM runs WHERE period < ?1",
-        "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1 ORDER BY period"};
-    bool packs = sqlite3_table_column_metadata(l->db, NULL, "order_stubs", "ids", NULL, NULL,
-                                               NULL, NULL, NULL) == SQLITE_OK;
-    const char *size_sql = packs ? packed_sql[0] : unpacked_sql[0];
-    const char *periods_sql = packs ? packed_sql[1] : unpacked_sql[1];
-    sqlite3_stmt *st = prep(l, size_sql);
-    if (!st)
+    const char *periods_sql =
+        ledger_has_packs(l)
+            ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
+              " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+              " WHERE r.period < ?1 ORDER BY r.period"
+            : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
+              " ORDER BY period";
+    earlier_orders_t earlier;
+    const char *size_sql;
+    if (!count_earlier_orders(l, m->period, &earlier, &size_sql))
         return db_fail(l, err, size_sql);
-    bind_period(st, 1, m->period);
-    int rc = sqlite3_step(st);
-    int64_t packed = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-    bool unpacked = rc == SQLITE_ROW && sqlite3_column_int64(st, 1) > 0;
-    /* the map also takes P's own orders: as many as the biggest earlier
-     * period's, a guess that spares the doubling (and the old and new
-     * tables side by side) a month of average size would cause */
-    int64_t biggest = rc == SQLITE_ROW ? sqlite3_column_int64(st, 2) : 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return db_fail(l, err, size_sql);
-    if (unpacked) {
+    if (earlier.unpacked) {
         exit_code e = each_row(l, m, "SELECT count(*) FROM orders WHERE period < ?1",
                                orders_reserved, err);
         if (e != EXIT_DONE)
             return e;
-    } else if (packed > 0) {
-        strmap_reserve(&m->order_ix, (size_t)(packed + biggest));
-        VEC_RESERVE(m->stubs, (size_t)packed);
+    } else if (earlier.packed > 0) {
+        /* the map also takes P's own orders: as many as the biggest earlier
+         * period's, a guess that spares the doubling (and the old and new
+         * tables side by side) a month of average size would cause */
+        strmap_reserve(&m->order_ix, (size_t)(earlier.packed + earlier.biggest));
+        VEC_RESERVE(m->stubs, (size_t)earlier.packed);
     }
-    st = prep(l, periods_sql);
+    int rc;
+    sqlite3_stmt *st = prep(l, periods_sql);
     sqlite3_stmt *rows = NULL;
     if (!st)
         return db_fail(l, err, periods_sql);

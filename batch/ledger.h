@@ -36,6 +36,10 @@ period_state_t ledger_period_state(ledger_t *l, period_t p);
 /* Newest period run, PERIOD_NONE when none. */
 period_t ledger_latest_period(ledger_t *l);
 
+/* How many orders the periods before p delivered (every one is a stub of
+ * ledger_load_prior's); 0 when unknown. For memory planning only. */
+int64_t ledger_earlier_orders(ledger_t *l, period_t p);
+
 /* Fill m's prior state: orders, opportunities' approvals, seen ids,
  * history, carried balances, points, tier rows, awarded codes. */
 exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err);

@@ -32,6 +32,16 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
  * the whole process is resident over rss_budget bytes. */
 void prefetch_limit(prefetch_t *p, size_t ahead_min, size_t rss_budget);
 
+/* The consumer will allocate about `bytes` more before it replays the file
+ * (the ledger's state, the orders): until prefetch_finish the reader counts
+ * them as resident already, so the rows it parses ahead leave room for
+ * them. An estimate; the last call wins. */
+void prefetch_expect(prefetch_t *p, size_t bytes);
+
+/* The reader's rule past ahead_min: wait while the process's resident bytes
+ * plus the bytes the consumer expects to allocate exceed rss_budget. */
+bool prefetch_over_budget(size_t resident, size_t expected, size_t rss_budget);
+
 /* Replay the file through cb in order, wait for the reader, return its status
  * (CSV_ABORTED if a callback returned false) and free p. */
 csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, csv_stats_t *stats,
