@@ -361,22 +361,6 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
     return o;
 }
 
-/* Stubs m->stubs[from..) enter the order map STUB_BATCH at a time: their
- * slots (a table of millions, each a cache miss) are fetched together, then
- * filled. */
-#define STUB_BATCH 32
-static void stubs_indexed(month_t *m, size_t from)
-{
-    for (size_t b = from; b < m->stubs.n; b += STUB_BATCH) {
-        size_t end = b + STUB_BATCH < m->stubs.n ? b + STUB_BATCH : m->stubs.n;
-        for (size_t i = b; i < end; i++)
-            strmap_prefetch(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id));
-        for (size_t i = b; i < end; i++)
-            strmap_put(&m->order_ix, m->stubs.v[i].id, strlen(m->stubs.v[i].id),
-                       ORDER_STUB + (int32_t)i);
-    }
-}
-
 /* An earlier order's stub (month.h order_stub_t) from its row (periods run
  * by builds that stored no stub packs): id and decision, which is never
  * revisited and all a revenue row billed to it needs; its product's
@@ -384,14 +368,15 @@ static void stubs_indexed(month_t *m, size_t from)
 static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
     const char *product = (const char *)sqlite3_column_text(st, 4);
-    order_stub_t o = {.id = col_str(m, st, 0), .status = (uint8_t)sqlite3_column_int(st, 1),
-                      .agreement = agreement_index(m, st, 2)};
-    if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
-        o.status = STATUS_HELD; /* its agreement left master data: never pay it */
+    status_t status = (status_t)sqlite3_column_int(st, 1);
+    int32_t agreement = agreement_index(m, st, 2);
+    if (status == STATUS_ATTRIBUTED && agreement < 0)
+        status = STATUS_HELD; /* its agreement left master data: never pay it */
     if (product)
         attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
                                strmap_get(&m->master->product_ix, product, strlen(product)));
-    VEC_PUSH(m->stubs, o);
+    month_add_stub(m, (const char *)sqlite3_column_text(st, 0),
+                   (size_t)sqlite3_column_bytes(st, 0), agreement, status);
 }
 
 /* A whole earlier order replacing its stub (the map then names the whole
@@ -404,7 +389,7 @@ static void order_completed(month_t *m, sqlite3_stmt *st)
     if (ref < ORDER_STUB)
         return;
     order_t o = order_of_row(m, st);
-    o.id = m->stubs.v[ref - ORDER_STUB].id; /* the map's key */
+    o.id = month_stub_id(m, (size_t)(ref - ORDER_STUB)); /* the map's key */
     VEC_PUSH(m->orders, o);
     strmap_put(&m->order_ix, o.id, len, (int32_t)(m->orders.n - 1));
 }
@@ -605,7 +590,7 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
                               "ledger: the stored orders of period %s do not decode"
                               " (order_stubs); the ledger is damaged", period);
         }
-        stubs_indexed(m, from);
+        month_index_stubs(m, from);
     }
     if (e == EXIT_DONE && rc != SQLITE_DONE)
         e = db_fail(l, err, periods_sql);
@@ -675,7 +660,7 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
 {
     if (*ref < ORDER_STUB)
         return EXIT_DONE;
-    const char *id = m->stubs.v[*ref - ORDER_STUB].id;
+    const char *id = month_stub_id(m, (size_t)(*ref - ORDER_STUB));
     int32_t now = month_order_ref(m, id);
     if (now < ORDER_STUB) { /* made whole already */
         *ref = now;

@@ -93,11 +93,11 @@ bool stub_pack_load(month_t *m, const stub_blobs_t *b)
         ok = idseq_read(&r) && d[0] <= STATUS_AWARDED && (ag == UINT32_MAX || ag < agreement.n);
         if (!ok)
             break;
-        order_stub_t s = {.id = arena_strndup(&m->arena, r.id, r.len), .status = d[0],
-                          .agreement = ag == UINT32_MAX ? -1 : agreement.v[ag]};
-        if (s.status == STATUS_ATTRIBUTED && s.agreement < 0)
-            s.status = STATUS_HELD; /* its agreement left master data: never pay it */
-        VEC_PUSH(m->stubs, s);
+        status_t status = (status_t)d[0];
+        int32_t ag_ix = ag == UINT32_MAX ? -1 : agreement.v[ag];
+        if (status == STATUS_ATTRIBUTED && ag_ix < 0)
+            status = STATUS_HELD; /* its agreement left master data: never pay it */
+        month_add_stub(m, r.id, r.len, ag_ix, status);
     }
     free(agreement.v);
     ok = ok && r.p == r.end;

@@ -49,7 +49,7 @@ typedef struct stub_blobs {
     size_t ids_len, decisions_len, agreements_len, opportunities_len;
 } stub_blobs_t;
 
-/* Append the pack's stubs to m->stubs (their ids copied into m's arena, not
+/* Append the pack's stubs to m->stubs (their ids copied into m->stub_ids, not
  * yet in the order map) and tally their opportunities. false when the blobs
  * do not decode into b->n stubs: the ledger is damaged, the run must stop. */
 bool stub_pack_load(month_t *m, const stub_blobs_t *b);

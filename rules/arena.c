@@ -103,6 +103,31 @@ void arena_release(arena_t *a)
     memset(a, 0, sizeof(*a));
 }
 
+uint32_t strheap_add(strheap_t *h, const char *s, size_t len)
+{
+    if (!h->nblocks || h->used + len + 1 > h->cap) {
+        size_t cap = block_size(len + 1, h->nblocks ? h->cap : 0);
+        if (h->nblocks == STRHEAP_BLOCKS || cap > ((size_t)1 << STRHEAP_OFFSET_BITS))
+            abort();
+        h->block[h->nblocks++] = xmalloc(cap);
+        h->cap = (uint32_t)cap;
+        h->used = 0;
+    }
+    char *p = h->block[h->nblocks - 1] + h->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    uint32_t at = (h->nblocks - 1) << STRHEAP_OFFSET_BITS | h->used;
+    h->used += (uint32_t)len + 1;
+    return at;
+}
+
+void strheap_release(strheap_t *h)
+{
+    for (uint32_t i = 0; i < h->nblocks; i++)
+        free(h->block[i]);
+    memset(h, 0, sizeof(*h));
+}
+
 void *vec_grow(void *v, size_t *cap, size_t elem)
 {
     size_t n = *cap ? *cap * 2 : 16;

@@ -28,6 +28,33 @@ void *arena_alloc(arena_t *a, size_t size);
 char *arena_strndup(arena_t *a, const char *s, size_t len);
 void arena_release(arena_t *a);
 
+/* Strings kept by the ten million under 32-bit handles (an earlier order's
+ * id in its 8-byte stub, month.h): NUL-terminated, packed byte to byte in
+ * blocks that never move (a string's address can key a strmap), each block
+ * at most 16 MiB; a handle is its block (top 8 bits) and its offset there.
+ * 256 blocks: about 4 GiB of strings, past which strheap_add aborts (as on
+ * OOM: no run holds that many ids in its memory budget).
+ *
+ *   strheap_t h = {0};
+ *   uint32_t at = strheap_add(&h, "O1", 2);   strheap_str(&h, at) -> "O1"
+ *   strheap_release(&h);
+ */
+#define STRHEAP_BLOCKS 256
+#define STRHEAP_OFFSET_BITS 24
+typedef struct strheap {
+    char *block[STRHEAP_BLOCKS];
+    uint32_t nblocks;
+    uint32_t used, cap; /* of the last block */
+} strheap_t;
+
+/* The handle of a NUL-terminated copy of s[0..len) (len < 16 MiB). */
+uint32_t strheap_add(strheap_t *h, const char *s, size_t len);
+static inline const char *strheap_str(const strheap_t *h, uint32_t at)
+{
+    return h->block[at >> STRHEAP_OFFSET_BITS] + (at & ((1u << STRHEAP_OFFSET_BITS) - 1));
+}
+void strheap_release(strheap_t *h);
+
 /* Growable array of T: VEC(T) v = {0}; VEC_PUSH(v, x); free(v.v). */
 #define VEC(T)        \
     struct {          \

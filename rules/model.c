@@ -49,6 +49,7 @@ void month_release(month_t *m)
 {
     free(m->orders.v);
     free(m->stubs.v);
+    strheap_release(&m->stub_ids);
     free(m->revenue.v);
     idseq_release(&m->revenue_ids);
     free(m->revenue_by_id);
@@ -220,6 +221,33 @@ int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, cons
     sort_by_key(ix, n, order_key, m);
     *count = n;
     return ix;
+}
+
+void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status)
+{
+    if (agreement >= MONTH_STUB_AGREEMENTS)
+        abort();
+    order_stub_t s = {.id = strheap_add(&m->stub_ids, id, len), .agreement = agreement,
+                      .status = status};
+    VEC_PUSH(m->stubs, s);
+}
+
+/* Stubs enter the order map STUB_BATCH at a time: their slots (a table of
+ * millions, each a cache miss) are fetched together, then filled. */
+#define STUB_BATCH 32
+void month_index_stubs(month_t *m, size_t from)
+{
+    for (size_t b = from; b < m->stubs.n; b += STUB_BATCH) {
+        size_t end = b + STUB_BATCH < m->stubs.n ? b + STUB_BATCH : m->stubs.n;
+        for (size_t i = b; i < end; i++) {
+            const char *id = month_stub_id(m, i);
+            strmap_prefetch(&m->order_ix, id, strlen(id));
+        }
+        for (size_t i = b; i < end; i++) {
+            const char *id = month_stub_id(m, i);
+            strmap_put(&m->order_ix, id, strlen(id), ORDER_STUB + (int32_t)i);
+        }
+    }
 }
 
 const char *revenue_service_id(const month_t *m, const revenue_t *r)

@@ -26,10 +26,12 @@ typedef struct opportunity {
  * ever delivered is one (batch/ledger.c loads them; ingest turns one into a
  * whole order_t when P re-delivers it or names it as an original). */
 typedef struct order_stub {
-    const char *id;
-    int32_t agreement;
-    uint8_t status; /* status_t */
+    uint32_t id;               /* in m->stub_ids (arena.h strheap) */
+    signed int agreement : 28; /* -1: none (MONTH_STUB_AGREEMENTS at most) */
+    unsigned int status : 4;   /* status_t */
 } order_stub_t;
+_Static_assert(sizeof(order_stub_t) == 8, "a stub per order ever delivered");
+#define MONTH_STUB_AGREEMENTS ((int32_t)1 << 27)
 
 /* Order references (order_ix values, revenue_t.service) at or above
  * ORDER_STUB name m->stubs.v[ref - ORDER_STUB]; below it m->orders.v[ref]. */
@@ -85,6 +87,7 @@ typedef struct month {
      * stub. order_ix maps an id to its reference (ORDER_STUB). */
     VEC(order_t) orders;
     VEC(order_stub_t) stubs;
+    strheap_t stub_ids;             /* the stubs' ids (the order map's keys for them) */
     strmap_t order_ix;
     bool order_map_dropped; /* month_drop_order_map was called */
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
@@ -151,10 +154,23 @@ static inline order_decision_t month_order_decision(const month_t *m, int32_t re
 {
     if (ref >= ORDER_STUB) {
         const order_stub_t *s = &m->stubs.v[ref - ORDER_STUB];
-        return (order_decision_t){s->id, s->agreement, (status_t)s->status};
+        return (order_decision_t){strheap_str(&m->stub_ids, s->id), s->agreement,
+                                  (status_t)s->status};
     }
     const order_t *o = &m->orders.v[ref];
     return (order_decision_t){o->id, o->agreement, (status_t)o->status};
+}
+
+/* Append an earlier order's stub, its id copied into m->stub_ids, not yet
+ * in the order map (month_index_stubs). Aborts for an agreement index past
+ * MONTH_STUB_AGREEMENTS (134M agreements: no master data comes near). */
+void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status);
+/* Put stubs [from, stubs.n) into the order map under their references. */
+void month_index_stubs(month_t *m, size_t from);
+/* Stub i's order id. */
+static inline const char *month_stub_id(const month_t *m, size_t i)
+{
+    return strheap_str(&m->stub_ids, m->stubs.v[i].id);
 }
 
 /* Lookup helpers: index or -1. month_order finds whole orders only (an

@@ -359,12 +359,9 @@ int32_t fake_earlier_stub(fake_t *f, const char *id, const char *agreement_id, s
     month_t *m = need_month(f);
     if (month_order_ref(m, id) >= 0)
         fail_msg("fake: order %s added twice", id);
-    order_stub_t o = {.id = mstr(f, id), .status = (uint8_t)status,
-                      .agreement = agreement_id ? fake_ag(f, agreement_id) : -1};
-    VEC_PUSH(m->stubs, o);
-    int32_t ref = ORDER_STUB + (int32_t)(m->stubs.n - 1);
-    strmap_put(&m->order_ix, o.id, strlen(o.id), ref);
-    return ref;
+    month_add_stub(m, id, strlen(id), agreement_id ? fake_ag(f, agreement_id) : -1, status);
+    month_index_stubs(m, m->stubs.n - 1);
+    return ORDER_STUB + (int32_t)(m->stubs.n - 1);
 }
 
 revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,

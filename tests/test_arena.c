@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "arena.h"
@@ -146,6 +147,40 @@ static void test_reserve(void **state)
     arena_release(&a);
 }
 
+/* 3M ids (~40 MB) fill several blocks: every handle gives its string back,
+ * at the address it had when added (strmap keys rely on it), and a block's
+ * strings sit byte to byte (no padding). */
+static void test_strheap(void **state)
+{
+    (void)state;
+    enum { IDS = 3000000 };
+    strheap_t h = {0};
+    uint32_t *at = malloc(IDS * sizeof(*at));
+    const char **addr = malloc(IDS * sizeof(*addr));
+    assert_non_null(at);
+    assert_non_null(addr);
+    char id[32];
+    for (int i = 0; i < IDS; i++) {
+        int len = snprintf(id, sizeof(id), "O%0*d", 5 + i % 9, i);
+        at[i] = strheap_add(&h, id, (size_t)len);
+        addr[i] = strheap_str(&h, at[i]);
+        if (i > 0 && at[i] >> STRHEAP_OFFSET_BITS == at[i - 1] >> STRHEAP_OFFSET_BITS)
+            assert_ptr_equal(addr[i], addr[i - 1] + strlen(addr[i - 1]) + 1);
+    }
+    assert_true(h.nblocks > 3);
+    for (int i = 0; i < IDS; i++) {
+        snprintf(id, sizeof(id), "O%0*d", 5 + i % 9, i);
+        assert_ptr_equal(strheap_str(&h, at[i]), addr[i]);
+        assert_string_equal(addr[i], id);
+    }
+    uint32_t empty = strheap_add(&h, "", 0);
+    assert_string_equal(strheap_str(&h, empty), "");
+    strheap_release(&h);
+    assert_int_equal(h.nblocks, 0);
+    free(at);
+    free(addr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -153,6 +188,7 @@ int main(void)
         cmocka_unit_test(test_near_keys_absent),
         cmocka_unit_test(test_replace),
         cmocka_unit_test(test_reserve),
+        cmocka_unit_test(test_strheap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
