@@ -677,20 +677,22 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
     /* the account only matters without a known service (4.2, P3) */
-    int32_t account = order >= 0 && !m->every_account ? REVENUE_ACCOUNT_UNUSED
-                                 : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s,
-                                              v[REVENUE_ACCOUNT].len);
+    int32_t account = order >= 0 && !m->every_account
+                          ? -1
+                          : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s, v[REVENUE_ACCOUNT].len);
     revenue_t rv = {
-        .line = line, .amount = amount,
+        .amount = amount,
         .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
-        .service = order >= 0 ? order : service->len ? REVENUE_UNKNOWN_SERVICE : REVENUE_NO_SERVICE,
-        .account = account,
+        .service = order >= 0 ? order : revenue_without_order(account, service->len > 0),
         .currency = currency_pack(currency_of(&v[REVENUE_CURRENCY])), .agreement = -1};
     if ((period_t)v[REVENUE_PERIOD].i != m->period) {
         rv.status = STATUS_REJECTED;
         rv.rule = RULE_WRONG_PERIOD;
     }
     VEC_PUSH(m->revenue, rv);
+    lineseq_push(&m->revenue_lines, line);
+    if (m->every_account)
+        VEC_PUSH(m->revenue_accounts, account);
     idseq_push(&m->revenue_ids, v[REVENUE_ID].s, v[REVENUE_ID].len);
     return true;
 }
@@ -745,11 +747,14 @@ static void settle_revenue(reader_t *r)
     for (size_t i = 0; i < n; i++) {
         if (rv[i].status == STATUS_REJECTED) {
             bool dup = rv[i].rule == RULE_DUPLICATE_ID;
-            reject(r, rv[i].line, dup ? "revenue_id" : "period", rv[i].rule);
+            reject(r, lineseq_at(&m->revenue_lines, i), dup ? "revenue_id" : "period",
+                   rv[i].rule);
             m->control.revenue_amount_rejected_rows += rv[i].amount; /* count from rejects */
             VEC_PUSH(gone, (int32_t)i);
             continue;
         }
+        if (m->every_account)
+            m->revenue_accounts.v[kept] = m->revenue_accounts.v[i];
         rv[kept++] = rv[i];
     }
     if (ix && gone.n) {
@@ -761,8 +766,11 @@ static void settle_revenue(reader_t *r)
         }
     }
     idseq_drop(&m->revenue_ids, gone.v, gone.n);
+    lineseq_remove(&m->revenue_lines, gone.v, gone.n);
     free(gone.v);
     m->revenue.n = kept;
+    if (m->every_account)
+        m->revenue_accounts.n = kept;
     free(m->revenue_by_id);
     m->revenue_by_id = ix;
 }

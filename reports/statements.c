@@ -137,7 +137,8 @@ static void group_residuals(const month_t *m, index_t *ix)
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
             continue;
-        int32_t service = r->service >= 0 ? r->service : -1, account = service >= 0 ? -1 : r->account;
+        int32_t service = r->service >= 0 ? r->service : -1;
+        int32_t account = service >= 0 ? -1 : revenue_account(r);
         int32_t key = service >= 0 ? service : -2 - account;
         size_t k = group_hash(r->agreement, key, r->product) & (cap - 1);
         while (slots[k] >= 0) {

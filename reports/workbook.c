@@ -421,7 +421,8 @@ static void write_exceptions(xu_book_t *b, const month_t *m)
         const revenue_t *rv = &m->revenue.v[i];
         if (rv->status == STATUS_ASSIGNED)
             continue;
-        snprintf(where, sizeof(where), "%s (revenue.csv:%d)", idseq_at(&ids, i), (int)rv->line);
+        snprintf(where, sizeof(where), "%s (revenue.csv:%d)", idseq_at(&ids, i),
+                 (int)lineseq_at(&m->revenue_lines, i));
         exception_row(&s, "revenue", where, "", status_names[rv->status], rv->rule);
         xu_money(s.ws, s.row - 1, 7, rv->amount, b->money);
     }

@@ -33,7 +33,7 @@ void assign_revenue(const month_t *m, revenue_t *r)
         rule = RULE_SERVICE_ORDER;
     } else {
         /* P3: existing account ownership stays the same. */
-        int32_t acc = r->account;
+        int32_t acc = revenue_account(r);
         if (acc < 0 || ms->accounts.v[acc].owner < 0) {
             assign_as(r, STATUS_UNASSIGNED, RULE_NO_OWNER, -1);
             return;

@@ -52,6 +52,8 @@ void month_release(month_t *m)
     strheap_release(&m->stub_ids);
     free(m->revenue.v);
     idseq_release(&m->revenue_ids);
+    lineseq_release(&m->revenue_lines);
+    free(m->revenue_accounts.v);
     free(m->revenue_by_id);
     free(m->rates.category_of);
     free(m->rates.row);
@@ -254,12 +256,15 @@ const char *revenue_service_id(const month_t *m, const revenue_t *r)
 {
     if (r->service >= 0)
         return month_order_decision(m, r->service).id;
-    return r->service == REVENUE_NO_SERVICE ? NULL : "";
+    return revenue_service_named(r) ? "" : NULL;
 }
 
 const char *revenue_account_id(const month_t *m, const revenue_t *r)
 {
-    return r->account >= 0 ? m->master->accounts.v[r->account].id : "";
+    int32_t account = r->service < 0 ? revenue_account(r)
+                      : m->every_account ? m->revenue_accounts.v[r - m->revenue.v]
+                                         : -1;
+    return account >= 0 ? m->master->accounts.v[account].id : "";
 }
 
 int32_t month_order_ref(const month_t *m, const char *id)

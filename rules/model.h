@@ -189,29 +189,44 @@ static inline currency_t currency_unpack(uint16_t v)
     return c;
 }
 
-/* A billed revenue row, kept compact (tens of millions per month: 32
+/* A billed revenue row, kept compact (tens of millions per month: 24
  * bytes): its references are resolved to indexes when read, enums are
  * bytes, the currency is packed, the residual's rate row, note and amount
- * are not stored but looked up (rules/lines.h: revenue_rate_row), and its
- * id is in the month's front-coded sequence at the row's position
- * (month.h: revenue_ids). */
-#define REVENUE_NO_SERVICE (-1)      /* service_id blank */
-#define REVENUE_UNKNOWN_SERVICE (-2) /* service_id names no known order */
-#define REVENUE_ACCOUNT_UNUSED (-3)  /* account not looked up: the service decides */
+ * are not stored but looked up (rules/lines.h: revenue_rate_row), its id
+ * and its line are in the month's sequences at the row's position
+ * (month.h: revenue_ids, revenue_lines), and its account is kept only when
+ * no known order decides its assignment (4.2, P3), inside `service`:
+ *   service >= 0  the order reference (month.h ORDER_STUB)
+ *   service < 0   no known order: revenue_without_order(account, named),
+ *                 account the accounts index or -1 when accounts.csv lacks
+ *                 it, named when service_id names an order nobody knows. */
 typedef struct revenue {
     money_t amount;
-    int32_t line;
     int32_t product;  /* -1 unknown */
-    int32_t service;  /* order reference (month.h ORDER_STUB), or
-                         REVENUE_NO_SERVICE / REVENUE_UNKNOWN_SERVICE */
-    int32_t account;  /* accounts index, -1 when accounts.csv lacks it,
-                         REVENUE_ACCOUNT_UNUSED when the service is known */
+    int32_t service;
     int32_t agreement;
     uint16_t currency; /* currency_pack */
     uint8_t status;    /* status_t: decision (4.2) */
     uint8_t rule;      /* rule_code */
 } revenue_t;
-_Static_assert(sizeof(revenue_t) <= 40, "revenue rows are kept by the ten million");
+_Static_assert(sizeof(revenue_t) == 24, "revenue rows are kept by the ten million");
+
+/* The `service` of a row without a known order (account < 2^30 - 1). */
+static inline int32_t revenue_without_order(int32_t account, bool named)
+{
+    return -1 - ((account + 1) * 2 + (named ? 1 : 0));
+}
+/* A row without a known order: its account index (-1: not in accounts.csv). */
+static inline int32_t revenue_account(const revenue_t *r)
+{
+    return (-1 - r->service) / 2 - 1;
+}
+/* A row without a known order: did service_id name one (unknown), or was
+ * it blank? */
+static inline bool revenue_service_named(const revenue_t *r)
+{
+    return (-1 - r->service) % 2 == 1;
+}
 
 typedef struct approval {
     const char *id, *opportunity_id, *approved_by, *document_ref;

@@ -12,6 +12,7 @@
 #define COMMISSIONS_MONTH_H
 
 #include "idseq.h"
+#include "lineseq.h"
 #include "model.h"
 
 /* An opportunity's facts known so far (4.1 step 5). */
@@ -92,6 +93,9 @@ typedef struct month {
     bool order_map_dropped; /* month_drop_order_map was called */
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
     idseq_t revenue_ids;            /* their ids: revenue.v[i]'s at position i */
+    lineseq_t revenue_lines;        /* their lines in revenue.csv, likewise */
+    VEC(int32_t) revenue_accounts;  /* every_account only: each row's account index
+                                       (a known order's row keeps none in revenue_t) */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
     int32_t *revenue_by_id;         /* revenue indexes sorted by id (set by the reader);
                                        NULL when the ids ascend (revenue_ids knows it:
@@ -135,7 +139,8 @@ bool agreement_active_in(const agreement_t *a, period_t p);
 money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc);
 
 /* A revenue row's service (its order's id; NULL when blank, "" when it
- * names no known order) and account id ("" when accounts.csv lacks it). */
+ * names no known order) and account id ("" when accounts.csv lacks it, or
+ * when a known order decides and every_account was not set). */
 const char *revenue_service_id(const month_t *m, const revenue_t *r);
 const char *revenue_account_id(const month_t *m, const revenue_t *r);
 

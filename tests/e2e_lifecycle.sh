@@ -105,6 +105,9 @@ check "explain revenue" 0 "$rc"
 check "explain revenue shows the rate row and arithmetic" 1 "$(grep -q 'rates.csv line' <<<"$ex" && grep -q 'arithmetic' <<<"$ex" && echo 1 || echo 0)"
 # RN-1101 is billed to a known service (O-1101): the run does not need its account, explain shows it
 check "explain revenue names the row's account" 1 "$(grep -q 'account AC-1001,' <<<"$ex" && echo 1 || echo 0)"
+# RN-9104 follows a row rejected at line 40 (bad_money): its own line is 41, not its row number + 2
+ex=$("$bin" explain --data "$data" --revenue RN-9104 --period "$p1" 2>&1)
+check "explain revenue names the row's line after a rejected row" 1 "$(grep -q '(line 41 of revenue.csv)' <<<"$ex" && echo 1 || echo 0)"
 ex=$("$bin" explain --data "$data" --agreement A-ACME-C --period "$p1" 2>&1); rc=$?
 check "explain agreement waterfall" 0 "$rc"
 check "waterfall has carried out" 1 "$(grep -q 'carried out' <<<"$ex" && echo 1 || echo 0)"

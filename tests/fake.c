@@ -368,14 +368,16 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
                         const char *service_id, const char *product, const char *amount)
 {
     month_t *m = need_month(f);
-    int32_t service = service_id ? month_order_ref(m, service_id) : REVENUE_NO_SERVICE;
-    revenue_t r = {.account = lookup(&f->master.account_ix, account_id),
-                   .service = service_id && service < 0 ? REVENUE_UNKNOWN_SERVICE : service,
-                   .line = (int32_t)m->revenue.n + 2,
+    int32_t order = service_id ? month_order_ref(m, service_id) : -1;
+    int32_t account = lookup(&f->master.account_ix, account_id);
+    revenue_t r = {.service = order >= 0 ? order : revenue_without_order(account, service_id != NULL),
                    .product = lookup(&f->master.product_ix, product),
                    .amount = fake_money(amount), .currency = currency_pack(fake_currency("USD")),
                    .agreement = -1};
     VEC_PUSH(m->revenue, r);
+    lineseq_push(&m->revenue_lines, (int32_t)m->revenue.n + 1);
+    if (m->every_account)
+        VEC_PUSH(m->revenue_accounts, account);
     idseq_push(&m->revenue_ids, id, strlen(id));
     m->control.revenue_read++;
     m->control.revenue_amount_in += r.amount;
