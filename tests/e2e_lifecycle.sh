@@ -108,6 +108,16 @@ check "explain revenue names the row's account" 1 "$(grep -q 'account AC-1001,' 
 # RN-9104 follows a row rejected at line 40 (bad_money): its own line is 41, not its row number + 2
 ex=$("$bin" explain --data "$data" --revenue RN-9104 --period "$p1" 2>&1)
 check "explain revenue names the row's line after a rejected row" 1 "$(grep -q '(line 41 of revenue.csv)' <<<"$ex" && echo 1 || echo 0)"
+# two rows more before RN-3203 (line 22, known service O-1103): a repeat of RN-1101 (duplicate_id,
+# dropped after the file) and a bad amount; explain still names its line (24) and its account
+cp -r "$src" "$work/shift"
+rm -rf "$work/shift/expected" "$work/shift/out" "$work/shift/ledger.db"*
+sed -i '2{p;p;s/^RN-1101,.*/RN-1199,'"$p1"',AC-1001,,CTL-IQNET,12.345,USD/}' "$work/shift/periods/$p1/revenue.csv"
+check "run with the two rows more" 0 "$("$bin" run --data "$work/shift" --period "$p1" --quiet >/dev/null 2>&1; echo $?)"
+check "the repeat is rejected at its line" 1 "$(grep -q "revenue.csv,3,revenue_id,duplicate_id" "$work/shift/out/$p1/results/rejects.csv" && echo 1 || echo 0)"
+ex=$("$bin" explain --data "$work/shift" --revenue RN-3203 --period "$p1" 2>&1)
+check "explain revenue after dropped rows names its line" 1 "$(grep -q '(line 24 of revenue.csv)' <<<"$ex" && echo 1 || echo 0)"
+check "explain revenue after dropped rows names its account" 1 "$(grep -q 'account AC-3002, service O-1103' <<<"$ex" && echo 1 || echo 0)"
 ex=$("$bin" explain --data "$data" --agreement A-ACME-C --period "$p1" 2>&1); rc=$?
 check "explain agreement waterfall" 0 "$rc"
 check "waterfall has carried out" 1 "$(grep -q 'carried out' <<<"$ex" && echo 1 || echo 0)"
