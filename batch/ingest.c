@@ -497,6 +497,16 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
         if (rc != EXIT_DONE)
             return rc;
     }
+    /* the compact rows of a month index agreements in 28 bits (order_stub_t)
+     * and accounts in 30 (revenue_without_order) */
+    if (ms->agreements.n > (size_t)MONTH_STUB_AGREEMENTS)
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "master/agreements.csv: %zu agreements; at most %d are supported",
+                         ms->agreements.n, (int)MONTH_STUB_AGREEMENTS);
+    if (ms->accounts.n > (size_t)REVENUE_ACCOUNTS_MAX)
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "master/accounts.csv: %zu accounts; at most %d are supported",
+                         ms->accounts.n, (int)REVENUE_ACCOUNTS_MAX);
     master_index_partners(ms, &ds->arena);
     for (size_t i = 0; i < sizeof(book_tables) / sizeof(book_tables[0]); i++) {
         exit_code rc = read_book_table(ds, &book_tables[i], err);

@@ -211,7 +211,8 @@ typedef struct revenue {
 } revenue_t;
 _Static_assert(sizeof(revenue_t) == 24, "revenue rows are kept by the ten million");
 
-/* The `service` of a row without a known order (account < 2^30 - 1). */
+/* The `service` of a row without a known order (account < REVENUE_ACCOUNTS_MAX). */
+#define REVENUE_ACCOUNTS_MAX ((int32_t)(1 << 30) - 2)
 static inline int32_t revenue_without_order(int32_t account, bool named)
 {
     return -1 - ((account + 1) * 2 + (named ? 1 : 0));
