@@ -22,7 +22,9 @@ typedef struct arena {
 } arena_t;
 
 /* Returns zeroed, 16-byte aligned memory owned by the arena; aborts on OOM
- * (a batch with no memory cannot do anything useful: see main.c). */
+ * (a batch with no memory cannot do anything useful; the run dies of
+ * SIGABRT, its ledger transaction is never committed, and a re-run starts
+ * clean). */
 void *arena_alloc(arena_t *a, size_t size);
 /* NUL-terminated copy of s[0..len). */
 char *arena_strndup(arena_t *a, const char *s, size_t len);
