@@ -456,25 +456,20 @@ static void awarded_loaded(month_t *m, sqlite3_stmt *st)
     strmap_put(&m->awarded, k, strlen(k), 1);
 }
 
-/* Size the stubs and the map for the earlier orders at once (no regrowth
- * and rehashing of millions of entries while they load). */
-static void orders_reserved(month_t *m, sqlite3_stmt *st)
+/* One row of int64 columns out[0..n) of a query binding p as ?1; false
+ * when it fails. */
+static bool query_counts(ledger_t *l, const char *sql, period_t p, int64_t *out, int n)
 {
-    int64_t n = sqlite3_column_int64(st, 0);
-    if (n <= 0)
-        return;
-    strmap_reserve(&m->order_ix, (size_t)n);
-    VEC_RESERVE(m->stubs, (size_t)n);
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return false;
+    bind_period(st, 1, p);
+    int rc = sqlite3_step(st);
+    for (int i = 0; i < n; i++)
+        out[i] = rc == SQLITE_ROW ? sqlite3_column_int64(st, i) : 0;
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW;
 }
-
-/* How many orders the periods before p delivered: `packed` in their packs
- * (order_stubs), `biggest` the most one pack holds; `unpacked` when some
- * period an earlier build ran has no pack (its rows are in orders). false
- * when the query fails. */
-typedef struct earlier_orders {
-    int64_t packed, biggest;
-    bool unpacked;
-} earlier_orders_t;
 
 static bool ledger_has_packs(ledger_t *l)
 {
@@ -483,45 +478,37 @@ static bool ledger_has_packs(ledger_t *l)
                                          NULL, NULL) == SQLITE_OK;
 }
 
-static bool count_earlier_orders(ledger_t *l, period_t p, earlier_orders_t *e, const char **sql)
+/* The orders the periods before p delivered: total (from their packs, or
+ * for a period an earlier build ran without one, its rows), biggest the
+ * most one pack holds. false when a query fails (*sql names it). */
+typedef struct earlier_orders {
+    int64_t total, biggest;
+} earlier_orders_t;
+
+static bool count_earlier_orders(ledger_t *l, period_t p, bool packs, earlier_orders_t *e,
+                                 const char **sql)
 {
-    *sql = ledger_has_packs(l)
-               ? "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period),"
-                 " coalesce(max(s.orders), 0) FROM runs r"
-                 " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-                 " WHERE r.period < ?1"
-               : "SELECT 0, count(*), 0 FROM runs WHERE period < ?1";
-    memset(e, 0, sizeof(*e));
-    sqlite3_stmt *st = prep(l, *sql);
-    if (!st)
+    *sql = packs ? "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period),"
+                   " coalesce(max(s.orders), 0) FROM runs r"
+                   " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+                   " WHERE r.period < ?1"
+                 : "SELECT 0, count(*), 0 FROM runs WHERE period < ?1";
+    int64_t v[3]; /* packed orders, periods without a pack, the biggest pack */
+    if (!query_counts(l, *sql, p, v, 3))
         return false;
-    bind_period(st, 1, p);
-    int rc = sqlite3_step(st);
-    if (rc == SQLITE_ROW) {
-        e->packed = sqlite3_column_int64(st, 0);
-        e->unpacked = sqlite3_column_int64(st, 1) > 0;
-        e->biggest = sqlite3_column_int64(st, 2);
+    *e = (earlier_orders_t){.total = v[0], .biggest = v[2]};
+    if (v[1] > 0) {
+        *sql = "SELECT count(*) FROM orders WHERE period < ?1";
+        return query_counts(l, *sql, p, &e->total, 1);
     }
-    sqlite3_finalize(st);
-    return rc == SQLITE_ROW;
+    return true;
 }
 
 int64_t ledger_earlier_orders(ledger_t *l, period_t p)
 {
     earlier_orders_t e;
     const char *sql;
-    if (!l || !count_earlier_orders(l, p, &e, &sql))
-        return 0;
-    if (e.unpacked) {
-        sqlite3_stmt *st = prep(l, "SELECT count(*) FROM orders WHERE period < ?1");
-        if (st) {
-            bind_period(st, 1, p);
-            if (sqlite3_step(st) == SQLITE_ROW)
-                e.packed = sqlite3_column_int64(st, 0);
-            sqlite3_finalize(st);
-        }
-    }
-    return e.packed;
+    return l && count_earlier_orders(l, p, ledger_has_packs(l), &e, &sql) ? e.total : 0;
 }
 
 /* The stubs of every earlier order, period by period (the order of
@@ -530,28 +517,24 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p)
  * the map are sized first: no regrowth or rehash of millions of entries. */
 static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
+    bool packs = ledger_has_packs(l);
     const char *periods_sql =
-        ledger_has_packs(l)
-            ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
-              " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-              " WHERE r.period < ?1 ORDER BY r.period"
-            : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
-              " ORDER BY period";
+        packs ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
+                " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+                " WHERE r.period < ?1 ORDER BY r.period"
+              : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
+                " ORDER BY period";
     earlier_orders_t earlier;
     const char *size_sql;
-    if (!count_earlier_orders(l, m->period, &earlier, &size_sql))
+    if (!count_earlier_orders(l, m->period, packs, &earlier, &size_sql))
         return db_fail(l, err, size_sql);
-    if (earlier.unpacked) {
-        exit_code e = each_row(l, m, "SELECT count(*) FROM orders WHERE period < ?1",
-                               orders_reserved, err);
-        if (e != EXIT_DONE)
-            return e;
-    } else if (earlier.packed > 0) {
-        /* the map also takes P's own orders: as many as the biggest earlier
+    if (earlier.total > 0) {
+        /* sized at once (no regrowth and rehash of millions of entries); the
+         * map also takes P's own orders: as many as the biggest earlier
          * period's, a guess that spares the doubling (and the old and new
          * tables side by side) a month of average size would cause */
-        strmap_reserve(&m->order_ix, (size_t)(earlier.packed + earlier.biggest));
-        VEC_RESERVE(m->stubs, (size_t)earlier.packed);
+        strmap_reserve(&m->order_ix, (size_t)(earlier.total + earlier.biggest));
+        VEC_RESERVE(m->stubs, (size_t)earlier.total);
     }
     int rc;
     sqlite3_stmt *st = prep(l, periods_sql);
