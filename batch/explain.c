@@ -106,8 +106,9 @@ static void explain_revenue(const month_t *m, const revenue_t *r, const char *id
     char money[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF], d1[DATE_BUF], d2[DATE_BUF];
     const char *service = revenue_service_id(m, r), *account = revenue_account_id(m, r);
     currency_t cur = currency_unpack(r->currency);
+    int32_t line = lineseq_at(&m->revenue_lines, (size_t)(r - m->revenue.v));
     printf("revenue %s (line %d of revenue.csv): %s %s, account %s, service %s, product %s\n",
-           id, lineseq_at(&m->revenue_lines, (size_t)(r - m->revenue.v)), money_format(r->amount, money), cur.code,
+           id, line, money_format(r->amount, money), cur.code,
            *account ? account : "(not in accounts.csv)",
            service ? (*service ? service : "(not a known order)") : "(blank)",
            r->product >= 0 ? ms->products.v[r->product].code : "(unknown)");

@@ -368,15 +368,12 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
 static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
 {
     const char *product = (const char *)sqlite3_column_text(st, 4);
-    status_t status = (status_t)sqlite3_column_int(st, 1);
-    int32_t agreement = agreement_index(m, st, 2);
-    if (status == STATUS_ATTRIBUTED && agreement < 0)
-        status = STATUS_HELD; /* its agreement left master data: never pay it */
     if (product)
         attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
                                strmap_get(&m->master->product_ix, product, strlen(product)));
-    month_add_stub(m, (const char *)sqlite3_column_text(st, 0),
-                   (size_t)sqlite3_column_bytes(st, 0), agreement, status);
+    const char *id = (const char *)sqlite3_column_text(st, 0); /* text, then its bytes */
+    month_add_stub(m, id, (size_t)sqlite3_column_bytes(st, 0), agreement_index(m, st, 2),
+                   (status_t)sqlite3_column_int(st, 1));
 }
 
 /* A whole earlier order replacing its stub (the map then names the whole

@@ -93,11 +93,7 @@ bool stub_pack_load(month_t *m, const stub_blobs_t *b)
         ok = idseq_read(&r) && d[0] <= STATUS_AWARDED && (ag == UINT32_MAX || ag < agreement.n);
         if (!ok)
             break;
-        status_t status = (status_t)d[0];
-        int32_t ag_ix = ag == UINT32_MAX ? -1 : agreement.v[ag];
-        if (status == STATUS_ATTRIBUTED && ag_ix < 0)
-            status = STATUS_HELD; /* its agreement left master data: never pay it */
-        month_add_stub(m, r.id, r.len, ag_ix, status);
+        month_add_stub(m, r.id, r.len, ag == UINT32_MAX ? -1 : agreement.v[ag], (status_t)d[0]);
     }
     free(agreement.v);
     ok = ok && r.p == r.end;

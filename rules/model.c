@@ -229,6 +229,8 @@ void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, s
 {
     if (agreement >= MONTH_STUB_AGREEMENTS)
         abort();
+    if (status == STATUS_ATTRIBUTED && agreement < 0)
+        status = STATUS_HELD; /* its agreement left master data: never pay it */
     order_stub_t s = {.id = strheap_add(&m->stub_ids, id, len), .agreement = agreement,
                       .status = status};
     VEC_PUSH(m->stubs, s);

@@ -154,12 +154,18 @@ bool month_revenue_ids_ascending(const month_t *m);
 int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
                             size_t *count);
 
+/* Stub i's order id. */
+static inline const char *month_stub_id(const month_t *m, size_t i)
+{
+    return strheap_str(&m->stub_ids, m->stubs.v[i].id);
+}
+
 /* The decision of order reference ref (>= 0: whole or stub). */
 static inline order_decision_t month_order_decision(const month_t *m, int32_t ref)
 {
     if (ref >= ORDER_STUB) {
         const order_stub_t *s = &m->stubs.v[ref - ORDER_STUB];
-        return (order_decision_t){strheap_str(&m->stub_ids, s->id), s->agreement,
+        return (order_decision_t){month_stub_id(m, (size_t)(ref - ORDER_STUB)), s->agreement,
                                   (status_t)s->status};
     }
     const order_t *o = &m->orders.v[ref];
@@ -167,17 +173,12 @@ static inline order_decision_t month_order_decision(const month_t *m, int32_t re
 }
 
 /* Append an earlier order's stub, its id copied into m->stub_ids, not yet
- * in the order map (month_index_stubs). Aborts for an agreement index past
- * MONTH_STUB_AGREEMENTS (134M agreements: no master data comes near). */
+ * in the order map (month_index_stubs); attributed to an agreement that
+ * left master data (-1), it is held: never paid. Aborts for an agreement
+ * index past MONTH_STUB_AGREEMENTS (ingest refuses such master data). */
 void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status);
 /* Put stubs [from, stubs.n) into the order map under their references. */
 void month_index_stubs(month_t *m, size_t from);
-/* Stub i's order id. */
-static inline const char *month_stub_id(const month_t *m, size_t i)
-{
-    return strheap_str(&m->stub_ids, m->stubs.v[i].id);
-}
-
 /* Lookup helpers: index or -1. month_order finds whole orders only (an
  * order known as a stub gives -1: ingest makes every order P names whole);
  * month_order_ref gives the reference of any known order. */
