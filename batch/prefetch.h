@@ -29,7 +29,8 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
 
 /* The read-ahead's memory limit (prefetch_start sets the defaults: 32 MB,
  * 880 MiB): past ahead_min bytes of parsed records the reader waits while
- * the whole process is resident over rss_budget bytes. */
+ * the whole process, plus what prefetch_expect announced, is over
+ * rss_budget bytes (prefetch_over_budget). */
 void prefetch_limit(prefetch_t *p, size_t ahead_min, size_t rss_budget);
 
 /* The consumer will allocate about `bytes` more before it replays the file
