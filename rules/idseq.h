@@ -73,10 +73,16 @@ void idseq_reader(idseq_reader_t *r, const void *bytes, size_t n);
  * the end (r->p == r->end) or at bytes that do not decode (r->p < r->end). */
 bool idseq_read(idseq_reader_t *r);
 
-/* Hint that id i will be read soon (a random walk overlaps its misses). */
+/* Hint that id i will be read soon (a random walk overlaps its misses):
+ * every cache line of its block, from the whole id before it to the next. */
 static inline void idseq_prefetch(const idseq_t *q, size_t i)
 {
-    __builtin_prefetch(q->bytes + q->whole[i / IDSEQ_STRIDE]);
+    size_t k = i / IDSEQ_STRIDE;
+    uintptr_t at = (uintptr_t)(q->bytes + q->whole[k]) & ~(uintptr_t)63;
+    uintptr_t to = (uintptr_t)(q->bytes + ((k + 1) * IDSEQ_STRIDE < q->n ? q->whole[k + 1]
+                                                                         : q->used));
+    for (; at < to; at += 64)
+        __builtin_prefetch((const void *)at);
 }
 
 #endif
