@@ -159,9 +159,14 @@ int main(int argc, char **argv)
             const char *type = "new";
             long orig = -1;
             if (base > 0 && r < 15) {
+                /* an incremental order adds to the original's service: a
+                 * product of its portfolio, but 1 in 50 crosses portfolios
+                 * (held portfolio_mismatch) */
                 type = "incremental";
                 orig = pick(base);
                 acc = order_account[orig];
+                if (pick(50) != 0)
+                    prod = (int)(pick(NPRODUCTS / 3) * 3 + order_product[orig] % 3);
             } else if (base > 0 && r < 20) {
                 type = "disconnect";
                 orig = pick(base);

@@ -31,8 +31,9 @@ for p in $(ls "$data/periods"); do
 done
 # results must not change: a small seeded dataset run twice gives identical
 # bytes (results and workbooks), and its results equal the reference sums
-# committed in tests/bench/small.sha256 (made before the optimisations; an
-# intended change of results regenerates it with BENCH_UPDATE=1).
+# committed in tests/bench/small.sha256 (the results of the build before the
+# optimisations, ff4bb12; an intended change of results, or of the generator,
+# regenerates it with BENCH_UPDATE=1).
 small="$work/small"
 rm -rf "$small" && "$work/gen" --out "$small" --revenue 20000 --orders 2000 --months 2 >/dev/null
 for round in a b; do
