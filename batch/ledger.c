@@ -31,14 +31,12 @@ static const char *const schema_sql =
     " install_date TEXT, mrc INTEGER, nrc INTEGER, currency TEXT, term_months INTEGER,"
     " status INTEGER, agreement_id TEXT, rule TEXT, install_update_period TEXT,"
     " installed_period TEXT, spiff INTEGER, chargeback_period TEXT);"
-    /* every column of an earlier order's stub (orders_stub_sql): loading
-     * them reads this index, not the much wider rows. Keyed like the rows
-     * are written (save_orders: P's orders in order_id order), so a month's
-     * inserts append to it instead of landing all over the period's range.
-     * Ledgers of earlier builds had orders_by_line (period, line, ...). */
+    /* no index by period: later runs read a period's orders from its pack
+     * (order_stubs) and a re-run finds its own rows at the table's end
+     * (clear_orders). Ledgers of earlier builds had orders_by_line and
+     * orders_by_period, a covering index for periods run without a pack
+     * (orders_stub_sql); ledger_open drops it once every run has a pack. */
     "DROP INDEX IF EXISTS orders_by_line;"
-    "CREATE INDEX IF NOT EXISTS orders_by_period ON orders(period, order_id, status,"
-    " agreement_id, opportunity_id, product_code);"
     /* a re-run of P undoes what its earlier run set on older orders: partial
      * indexes find those few rows without scanning every order ever known */
     "CREATE INDEX IF NOT EXISTS orders_install_update ON orders(install_update_period)"
@@ -96,6 +94,26 @@ static exit_code db_fail(ledger_t *l, batch_error_t *err, const char *what)
     return fail_with(err, EXIT_INTERNAL, "ledger: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
+/* An earlier build's orders_by_period, kept while a period it ran without
+ * a pack is read from its rows (orders_stub_sql), dropped after: every
+ * insert paid for it (~1 s of CPU at 1M orders a month). false on error. */
+static bool drop_period_index(ledger_t *l)
+{
+    static const char *const sql =
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'orders_by_period'"
+        " AND NOT EXISTS (SELECT 1 FROM runs r WHERE NOT EXISTS (SELECT 1 FROM order_stubs s"
+        " WHERE s.period = r.period AND s.run = r.runs))";
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return false;
+    int rc = sqlite3_step(st);
+    bool drop = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW)
+        return false;
+    return !drop || sqlite3_exec(l->db, "DROP INDEX orders_by_period", NULL, NULL, NULL) == SQLITE_OK;
+}
+
 exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_error_t *err)
 {
     *out = NULL;
@@ -113,13 +131,14 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
     sqlite3_busy_timeout(l->db, 0); /* a second writer fails at once (exit 5) */
     /* 16 MiB page cache (SQLite's default is 2 MiB): a month's orders are
      * written in order_id order (save_orders), so each page of the primary
-     * key and of orders_by_period is visited once and a bigger cache would
-     * only add to the run's peak memory. */
+     * key is visited once and a bigger cache would only add to the run's
+     * peak memory. */
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                    " PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
     if (sqlite3_exec(l->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        (!readonly && sqlite3_exec(l->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK)) {
+        (!readonly && (sqlite3_exec(l->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
+                       !drop_period_index(l)))) {
         exit_code rc = db_fail(l, err, path);
         ledger_close(l);
         return rc;
@@ -323,7 +342,7 @@ period_t ledger_latest_period(ledger_t *l)
 static const char *const orders_stub_sql =
     "SELECT order_id, status, agreement_id, opportunity_id,"
     " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
-    " FROM orders WHERE period = ?1 ORDER BY order_id"; /* covered by orders_by_period */
+    " FROM orders WHERE period = ?1 ORDER BY order_id"; /* orders_by_period, if kept */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
                "orders_waiting_sql names these codes by number");
 static const char *const orders_waiting_sql =
@@ -510,7 +529,7 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p)
 
 /* The stubs of every earlier order, period by period (the order of
  * period, order_id): a period's pack (order_stubs, batch/stubs.h) or, for
- * a period an earlier build ran, its rows (orders_by_period). The stubs and
+ * a period an earlier build ran, its rows (orders_stub_sql). The stubs and
  * the map are sized first: no regrowth or rehash of millions of entries. */
 static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
@@ -977,13 +996,64 @@ static void save_run(saver_t *s, const month_t *m, const input_list_t *inputs)
               " runs = runs + 1", m->period);
 }
 
+/* The order rows an earlier run of P wrote. P is the newest period (periods
+ * run in order, only the newest re-runs) and a run inserts its orders after
+ * every earlier period's, so they are the rows of the highest rowids: found
+ * walking back from the last row, deleted as one range, and counted against
+ * the pack that run wrote. A run by a build without packs, or rows not where
+ * they should be, falls back to a scan of every row (no index by period). */
+static void clear_orders(saver_t *s, period_t p)
+{
+    if (s->rc != EXIT_DONE)
+        return;
+    int64_t run[2]; /* runs of P so far, orders in the pack of the last (-1: none) */
+    if (!query_counts(s->l,
+                      "SELECT count(*), coalesce(max(s.orders), -1) FROM runs r"
+                      " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+                      " WHERE r.period = ?1",
+                      p, run, 2)) {
+        s->rc = db_fail(s->l, s->err, "runs of the period");
+        return;
+    }
+    if (run[0] == 0) /* never run: nothing of P is in the ledger */
+        return;
+    int64_t deleted = 0;
+    if (run[1] >= 0) {
+        sqlite3_stmt *tail =
+            saver_prep(s, "SELECT rowid, period = ?1 FROM orders ORDER BY rowid DESC");
+        if (!tail)
+            return;
+        bind_period(tail, 1, p);
+        sqlite3_int64 first = 0;
+        bool any = false;
+        int rc;
+        while ((rc = sqlite3_step(tail)) == SQLITE_ROW && sqlite3_column_int(tail, 1)) {
+            first = sqlite3_column_int64(tail, 0);
+            any = true;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            s->rc = db_fail(s->l, s->err, sqlite3_sql(tail));
+        sqlite3_finalize(tail);
+        sqlite3_stmt *del = any ? saver_prep(s, "DELETE FROM orders WHERE rowid >= ?1") : NULL;
+        if (del) {
+            sqlite3_bind_int64(del, 1, first);
+            saver_step(s, del);
+            sqlite3_finalize(del);
+            deleted = sqlite3_changes64(s->l->db);
+        }
+    }
+    if (deleted != run[1])
+        exec_p(s, "DELETE FROM orders WHERE period = ?1", p);
+}
+
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
                             batch_error_t *err)
 {
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     /* an earlier run of P: remove what it wrote, undo what it changed */
+    clear_orders(&s, m->period);
     static const char *const clear[] = {
-        "DELETE FROM orders WHERE period = ?1", "DELETE FROM order_stubs WHERE period = ?1",
+        "DELETE FROM order_stubs WHERE period = ?1",
         ("UPDATE orders SET install_date = NULL, install_update_period = NULL"
          " WHERE install_update_period = ?1"),
         "UPDATE orders SET installed_period = NULL, spiff = NULL WHERE installed_period = ?1",
