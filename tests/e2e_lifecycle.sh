@@ -22,6 +22,7 @@ check() { # name, expected, actual
 run() { "$bin" "$@" --data "$data" >/dev/null 2>"$work/err"; echo $?; }
 
 check "first run of $p1" 0 "$(run run --period "$p1" --quiet)"
+check "a new ledger has 16 KiB pages" 16384 "$(sqlite3 "$data/ledger.db" 'PRAGMA page_size')"
 cp -r "$data/out/$p1" "$work/first"
 check "re-run of $p1" 0 "$(run run --period "$p1" --quiet)"
 check "re-run results identical" 0 "$(diff -r "$work/first/results" "$data/out/$p1/results" >/dev/null; echo $?)"
