@@ -649,7 +649,9 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
                  .chargeback_period = PERIOD_NONE};
     if (known >= 0 && !complete_order(r, &known))
         return false;
-    if (o.original_id) { /* attribution and chargebacks read the whole original */
+    if (o.original_id && type == ORDER_DISCONNECT) {
+        /* a chargeback (§8.6) reads the whole service a disconnect ends;
+         * attribution reads only the original's decision, which a stub has */
         int32_t orig = strmap_get(&m->order_ix, v[ORDERS_ORIGINAL].s, v[ORDERS_ORIGINAL].len);
         if (orig >= ORDER_STUB)
             VEC_PUSH(r->originals, orig); /* complete_originals, after the file */

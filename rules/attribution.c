@@ -45,50 +45,54 @@ static void decide_by_default(month_t *m, order_t *o, legacy_t legacy, rule_code
         decide_as(o, STATUS_ATTRIBUTED, ok_rule, a);
 }
 
-/* The original service order, decided before this one; NULL when not found
- * (§8.4: an original sorting later in the same file counts as not found). */
-static const order_t *find_original(const month_t *m, const order_t *o)
+/* The decision of the original service order, made before this one: whole
+ * or a stub (attribution reads only its status and agreement, which every
+ * earlier order's stub holds); false when not found (§8.4: an original
+ * sorting later in the same file counts as not found). */
+static bool find_original(const month_t *m, const order_t *o, order_decision_t *orig)
 {
     if (!o->original_id)
-        return NULL;
-    int32_t ix = month_order(m, o->original_id);
-    if (ix < 0)
-        return NULL;
-    const order_t *orig = &m->orders.v[ix];
-    return orig == o || orig->status == STATUS_NONE ? NULL : orig;
+        return false;
+    int32_t ref = month_order_ref(m, o->original_id);
+    if (ref < 0 || (ref < ORDER_STUB && &m->orders.v[ref] == o))
+        return false;
+    *orig = month_order_decision(m, ref);
+    return orig->status != STATUS_NONE;
 }
 
-/* Steps 2–3 share this: the original must be known and attributed. */
-static const order_t *attributed_original(month_t *m, order_t *o)
+/* Steps 2–3 share this: the original must be known and attributed; true
+ * with its agreement in *agreement, or false with o held. */
+static bool attributed_original(month_t *m, order_t *o, int32_t *agreement)
 {
-    const order_t *orig = find_original(m, o);
-    if (!orig) {
+    order_decision_t orig;
+    if (!find_original(m, o, &orig)) {
         decide_as(o, STATUS_HELD, RULE_ORIGINAL_NOT_FOUND, -1);
-        return NULL;
+        return false;
     }
-    if (orig->status != STATUS_ATTRIBUTED) {
+    if (orig.status != STATUS_ATTRIBUTED) {
         decide_as(o, STATUS_HELD, RULE_ORIGINAL_NOT_ATTRIBUTED, -1);
-        return NULL;
+        return false;
     }
-    return orig;
+    *agreement = orig.agreement;
+    return true;
 }
 
 /* Step 2: a disconnect follows the service it ends. */
 static void decide_disconnect(month_t *m, order_t *o)
 {
-    const order_t *orig = attributed_original(m, o);
-    if (orig)
-        decide_as(o, STATUS_ATTRIBUTED, RULE_DISCONNECT_FOLLOWS_SERVICE, orig->agreement);
+    int32_t a;
+    if (attributed_original(m, o, &a))
+        decide_as(o, STATUS_ATTRIBUTED, RULE_DISCONNECT_FOLLOWS_SERVICE, a);
 }
 
 /* Step 3 (P2): incremental services follow the original's legacy company. */
 static void decide_incremental(month_t *m, order_t *o)
 {
-    const order_t *orig = attributed_original(m, o);
-    if (!orig)
+    int32_t orig_agreement;
+    if (!attributed_original(m, o, &orig_agreement))
         return;
     const master_t *ms = m->master;
-    legacy_t target = ms->agreements.v[orig->agreement].legacy;
+    legacy_t target = ms->agreements.v[orig_agreement].legacy;
     if (ms->products.v[o->product].portfolio != target) {
         decide_as(o, STATUS_HELD, RULE_PORTFOLIO_MISMATCH, -1);
         return;

@@ -462,6 +462,29 @@ static void test_incremental_original_missing_or_held(void **state)
     assert_decision(f, "I2", STATUS_HELD, RULE_ORIGINAL_NOT_FOUND, NULL);
 }
 
+/* Proves attribution reads an earlier original's decision from its stub (ingest
+ * makes only a disconnect's original whole, for its chargeback): an incremental
+ * and a disconnect follow a stub's agreement; a held stub holds them. */
+static void test_original_as_stub(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    fake_earlier_stub(f, "S1", "A1-LVL3", STATUS_ATTRIBUTED);
+    fake_earlier_stub(f, "S2", NULL, STATUS_HELD);
+    fake_order(f, "I1", "P1", NULL, "WAVE", ORDER_INCREMENTAL, "2017-11-03")->original_id = "S1";
+    fake_order(f, "I2", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "2017-11-03")->original_id = "S1";
+    fake_order(f, "I3", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "2017-11-03")->original_id = "S2";
+    order_t *d1 = fake_order(f, "D1", "P1", NULL, "WAVE", ORDER_DISCONNECT, "2017-11-04");
+    d1->original_id = "S1";
+    fake_order(f, "D2", "P1", NULL, "VOICE", ORDER_DISCONNECT, "2017-11-04")->original_id = "S2";
+    decide(f);
+    assert_decision(f, "I1", STATUS_ATTRIBUTED, RULE_FOLLOWS_ORIGINAL, "A1-LVL3");
+    assert_decision(f, "I2", STATUS_HELD, RULE_PORTFOLIO_MISMATCH, NULL);
+    assert_decision(f, "I3", STATUS_HELD, RULE_ORIGINAL_NOT_ATTRIBUTED, NULL);
+    assert_decision(f, "D1", STATUS_ATTRIBUTED, RULE_DISCONNECT_FOLLOWS_SERVICE, "A1-LVL3");
+    assert_decision(f, "D2", STATUS_HELD, RULE_ORIGINAL_NOT_ATTRIBUTED, NULL);
+}
+
 /* ---- step 5: joint opportunities (P4) --------------------------------------- */
 
 /* Proves CTL + LVL3 orders of one opportunity without any approval are all held. */
@@ -607,6 +630,7 @@ int main(void)
         FAKE_TEST(test_incremental_portfolio_mismatch),
         FAKE_TEST(test_incremental_no_agreement),
         FAKE_TEST(test_incremental_original_missing_or_held),
+        FAKE_TEST(test_original_as_stub),
         FAKE_TEST(test_joint_without_approval),
         FAKE_TEST(test_joint_approval_dates),
         FAKE_TEST(test_joint_through_later_row),
