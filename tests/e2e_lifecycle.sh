@@ -181,5 +181,21 @@ check "bad period is usage" 2 $?
 "$bin" frobnicate >/dev/null 2>&1
 check "unknown command is usage" 2 $?
 
+# a re-run undoes what its earlier run set on orders of earlier periods: OR2
+# (2017-01, no install date) is re-delivered with one in 2017-02 and installed
+# there; re-run without that row, it is not installed and earns no spiff
+rd=$work/redelivery
+cp -r "$2/fixtures/order_redelivery" "$rd"
+rm -rf "$rd/expected" "$rd/out" "$rd/ledger.db"*
+"$bin" run --data "$rd" --period 2017-01 --quiet >/dev/null 2>&1
+"$bin" run --data "$rd" --period 2017-02 --quiet >/dev/null 2>&1
+installs() { sqlite3 "$rd/ledger.db" "SELECT coalesce(install_date, '-') || ' ' || coalesce(installed_period, '-') || ' ' || coalesce(spiff, '-') FROM orders WHERE order_id = 'OR2'"; }
+check "OR2 installed in 2017-02" "2017-02-10 2017-02 10000" "$(installs)"
+grep -v '^OR2,' "$rd/periods/2017-02/orders.csv" >"$work/orders.csv"
+cp "$work/orders.csv" "$rd/periods/2017-02/orders.csv"
+"$bin" run --data "$rd" --period 2017-02 --quiet >/dev/null 2>&1
+check "re-run without OR2's row" 0 $?
+check "OR2's installation undone" "- - -" "$(installs)"
+
 echo "e2e_lifecycle: $pass passed, $fail failed"
 [ "$fail" = 0 ]
