@@ -200,7 +200,7 @@ static exit_code out_ledger(job_t *j, batch_error_t *err)
  * lines.csv and the other results are independent stages. Two workers
  * (this thread and one more, for the two cores) take them in the order
  * given, longest first, each taking the next when it is done: the ledger's
- * order inserts (~4 s at 1M orders) never wait for a core, and a month with
+ * order inserts (~3 s at 1M orders) never wait for a core, and a month with
  * a long Exceptions sheet has the CSVs written beside it. The first failing
  * stage, in the order given, is the run's error; once one fails no other
  * starts. */
