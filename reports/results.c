@@ -663,8 +663,10 @@ int results_write_part(const month_t *m, const char *dir, results_part_t part, c
         write_attribution, write_revenue, write_lines, write_commitments, write_tiers,
         write_points, write_payables, write_rejects, write_control};
     for (size_t i = 0; i < sizeof(writers) / sizeof(writers[0]); i++) {
-        bool lines = writers[i] == write_lines;
-        if ((part == RESULTS_LINES && !lines) || (part == RESULTS_BUT_LINES && lines))
+        results_part_t of = writers[i] == write_lines     ? RESULTS_LINES
+                            : writers[i] == write_revenue ? RESULTS_REVENUE
+                                                          : RESULTS_OTHERS;
+        if (part != RESULTS_ALL && part != of)
             continue;
         if (writers[i](m, dir, msg, len) != 0)
             return -1;

@@ -13,9 +13,10 @@
 
 /* Write attribution, revenue, lines, commitments, tiers, points, payables,
  * rejects and control CSVs into dir (which exists). 0 or -1 with msg. In
- * parts that can be written at once on two threads: lines.csv (the biggest
- * file) and all the others, or everything. */
-typedef enum { RESULTS_ALL, RESULTS_LINES, RESULTS_BUT_LINES } results_part_t;
+ * parts that can be written at once on other threads: lines.csv and
+ * revenue.csv (a row per revenue row each: the two big files), all the
+ * others, or everything. */
+typedef enum { RESULTS_ALL, RESULTS_LINES, RESULTS_REVENUE, RESULTS_OTHERS } results_part_t;
 int results_write_part(const month_t *m, const char *dir, results_part_t part, char *msg,
                        size_t msglen);
 
