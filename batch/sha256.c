@@ -134,25 +134,28 @@ static int cpu_has_sha_ni(void)
 
 typedef void (*compress_fn)(uint32_t state[8], const uint8_t *data, size_t blocks);
 
-/* The block function for this CPU, probed on first use. A race between two
- * threads probing at once is benign: both store the same pointer. */
+/* The block function for this CPU, probed on first use. Two threads may
+ * probe at once (the revenue reader and the main thread both hash files):
+ * both store the same pointer, through atomic loads and stores. */
 static compress_fn chosen;
 
 static compress_fn pick_compress(void)
 {
-    if (!chosen) {
-        chosen = compress_portable;
+    compress_fn f = __atomic_load_n(&chosen, __ATOMIC_ACQUIRE);
+    if (!f) {
+        f = compress_portable;
 #ifdef SHA256_HAVE_NI
         if (cpu_has_sha_ni())
-            chosen = compress_ni;
+            f = compress_ni;
 #endif
+        __atomic_store_n(&chosen, f, __ATOMIC_RELEASE);
     }
-    return chosen;
+    return f;
 }
 
 void sha256_force_portable(bool on)
 {
-    chosen = on ? compress_portable : NULL;
+    __atomic_store_n(&chosen, on ? compress_portable : NULL, __ATOMIC_RELEASE);
 }
 
 void sha256_init(sha256_ctx_t *h)
