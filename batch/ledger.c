@@ -5,6 +5,7 @@
  */
 #include "ledger.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -538,50 +539,70 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p)
     return l && count_earlier_orders(l, p, ledger_has_packs(l), &e, &sql) ? e.total : 0;
 }
 
+/* Loading the earlier orders' stubs on two threads: one decodes the periods
+ * (their packs, or rows), the other puts each decoded period into the order
+ * map, so decoding period k + 1 overlaps indexing period k (month 12 of a
+ * 10M-row year: decoding ~0.5-0.8 s, indexing ~0.9-1.3 s). The decoder
+ * appends to m->stubs only within the capacity reserved from the counts (no
+ * reallocation while the indexer reads it), and the indexer reads only the
+ * stubs handed over, their ids (string heap blocks never move) and the map,
+ * which the decoder never touches. */
+typedef struct stub_loader {
+    ledger_t *l;
+    month_t *m;
+    bool packs;
+    batch_error_t err; /* the decoder's */
+    exit_code e;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    size_t ready; /* stubs [0, ready) decoded and handed over */
+    bool done;
+} stub_loader_t;
+
+static void hand_over_stubs(stub_loader_t *d, bool done)
+{
+    pthread_mutex_lock(&d->mu);
+    d->ready = d->m->stubs.n;
+    d->done = done;
+    pthread_cond_signal(&d->cv);
+    pthread_mutex_unlock(&d->mu);
+}
+
 /* The stubs of every earlier order, period by period (the order of
  * period, order_id): a period's pack (order_stubs, batch/stubs.h) or, for
- * a period an earlier build ran, its rows (orders_stub_sql). The stubs and
- * the map are sized first: no regrowth or rehash of millions of entries. */
-static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
+ * a period an earlier build ran, its rows (orders_stub_sql). */
+static void *decode_stubs(void *arg)
 {
-    bool packs = ledger_has_packs(l);
+    stub_loader_t *d = arg;
+    ledger_t *l = d->l;
+    month_t *m = d->m;
+    batch_error_t *err = &d->err;
     const char *periods_sql =
-        packs ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
-                " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-                " WHERE r.period < ?1 ORDER BY r.period"
-              : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
-                " ORDER BY period";
-    earlier_orders_t earlier;
-    const char *size_sql;
-    if (!count_earlier_orders(l, m->period, packs, &earlier, &size_sql))
-        return db_fail(l, err, size_sql);
-    if (earlier.total > 0) {
-        /* sized at once (no regrowth and rehash of millions of entries); the
-         * map also takes P's own orders: as many as the biggest earlier
-         * period's, a guess that spares the doubling (and the old and new
-         * tables side by side) a month of average size would cause */
-        strmap_reserve(&m->order_ix, (size_t)(earlier.total + earlier.biggest));
-        VEC_RESERVE(m->stubs, (size_t)earlier.total);
-    }
-    int rc;
+        d->packs ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
+                   " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+                   " WHERE r.period < ?1 ORDER BY r.period"
+                 : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
+                   " ORDER BY period";
+    int rc = SQLITE_DONE;
     sqlite3_stmt *st = prep(l, periods_sql);
     sqlite3_stmt *rows = NULL;
-    if (!st)
-        return db_fail(l, err, periods_sql);
-    bind_period(st, 1, m->period);
-    exit_code e = EXIT_DONE;
+    exit_code e = st ? EXIT_DONE : db_fail(l, err, periods_sql);
+    if (st)
+        bind_period(st, 1, m->period);
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
-        size_t from = m->stubs.n;
         const char *period = (const char *)sqlite3_column_text(st, 0);
         if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
             if (!rows && !(rows = prep(l, orders_stub_sql)))
                 e = db_fail(l, err, orders_stub_sql);
             if (e == EXIT_DONE) {
                 sqlite3_bind_text(rows, 1, period, -1, SQLITE_TRANSIENT);
-                while ((rc = sqlite3_step(rows)) == SQLITE_ROW)
+                while ((rc = sqlite3_step(rows)) == SQLITE_ROW && m->stubs.n < m->stubs.cap)
                     order_stub_loaded(m, rows);
                 sqlite3_reset(rows);
-                if (rc != SQLITE_DONE)
+                if (rc == SQLITE_ROW)
+                    e = fail_with(err, EXIT_INTERNAL,
+                                  "ledger: period %s holds more orders than counted", period);
+                else if (rc != SQLITE_DONE)
                     e = db_fail(l, err, orders_stub_sql);
             }
         } else {
@@ -595,18 +616,65 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
                               .agreements_len = (size_t)sqlite3_column_bytes(st, 4),
                               .opportunities = sqlite3_column_blob(st, 5),
                               .opportunities_len = (size_t)sqlite3_column_bytes(st, 5)};
-            if (n < 0 || !stub_pack_load(m, &b))
+            if (n < 0 || (size_t)n > m->stubs.cap - m->stubs.n)
+                e = fail_with(err, EXIT_INTERNAL,
+                              "ledger: period %s holds more orders than counted", period);
+            else if (!stub_pack_load(m, &b))
                 e = fail_with(err, EXIT_INTERNAL,
                               "ledger: the stored orders of period %s do not decode"
                               " (order_stubs); the ledger is damaged", period);
         }
-        month_index_stubs(m, from);
+        hand_over_stubs(d, false);
     }
     if (e == EXIT_DONE && rc != SQLITE_DONE)
         e = db_fail(l, err, periods_sql);
     sqlite3_finalize(rows);
     sqlite3_finalize(st);
-    return e;
+    d->e = e;
+    hand_over_stubs(d, true);
+    return NULL;
+}
+
+/* The stubs and the map are sized first: no regrowth or rehash of millions
+ * of entries, and the decoder never moves the stubs the indexer reads. */
+static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
+{
+    stub_loader_t d = {.l = l, .m = m, .packs = ledger_has_packs(l)};
+    earlier_orders_t earlier;
+    const char *size_sql;
+    if (!count_earlier_orders(l, m->period, d.packs, &earlier, &size_sql))
+        return db_fail(l, err, size_sql);
+    if (earlier.total == 0)
+        return EXIT_DONE; /* nothing to load */
+    /* the map also takes P's own orders: as many as the biggest earlier
+     * period's, a guess that spares the doubling (and the old and new
+     * tables side by side) a month of average size would cause */
+    strmap_reserve(&m->order_ix, (size_t)(earlier.total + earlier.biggest));
+    VEC_RESERVE(m->stubs, m->stubs.n + (size_t)earlier.total);
+    pthread_mutex_init(&d.mu, NULL);
+    pthread_cond_init(&d.cv, NULL);
+    size_t indexed = d.ready = m->stubs.n; /* before the decoder moves it */
+    pthread_t decoder;
+    bool threaded = pthread_create(&decoder, NULL, decode_stubs, &d) == 0;
+    if (!threaded)
+        decode_stubs(&d); /* no thread: decode every period, then index them */
+    for (bool done = false; !done;) {
+        pthread_mutex_lock(&d.mu);
+        while (!d.done && d.ready == indexed)
+            pthread_cond_wait(&d.cv, &d.mu);
+        size_t to = d.ready;
+        done = d.done;
+        pthread_mutex_unlock(&d.mu);
+        month_index_stubs(m, indexed, to);
+        indexed = to;
+    }
+    if (threaded)
+        pthread_join(decoder, NULL);
+    pthread_cond_destroy(&d.cv);
+    pthread_mutex_destroy(&d.mu);
+    if (d.e != EXIT_DONE)
+        *err = d.err;
+    return d.e;
 }
 
 static int history_order(const void *x, const void *y)

@@ -64,10 +64,13 @@ void strheap_release(strheap_t *h);
         size_t n, cap; \
     }
 void *vec_grow(void *v, size_t *cap, size_t elem);
-/* Capacity for at least want elements (no change when it has them). */
+/* Capacity for at least want elements (no change, not even a store, when it
+ * has them: another thread may be reading the array). */
 void *vec_reserve(void *v, size_t *cap, size_t want, size_t elem);
-#define VEC_RESERVE(vec, want) \
-    ((vec).v = vec_reserve((vec).v, &(vec).cap, (want), sizeof(*(vec).v)))
+#define VEC_RESERVE(vec, want)                                                       \
+    ((size_t)(want) > (vec).cap                                                       \
+         ? (void)((vec).v = vec_reserve((vec).v, &(vec).cap, (want), sizeof(*(vec).v))) \
+         : (void)0)
 #define VEC_PUSH(vec, x)                                                        \
     do {                                                                        \
         if ((vec).n == (vec).cap)                                               \

@@ -239,10 +239,10 @@ void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, s
 /* Stubs enter the order map STUB_BATCH at a time: their slots (a table of
  * millions, each a cache miss) are fetched together, then filled. */
 #define STUB_BATCH 32
-void month_index_stubs(month_t *m, size_t from)
+void month_index_stubs(month_t *m, size_t from, size_t to)
 {
-    for (size_t b = from; b < m->stubs.n; b += STUB_BATCH) {
-        size_t end = b + STUB_BATCH < m->stubs.n ? b + STUB_BATCH : m->stubs.n;
+    for (size_t b = from; b < to; b += STUB_BATCH) {
+        size_t end = b + STUB_BATCH < to ? b + STUB_BATCH : to;
         for (size_t i = b; i < end; i++) {
             const char *id = month_stub_id(m, i);
             strmap_prefetch(&m->order_ix, id, strlen(id));

@@ -177,8 +177,10 @@ static inline order_decision_t month_order_decision(const month_t *m, int32_t re
  * left master data (-1), it is held: never paid. Aborts for an agreement
  * index past MONTH_STUB_AGREEMENTS (ingest refuses such master data). */
 void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status);
-/* Put stubs [from, stubs.n) into the order map under their references. */
-void month_index_stubs(month_t *m, size_t from);
+/* Put stubs [from, to) into the order map under their references. It reads
+ * only those stubs, their ids and the map: another thread may append stubs
+ * meanwhile if m->stubs has the room (no reallocation). */
+void month_index_stubs(month_t *m, size_t from, size_t to);
 /* Lookup helpers: index or -1. month_order finds whole orders only (an
  * order known as a stub gives -1: ingest makes every order P names whole);
  * month_order_ref gives the reference of any known order. */

@@ -360,7 +360,7 @@ int32_t fake_earlier_stub(fake_t *f, const char *id, const char *agreement_id, s
     if (month_order_ref(m, id) >= 0)
         fail_msg("fake: order %s added twice", id);
     month_add_stub(m, id, strlen(id), agreement_id ? fake_ag(f, agreement_id) : -1, status);
-    month_index_stubs(m, m->stubs.n - 1);
+    month_index_stubs(m, m->stubs.n - 1, m->stubs.n);
     return ORDER_STUB + (int32_t)(m->stubs.n - 1);
 }
 
