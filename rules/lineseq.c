@@ -11,11 +11,8 @@
 static void add_run(lineseq_t *s, int32_t line, size_t count)
 {
     int32_t offset = (int32_t)((int64_t)line - (int64_t)s->rows);
-    if (!s->n || s->v[s->n - 1].offset != offset) {
-        if (s->n == s->cap)
-            s->v = vec_grow(s->v, &s->cap, sizeof(*s->v));
-        s->v[s->n++] = (lineseq_break_t){.from = (uint32_t)s->rows, .offset = offset};
-    }
+    if (!s->n || s->v[s->n - 1].offset != offset)
+        VEC_PUSH(*s, ((lineseq_break_t){.from = (uint32_t)s->rows, .offset = offset}));
     s->rows += count;
 }
 
