@@ -701,11 +701,7 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
         rv.status = STATUS_REJECTED;
         rv.rule = RULE_WRONG_PERIOD;
     }
-    VEC_PUSH(m->revenue, rv);
-    lineseq_push(&m->revenue_lines, line);
-    if (m->every_account)
-        VEC_PUSH(m->revenue_accounts, account);
-    idseq_push(&m->revenue_ids, v[REVENUE_ID].s, v[REVENUE_ID].len);
+    month_add_revenue(m, &rv, v[REVENUE_ID].s, v[REVENUE_ID].len, line, account);
     return true;
 }
 

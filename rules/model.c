@@ -236,6 +236,16 @@ void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, s
     VEC_PUSH(m->stubs, s);
 }
 
+void month_add_revenue(month_t *m, const revenue_t *r, const char *id, size_t len, int32_t line,
+                       int32_t account)
+{
+    VEC_PUSH(m->revenue, *r);
+    idseq_push(&m->revenue_ids, id, len);
+    lineseq_push(&m->revenue_lines, line);
+    if (m->every_account)
+        VEC_PUSH(m->revenue_accounts, account);
+}
+
 /* Stubs enter the order map STUB_BATCH at a time: their slots (a table of
  * millions, each a cache miss) are fetched together, then filled. */
 #define STUB_BATCH 32

@@ -177,6 +177,12 @@ static inline order_decision_t month_order_decision(const month_t *m, int32_t re
  * left master data (-1), it is held: never paid. Aborts for an agreement
  * index past MONTH_STUB_AGREEMENTS (ingest refuses such master data). */
 void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status);
+/* Append a format-valid revenue row of P with its id, its line in
+ * revenue.csv and (every_account only) its account index (-1: not in
+ * accounts.csv): revenue, revenue_ids, revenue_lines and revenue_accounts
+ * stay position for position. */
+void month_add_revenue(month_t *m, const revenue_t *r, const char *id, size_t len, int32_t line,
+                       int32_t account);
 /* Put stubs [from, to) into the order map under their references. It reads
  * only those stubs, their ids and the map: another thread may append stubs
  * meanwhile if m->stubs has the room (no reallocation). */

@@ -374,11 +374,7 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
                    .product = lookup(&f->master.product_ix, product),
                    .amount = fake_money(amount), .currency = currency_pack(fake_currency("USD")),
                    .agreement = -1};
-    VEC_PUSH(m->revenue, r);
-    lineseq_push(&m->revenue_lines, (int32_t)m->revenue.n + 1);
-    if (m->every_account)
-        VEC_PUSH(m->revenue_accounts, account);
-    idseq_push(&m->revenue_ids, id, strlen(id));
+    month_add_revenue(m, &r, id, strlen(id), (int32_t)m->revenue.n + 2, account);
     m->control.revenue_read++;
     m->control.revenue_amount_in += r.amount;
     return &m->revenue.v[m->revenue.n - 1];
