@@ -3,7 +3,9 @@
  */
 #include "xlsxutil.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
@@ -63,37 +65,104 @@ bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
 
 int xu_close(xu_book_t *b, char *msg, size_t len)
 {
+    errno = 0;
     lxw_error e = workbook_close(b->wb);
+    int sys = errno;
     b->wb = NULL;
     if (e != LXW_NO_ERROR) {
-        snprintf(msg, len, "%s", lxw_strerror(e));
+        if (sys)
+            snprintf(msg, len, "%s (%s)", lxw_strerror(e), strerror(sys));
+        else
+            snprintf(msg, len, "%s", lxw_strerror(e));
         return -1;
     }
     return 0;
 }
 
-void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+/* Length of the UTF-8 sequence at s that XML 1.0 allows, or 0 (a
+ * forbidden character, or bytes that are not UTF-8). */
+static size_t xml_char(const unsigned char *s)
 {
-    if (s && *s)
-        worksheet_write_string(ws, r, c, s, f);
+    unsigned c = s[0];
+    if (c < 0x80)
+        return c >= 0x20 || c == '\t' || c == '\n' || c == '\r' ? 1 : 0;
+    size_t n = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+    if (!n)
+        return 0;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF) || cp == 0xFFFE || cp == 0xFFFF)
+        return 0;
+    return n;
 }
 
-void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
+const char *xu_xml_text(const char *s, char **copy)
 {
-    worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+    *copy = NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p >= 0x20 && *p < 0x80) /* the common case: printable ASCII */
+        p++;
+    for (const unsigned char *q = p; *q;) {
+        size_t n = xml_char(q);
+        if (!n)
+            goto rewrite;
+        q += n;
+    }
+    return s;
+rewrite:;
+    size_t len = strlen(s);
+    char *o = malloc(len * 3 + 1), *w = o; /* each bad byte becomes 3 bytes at most */
+    if (!o)
+        abort();
+    for (const unsigned char *q = (const unsigned char *)s; *q;) {
+        size_t n = xml_char(q);
+        if (n) {
+            memcpy(w, q, n);
+            w += n;
+            q += n;
+        } else {
+            memcpy(w, "\xEF\xBF\xBD", 3);
+            w += 3;
+            q++;
+        }
+    }
+    *w = 0;
+    *copy = o;
+    return o;
 }
 
-void xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f)
+lxw_error xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+{
+    if (!s || !*s)
+        return LXW_NO_ERROR;
+    char *copy;
+    lxw_error e = worksheet_write_string(ws, r, c, xu_xml_text(s, &copy), f);
+    free(copy);
+    return e;
+}
+
+lxw_error xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
+{
+    return worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+}
+
+lxw_error xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f)
 {
     if (d == DATE_NONE)
-        return;
+        return LXW_NO_ERROR;
     /* Excel's serial day: 1899-12-30 is 0 (25569 days before 1970-01-01) */
-    worksheet_write_number(ws, r, c, (double)d + 25569.0, f);
+    return worksheet_write_number(ws, r, c, (double)d + 25569.0, f);
 }
 
-void xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths, lxw_format *f)
+lxw_error xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths,
+                     lxw_format *f)
 {
-    worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
+    return worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
 }
 
 void xu_widths(lxw_worksheet *ws, const double *widths, int n)
