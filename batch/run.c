@@ -510,9 +510,9 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
     bool has = read_dataset_id(j->o->data_dir, fid, sizeof(fid));
     if (lid[0] && !has)
         return fail_with(err, EXIT_STATE_CONFLICT,
-                         "ledger %s was started for dataset %s, and %s has no %s: it is not that "
-                         "dataset (if it is, restore the file with that id)", j->db_path, lid,
-                         j->o->data_dir, DATASET_ID_FILE);
+                         "ledger %s was started for another dataset (id %s), and %s has no %s: "
+                         "give each dataset its own ledger (if it is that dataset, restore the "
+                         "file with that id)", j->db_path, lid, j->o->data_dir, DATASET_ID_FILE);
     if (lid[0] && strcmp(lid, fid) != 0)
         return fail_with(err, EXIT_STATE_CONFLICT,
                          "ledger %s was started for another dataset (id %s); %s is dataset %s: "
