@@ -21,6 +21,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -449,7 +450,9 @@ static exit_code check_skipped(job_t *j, batch_error_t *err)
  * used with a dataset whose file is missing or holds another id is refused:
  * it was started for another dataset. The file is small, plain and moves
  * with the dataset, where a path or a hash of master data would change
- * under a rename or a master edit. */
+ * under a rename or a master edit. A dataset folder that cannot be written
+ * (read-only inputs) is identified by its canonical path instead
+ * ("path:/abs/dir", dataset_path_id). */
 #define DATASET_ID_FILE ".commissions-id"
 
 static bool read_dataset_id(const char *data_dir, char *out, size_t len)
@@ -460,7 +463,7 @@ static bool read_dataset_id(const char *data_dir, char *out, size_t len)
     free(path);
     if (!f)
         return false;
-    char buf[80] = "";
+    char buf[PATH_MAX + 8] = "";
     size_t n = fread(buf, 1, sizeof(buf) - 1, f);
     fclose(f);
     buf[n] = '\0';
@@ -481,21 +484,35 @@ static exit_code write_dataset_id(const char *data_dir, char *out, size_t len,
     char *path = path_join(data_dir, DATASET_ID_FILE);
     char *tmp = path_join(data_dir, DATASET_ID_FILE ".tmp");
     FILE *f = fopen(tmp, "wb");
-    bool ok = f && fprintf(f, "%s\n", hex) > 0;
-    ok = f && (fflush(f) == 0) & ok && fsync(fileno(f)) == 0;
-    if (f && fclose(f) != 0)
-        ok = false;
-    if (ok && rename(tmp, path) != 0)
-        ok = false;
-    exit_code rc = ok ? EXIT_DONE : fail_with(err, EXIT_INTERNAL, "%s: %s", path, strerror(errno));
-    if (!ok)
-        unlink(tmp);
-    else
+    bool ok = f != NULL;
+    if (f) {
+        ok = fprintf(f, "%s\n", hex) > 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+        ok = fclose(f) == 0 && ok;
+    }
+    ok = ok && rename(tmp, path) == 0;
+    int e = errno;
+    exit_code rc = ok ? EXIT_DONE : fail_with(err, EXIT_INTERNAL, "%s: %s", path, strerror(e));
+    if (ok)
         fsync_dir(data_dir);
+    else
+        unlink(tmp);
+    errno = e;
     free(path);
     free(tmp);
     snprintf(out, len, "%s", hex);
     return rc;
+}
+
+/* "path:" and the dataset folder's canonical path: the identity of a
+ * dataset whose folder cannot be written (a read-only input mount). */
+static bool dataset_path_id(const char *data_dir, char *out, size_t len)
+{
+    char *real = realpath(data_dir, NULL);
+    if (!real)
+        return false;
+    snprintf(out, len, "path:%s", real);
+    free(real);
+    return true;
 }
 
 /* The ledger belongs to this dataset; record (a run's first) binds it. */
@@ -503,11 +520,13 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
 {
     if (!j->o->bind_dataset || !j->ledger)
         return EXIT_DONE;
-    char lid[80], fid[80];
+    char lid[PATH_MAX + 8], fid[PATH_MAX + 8];
     exit_code rc = ledger_dataset_id(j->ledger, lid, sizeof(lid), err);
     if (rc != EXIT_DONE)
         return rc;
     bool has = read_dataset_id(j->o->data_dir, fid, sizeof(fid));
+    if (strncmp(lid, "path:", 5) == 0)
+        has = dataset_path_id(j->o->data_dir, fid, sizeof(fid));
     if (lid[0] && !has)
         return fail_with(err, EXIT_STATE_CONFLICT,
                          "ledger %s was started for another dataset (id %s), and %s has no %s: "
@@ -519,8 +538,12 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
                          "give each dataset its own ledger", j->db_path, lid, j->o->data_dir, fid);
     if (lid[0] || !record)
         return EXIT_DONE;
-    if (!has || !fid[0])
+    if (!has || !fid[0]) {
         rc = write_dataset_id(j->o->data_dir, fid, sizeof(fid), err);
+        if (rc != EXIT_DONE && (errno == EROFS || errno == EACCES || errno == EPERM) &&
+            dataset_path_id(j->o->data_dir, fid, sizeof(fid)))
+            rc = EXIT_DONE;
+    }
     return rc == EXIT_DONE ? ledger_set_dataset_id(j->ledger, fid, err) : rc;
 }
 
