@@ -185,7 +185,7 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     log_stage("%s: payouts.xlsx written", j->pbuf);
     if (j->o->statements) {
         char *dir = path_join(j->tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_write_statements(&j->month, dir, true, msg, sizeof(msg)) != 0)
+        if (st_write_statements(&j->month, dir, true, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
         if (rc == EXIT_DONE)
@@ -485,7 +485,7 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
         rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
     if (rc == EXIT_DONE) {
         char *dir = path_join(j.tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_write_statements(&j.month, dir, false, msg, sizeof(msg)) != 0)
+        if (st_write_statements(&j.month, dir, false, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
     }
