@@ -200,7 +200,7 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     if (j->o->statements) { /* the documents the ledger records: a draft is the final
                                   statement but for the draft marker */
         char *dir = path_join(j->tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
+        if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
         if (rc == EXIT_DONE)
@@ -768,7 +768,7 @@ static exit_code close_outputs(job_t *j, const ledger_payments_t *pay, const cha
         rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
     if (rc == EXIT_DONE) {
         char *dir = path_join(j->tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)
+        if (st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
     }

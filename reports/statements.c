@@ -1082,11 +1082,9 @@ static int agreement_sheet(xu_book_t *b, const d_doc_t *d, const d_agreement_t *
 {
     char name[SHEET_NAME_MAX + 1];
     sheet_name(a->id, used, names, name);
-    sheet_t s = {.b = b, .ws = workbook_add_worksheet(b->wb, name), .l = L[d->lang],
-                 .lang = d->lang};
+    sheet_t s = {.b = b, .ws = xu_add_sheet(b, name), .l = L[d->lang], .lang = d->lang};
     if (!s.ws) {
-        snprintf(err, errlen, "agreement %s: cannot add sheet %s%s%s", a->id, name,
-                 errno ? ": " : "", errno ? strerror(errno) : "");
+        snprintf(err, errlen, "agreement %s: %s", a->id, b->failed);
         return -1;
     }
     static const double widths[] = {30, 22, 20, 18, 16, 12, 16, 36};
@@ -1137,19 +1135,6 @@ static int64_t doc_rows(const d_doc_t *d)
     return rows;
 }
 
-/* Create path as a new regular file (never through a symlink), so that a
- * missing folder, a full disk or no free inode is reported with its reason
- * before the workbook is assembled. */
-static int reserve_file(const char *path, char *err, size_t errlen)
-{
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0 || close(fd) != 0) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
-}
-
 /* Render one document into path; 0, or -1 with a message naming the file. */
 static int render_one(const st_doc_t *doc, const char *path, bool draft, char *err, size_t errlen)
 {
@@ -1161,7 +1146,7 @@ static int render_one(const st_doc_t *doc, const char *path, bool draft, char *e
         arena_release(&d.arena);
         return -1;
     }
-    if (reserve_file(path, err, errlen) != 0) {
+    if (xu_create(path, err, errlen) != 0) {
         arena_release(&d.arena);
         return -1;
     }
@@ -1178,12 +1163,11 @@ static int render_one(const st_doc_t *doc, const char *path, bool draft, char *e
     char why[512];
     int rc = 0;
     for (uint32_t i = 0; i < d.nagreements && rc == 0; i++) {
-        errno = 0;
         rc = agreement_sheet(&b, &d, &d.agreements[i], draft, &used, &names, why, sizeof(why));
     }
     strmap_free(&used);
     arena_release(&names);
-    char msg[256];
+    char msg[512];
     if (xu_close(&b, msg, sizeof(msg)) != 0 && rc == 0) {
         snprintf(why, sizeof(why), "%s", msg);
         rc = -1;
@@ -1227,7 +1211,7 @@ static int write_index(const st_docs_t *d, const char *dir, char *const *files, 
     if (!path)
         abort();
     snprintf(path, len, "%s/index.csv", dir);
-    int rc = reserve_file(path, err, errlen);
+    int rc = xu_create(path, err, errlen);
     FILE *f = rc == 0 ? fopen(path, "w") : NULL;
     if (rc == 0 && !f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));
@@ -1278,8 +1262,9 @@ int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, s
     for (size_t i = 0; i < d->n && rc == 0; i++) {
         char name[4 * FILE_ID_MAX + 16];
         if (!file_name(d->v[i].partner_id, &used, &names, name)) {
-            snprintf(err, errlen, "%s: partner id '%.80s' is not 1-%d characters: no statement file name",
-                     dir, d->v[i].partner_id, FILE_ID_MAX);
+            snprintf(err, errlen,
+                     "%s: partner id '%.80s' is not 1-%d characters: no statement file name", dir,
+                     d->v[i].partner_id, FILE_ID_MAX);
             rc = -1;
             break;
         }
