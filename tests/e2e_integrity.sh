@@ -66,6 +66,11 @@ check "close after a partner rename" 0 "$(cmd close --data "$work/d" --period $p
 (cd "$work/xl/final" && unzip -q -o "$work/d/out/$p1/statements/P-ACME.xlsx")
 check "the final statement keeps the name the run saw" 0 \
   "$(cat "$work/xl/final"/xl/sharedStrings.xml "$work/xl/final"/xl/worksheets/*.xml 2>/dev/null | grep -c 'Renamed After Run')"
+check "... and shows the name the run saw" 1 \
+  "$(grep -q 'Acme Telecom Agents' "$work/xl/final/xl/sharedStrings.xml" && echo 1 || echo 0)"
+strip() { grep -o '<t[^>]*>[^<]*</t>' "$1" | grep -v 'DRAFT\|BORRADOR'; }
+check "the final statement is the draft but for the draft marker" \
+  "$(strip "$work/xl/draft/xl/sharedStrings.xml")" "$(strip "$work/xl/final/xl/sharedStrings.xml")"
 check "master/partners.csv named as changed" 1 "$(has "$work/err" "master/partners.csv was changed")"
 
 # ---- 2. master or book edits after P+1 ran never block closing P ----------
