@@ -549,13 +549,17 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
 
 /* A run builds on the newest period before P: its rows must be what its
  * run recorded (the chain), or the carried balances, tiers and history
- * would come from a ledger changed outside this program (exit 6). */
+ * would come from a ledger changed outside this program (exit 6). A re-run
+ * of P checks P too: a period closed and set open again by hand is not
+ * re-run. */
 static exit_code check_prior_chain(job_t *j, batch_error_t *err)
 {
     period_t before = ledger_period_before(j->ledger, j->o->period);
-    if (before == PERIOD_NONE)
-        return EXIT_DONE;
-    exit_code rc = ledger_chain_check(j->ledger, before, err);
+    exit_code rc = EXIT_DONE;
+    if (before != PERIOD_NONE)
+        rc = ledger_chain_check(j->ledger, before, err);
+    if (rc == EXIT_DONE && ledger_period_state(j->ledger, j->o->period) != PERIOD_UNRUN)
+        rc = ledger_chain_check(j->ledger, j->o->period, err);
     if (rc == EXIT_VERIFY_DIFF) {
         char tail[sizeof(err->message)];
         snprintf(tail, sizeof(tail), "%s", err->message);

@@ -188,6 +188,7 @@ rm "$work/d/out/$p1/payments.control"
 sqlite3 "$work/d/ledger.db" "UPDATE runs SET state = 'open' WHERE period = '$p1'"
 check "audit finds a reopened period" 6 "$(cmd audit --data "$work/d")"
 check "audit names the runs table" 1 "$(has "$work/err" "at $p1, table runs")"
+check "a reopened period is not re-run" 6 "$(cmd run --data "$work/d" --period $p1 --quiet)"
 sqlite3 "$work/d/ledger.db" "UPDATE payables SET paid = paid + 100000, balance = balance + 100000 WHERE agreement_id = 'A-NW-L' AND period = '$p1'"
 code=$(cmd close --data "$work/d" --period $p1 --quiet)
 check "a second close with new payment content is refused" 1 "$([ "$code" != 0 ] && echo 1 || echo 0)"
