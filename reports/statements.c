@@ -728,7 +728,9 @@ static const char *decode_doc(const st_doc_t *d, d_doc_t *x)
             x->lang = (lang_t)l;
     if (x->lang == LANG_COUNT && !r.bad)
         r.bad = "unknown language";
-    x->nagreements = get_count(&r, 3 * 4 + 1 + 11 * 8 + 4 + 4 + 8 + 4 * 4);
+    /* the shortest agreement: 3 str, has_program, 10 i64 of the payable,
+     * status, due, credit and 4 counts */
+    x->nagreements = get_count(&r, 3 * 4 + 1 + 10 * 8 + 4 + 4 + 8 + 4 * 4);
     x->agreements = get_array(&r, x->nagreements, sizeof(*x->agreements));
     for (uint32_t i = 0; i < x->nagreements && !r.bad; i++)
         decode_agreement(&r, &x->agreements[i]);

@@ -167,7 +167,43 @@ static int paid_partner_cmp(const void *x, const void *y)
     const paid_partner_t *a = x, *b = y;
     if (a->paid != b->paid)
         return a->paid > b->paid ? -1 : 1;
-    return a->partner - b->partner;
+    if (a->partner != b->partner)
+        return a->partner - b->partner;
+    return strcmp(a->currency, b->currency);
+}
+
+/* The rows of paid partners, one per partner and currency in first-paid
+ * order, found through an open-addressing table of their keys: linear in the
+ * paid agreements. */
+typedef struct paid_rows {
+    paid_partner_t *v;
+    size_t n;
+    int32_t *slot; /* cap entries: an index into v, or -1 */
+    size_t cap;
+} paid_rows_t;
+
+static uint64_t paid_key(int32_t partner, const char *currency)
+{
+    return (uint64_t)(uint32_t)partner << 24 | (uint64_t)(unsigned char)currency[0] << 16 |
+           (uint64_t)(unsigned char)currency[1] << 8 | (unsigned char)currency[2];
+}
+
+static void paid_rows_add(paid_rows_t *t, int32_t partner, const char *currency, money_t paid)
+{
+    uint64_t key = paid_key(partner, currency);
+    size_t k = (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (t->cap - 1);
+    while (t->slot[k] >= 0) {
+        const paid_partner_t *e = &t->v[t->slot[k]];
+        if (paid_key(e->partner, e->currency) == key)
+            break;
+        k = (k + 1) & (t->cap - 1);
+    }
+    if (t->slot[k] < 0) {
+        t->v[t->n] = (paid_partner_t){.partner = partner};
+        snprintf(t->v[t->n].currency, sizeof(t->v[t->n].currency), "%s", currency);
+        t->slot[k] = (int32_t)t->n++;
+    }
+    t->v[t->slot[k]].paid += paid;
 }
 
 /* A titled block's header; columns from first_num to 3 hold numbers. */
@@ -194,10 +230,15 @@ static void write_overview(xu_book_t *b, const month_t *m)
     worksheet_fit_to_pages(ws, 1, 1);
     enum { CAP = 256 };
     total_t paid[CAP], held[CAP], programs[CAP];
-    size_t npaid = 0, nheld = 0, nprog = 0, npp = 0;
-    paid_partner_t *pp = calloc(ms->partners.n + 1, sizeof(*pp));
-    if (!pp)
+    size_t npaid = 0, nheld = 0, nprog = 0;
+    /* at most one row per paid agreement; the table at most half full */
+    paid_rows_t rows = {.v = calloc(ms->agreements.n + 1, sizeof(paid_partner_t)), .cap = 16};
+    while (rows.cap < 2 * ms->agreements.n)
+        rows.cap *= 2;
+    rows.slot = malloc(rows.cap * sizeof(*rows.slot));
+    if (!rows.v || !rows.slot)
         abort();
+    memset(rows.slot, 0xFF, rows.cap * sizeof(*rows.slot));
     for (size_t a = 0; a < ms->agreements.n; a++) {
         const payable_t *p = &m->payables[a];
         if (!p->present)
@@ -207,17 +248,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
             total_add(paid, &npaid, CAP, "", "", ag->currency.code, p->paid);
             total_add(programs, &nprog, CAP, legacy_names[ag->legacy], program_name(m, (int32_t)a),
                       ag->currency.code, p->paid);
-            size_t k = 0; /* one row per partner and currency */
-            while (k < npp && !(pp[k].partner == ag->partner &&
-                                strcmp(pp[k].currency, ag->currency.code) == 0))
-                k++;
-            if (k == npp && npp < ms->partners.n + 1) {
-                pp[npp] = (paid_partner_t){.partner = ag->partner};
-                snprintf(pp[npp].currency, sizeof(pp[npp].currency), "%s", ag->currency.code);
-                npp++;
-            }
-            if (k < npp)
-                pp[k].paid += p->paid;
+            paid_rows_add(&rows, ag->partner, ag->currency.code, p->paid);
         } else if (p->carried_out != 0) {
             total_add(held, &nheld, CAP, rule_name(p->status), rule_explain(LANG_EN, p->status),
                       ag->currency.code, p->carried_out);
@@ -226,6 +257,9 @@ static void write_overview(xu_book_t *b, const month_t *m)
     qsort(paid, npaid, sizeof(*paid), total_cmp);
     qsort(held, nheld, sizeof(*held), total_cmp);
     qsort(programs, nprog, sizeof(*programs), total_cmp);
+    free(rows.slot);
+    paid_partner_t *pp = rows.v;
+    size_t npp = rows.n;
     qsort(pp, npp, sizeof(*pp), paid_partner_cmp);
 
     char title[96];

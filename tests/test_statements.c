@@ -293,14 +293,16 @@ static void test_hostile_file_names(void **state)
 /* ---- build / render --------------------------------------------------------------- */
 
 /* A decided month: an en partner with CTL + LVL3 (revenue, an adjustment, a
- * commitment), an es partner. */
+ * commitment), an es partner, and an en partner with a carried balance only. */
 static month_t *world(fake_t *f)
 {
     fake_partner(f, "P1", LANG_EN);
     fake_partner(f, "P2", LANG_ES);
+    fake_partner(f, "P3", LANG_EN);
     fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
     fake_agreement(f, "A2", "P1", LEGACY_LVL3, "PL", "USD", "2017-01-01", NULL);
     fake_agreement(f, "A3", "P2", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A4", "P3", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
     fake_product(f, "V", LEGACY_CTL, "voice", true);
     fake_product(f, "D", LEGACY_LVL3, "data", true);
     fake_account(f, "AC1", "A1");
@@ -316,6 +318,7 @@ static month_t *world(fake_t *f)
     fake_revenue(f, "R3", "AC3", NULL, "V", "55.55");
     fake_revenue(f, "R5", "AC1", NULL, "V", "500.00");
     fake_adjustment(f, "ADJ1", "A1", "-25.00");
+    m->carried_in[fake_ag(f, "A4")] = 1000; /* a balance only: the shortest agreement */
     char msg[256];
     assert_true(month_decide(m, msg, sizeof(msg)));
     return m;
@@ -334,17 +337,18 @@ static void test_round_trip(void **state)
     assert_int_equal(st_write_statements(m, direct, true, err, sizeof(err)), 0);
     st_docs_t built;
     assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
-    assert_int_equal(built.n, 2);
+    assert_int_equal(built.n, 3);
     assert_string_equal(built.v[0].partner_id, "P1");
     assert_string_equal(built.v[1].partner_id, "P2");
+    assert_string_equal(built.v[2].partner_id, "P3");
     st_docs_t copy = {0};
     for (size_t i = 0; i < built.n; i++)
         st_docs_push(&copy, built.v[i].partner_id, built.v[i].bytes, built.v[i].len);
     st_docs_free(&built);
     fake_release(f); /* the month, master and book are gone */
     assert_int_equal(st_docs_render(&copy, later, true, err, sizeof(err)), 0);
-    const char *files[] = {"P1.xlsx", "P2.xlsx", "index.csv"};
-    for (size_t i = 0; i < 3; i++) {
+    const char *files[] = {"P1.xlsx", "P2.xlsx", "P3.xlsx", "index.csv"};
+    for (size_t i = 0; i < 4; i++) {
         char a[700], b[700];
         snprintf(a, sizeof(a), "%s/%s", direct, files[i]);
         snprintf(b, sizeof(b), "%s/%s", later, files[i]);
