@@ -5,13 +5,18 @@
  */
 #include "ledger.h"
 
+#include <inttypes.h>
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attribution.h"
+#include "sha256.h"
 #include "stubs.h"
 
 struct ledger {
@@ -20,13 +25,13 @@ struct ledger {
 };
 
 static const char *const schema_sql =
-    "CREATE TABLE IF NOT EXISTS runs(period TEXT PRIMARY KEY,"
+    "CREATE TABLE runs(period TEXT PRIMARY KEY,"
     " state TEXT NOT NULL CHECK(state IN('open','closed')), runs INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS inputs(period TEXT, path TEXT, sha256 TEXT NOT NULL,"
+    "CREATE TABLE inputs(period TEXT, path TEXT, sha256 TEXT NOT NULL,"
     " records INTEGER, bytes INTEGER, PRIMARY KEY(period, path));"
-    "CREATE TABLE IF NOT EXISTS controls(period TEXT, name TEXT, value INTEGER,"
+    "CREATE TABLE controls(period TEXT, name TEXT, value INTEGER,"
     " PRIMARY KEY(period, name));"
-    "CREATE TABLE IF NOT EXISTS orders(order_id TEXT PRIMARY KEY, period TEXT NOT NULL,"
+    "CREATE TABLE orders(order_id TEXT PRIMARY KEY, period TEXT NOT NULL,"
     " line INTEGER, partner_id TEXT, agreement_ref TEXT, account_id TEXT, product_code TEXT,"
     " order_type INTEGER, original_order_id TEXT, opportunity_id TEXT, order_date TEXT,"
     " install_date TEXT, mrc INTEGER, nrc INTEGER, currency TEXT, term_months INTEGER,"
@@ -34,63 +39,78 @@ static const char *const schema_sql =
     " installed_period TEXT, spiff INTEGER, chargeback_period TEXT);"
     /* no index by period: later runs read a period's orders from its pack
      * (order_stubs) and a re-run finds its own rows at the table's end
-     * (clear_orders). Ledgers of earlier builds had orders_by_line and
-     * orders_by_period, a covering index for periods run without a pack
-     * (orders_stub_sql); ledger_open drops it once every run has a pack. */
-    "DROP INDEX IF EXISTS orders_by_line;"
-    /* a re-run of P undoes what its earlier run set on older orders: partial
-     * indexes find those few rows without scanning every order ever known */
-    "CREATE INDEX IF NOT EXISTS orders_install_update ON orders(install_update_period)"
+     * (clear_orders). A re-run of P undoes what its earlier run set on older
+     * orders: partial indexes find those few rows without scanning every
+     * order ever known */
+    "CREATE INDEX orders_install_update ON orders(install_update_period)"
     " WHERE install_update_period IS NOT NULL;"
     /* ... of those, installations after the order's own period: most of a
      * month's orders are installed in it, and indexing them too cost every
      * run ~0.2-0.3 s of inserts at 1M orders (and a re-run as many index
-     * deletes); earlier builds had orders_installed (every installed order) */
-    "DROP INDEX IF EXISTS orders_installed;"
-    "CREATE INDEX IF NOT EXISTS orders_installed_later ON orders(installed_period)"
+     * deletes) */
+    "CREATE INDEX orders_installed_later ON orders(installed_period)"
     " WHERE installed_period > period;"
-    "CREATE INDEX IF NOT EXISTS orders_chargeback ON orders(chargeback_period)"
+    "CREATE INDEX orders_chargeback ON orders(chargeback_period)"
     " WHERE chargeback_period IS NOT NULL;"
     /* orders waiting for an installation date already known: loaded whole
-     * each period (orders_waiting_sql); earlier builds indexed every order
-     * not installed (orders_pending) */
-    "DROP INDEX IF EXISTS orders_pending;"
-    /* only what orders_waiting_sql asks for: orders never installed (held,
-     * rejected, renewals, disconnects) would otherwise stay in it forever,
-     * and every run would walk them (0.1 s at a year of 100k orders a
-     * month). Earlier builds had orders_waiting without the last terms. */
-    "DROP INDEX IF EXISTS orders_waiting;"
-    "CREATE INDEX IF NOT EXISTS orders_waiting_attributed ON orders(period)"
+     * each period (orders_waiting_sql); only what that query asks for, so
+     * orders never installed (held, rejected, renewals, disconnects) do not
+     * stay in it forever */
+    "CREATE INDEX orders_waiting_attributed ON orders(period)"
     " WHERE installed_period IS NULL AND install_date IS NOT NULL"
     " AND status = 1 AND order_type IN (0, 1);"
     /* each run's orders as the next periods load them (batch/stubs.h);
-     * run: the period's runs count that wrote it (a pack of any other run,
-     * left by a build that did not know packs, is ignored) */
-    "CREATE TABLE IF NOT EXISTS order_stubs(period TEXT PRIMARY KEY, run INTEGER NOT NULL,"
+     * run: the period's runs count that wrote it */
+    "CREATE TABLE order_stubs(period TEXT PRIMARY KEY, run INTEGER NOT NULL,"
     " orders INTEGER NOT NULL, ids BLOB, decisions BLOB, agreements BLOB, opportunities BLOB);"
-    "CREATE TABLE IF NOT EXISTS approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
+    "CREATE TABLE approvals(approval_id TEXT PRIMARY KEY, period TEXT,"
     " opportunity_id TEXT, approved_on TEXT, approved_by TEXT, document_ref TEXT);"
-    "CREATE TABLE IF NOT EXISTS adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
+    "CREATE INDEX approvals_by_period ON approvals(period);"
+    "CREATE TABLE adjustments(adjustment_id TEXT PRIMARY KEY, period TEXT,"
     " agreement_id TEXT, amount INTEGER, currency TEXT, reason TEXT, entered_by TEXT,"
     " approved_by TEXT, approved_on TEXT);"
-    "CREATE TABLE IF NOT EXISTS activities(activity_id TEXT PRIMARY KEY, period TEXT,"
+    "CREATE INDEX adjustments_by_period ON adjustments(period);"
+    "CREATE TABLE activities(activity_id TEXT PRIMARY KEY, period TEXT,"
     " partner_id TEXT, activity_code TEXT, activity_date TEXT, evidence_ref TEXT,"
     " status TEXT, agreement_id TEXT, points INTEGER, points_to_date INTEGER, rule TEXT);"
-    "CREATE TABLE IF NOT EXISTS agreement_periods(agreement_id TEXT, period TEXT,"
+    "CREATE INDEX activities_by_period ON activities(period);"
+    /* the per-agreement tables are keyed (agreement_id, period) for the
+     * latest row of each agreement; the period indexes serve the chain's
+     * digests of one period (ledger_chain_*) */
+    "CREATE TABLE agreement_periods(agreement_id TEXT, period TEXT,"
     " revenue INTEGER, installed_mrc INTEGER, residual INTEGER, spiff INTEGER,"
     " chargeback INTEGER, adjustment INTEGER, credit INTEGER, points INTEGER,"
     " PRIMARY KEY(agreement_id, period));"
-    "CREATE TABLE IF NOT EXISTS tiers(agreement_id TEXT, period TEXT, program TEXT, tier TEXT,"
+    "CREATE INDEX agreement_periods_by_period ON agreement_periods(period, agreement_id);"
+    "CREATE TABLE tiers(agreement_id TEXT, period TEXT, program TEXT, tier TEXT,"
     " rule TEXT, basis_value INTEGER, reviewed INTEGER, next_program TEXT, next_tier TEXT,"
     " next_rule TEXT, PRIMARY KEY(agreement_id, period));"
-    "CREATE TABLE IF NOT EXISTS payables(agreement_id TEXT, period TEXT, carried_in INTEGER,"
-    " earned INTEGER, balance INTEGER, paid INTEGER, carried_out INTEGER, status TEXT,"
-    " due_date TEXT, PRIMARY KEY(agreement_id, period));"
-    "CREATE TABLE IF NOT EXISTS commitments(commitment_id TEXT, period TEXT, agreement_id TEXT,"
+    "CREATE INDEX tiers_by_period ON tiers(period, agreement_id);"
+    /* partner_id and currency as they were at the run: close pays from
+     * these rows, whatever master data says later */
+    "CREATE TABLE payables(agreement_id TEXT, period TEXT, partner_id TEXT NOT NULL,"
+    " currency TEXT NOT NULL, carried_in INTEGER, earned INTEGER, balance INTEGER,"
+    " paid INTEGER, carried_out INTEGER, status TEXT, due_date TEXT,"
+    " PRIMARY KEY(agreement_id, period));"
+    "CREATE INDEX payables_by_period ON payables(period, agreement_id);"
+    "CREATE TABLE commitments(commitment_id TEXT, period TEXT, agreement_id TEXT,"
     " retired_period INTEGER, retired_to_date INTEGER, remaining INTEGER, percent INTEGER,"
     " status TEXT, PRIMARY KEY(commitment_id, period));"
-    "CREATE TABLE IF NOT EXISTS payments(payment_id TEXT PRIMARY KEY, period TEXT NOT NULL,"
-    " partner_id TEXT, agreement_id TEXT, currency TEXT, amount INTEGER, due_date TEXT);";
+    "CREATE INDEX commitments_by_period ON commitments(period, commitment_id);"
+    "CREATE TABLE payments(payment_id TEXT PRIMARY KEY, period TEXT NOT NULL,"
+    " partner_id TEXT, agreement_id TEXT, currency TEXT, amount INTEGER, due_date TEXT);"
+    "CREATE INDEX payments_by_period ON payments(period, payment_id);"
+    /* each partner's statement of P as the run built it (reports/statements.h
+     * st_docs_build): close renders these, never the inputs */
+    "CREATE TABLE statement_docs(period TEXT, partner_id TEXT, doc BLOB NOT NULL,"
+    " PRIMARY KEY(period, partner_id));"
+    /* dataset_id: the dataset this ledger was started for */
+    "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    /* the hash chain (ledger_chain_append): one link per run and per close,
+     * never deleted or changed */
+    "CREATE TABLE chain(seq INTEGER PRIMARY KEY, period TEXT NOT NULL,"
+    " event TEXT NOT NULL CHECK(event IN('run','close')), digests TEXT NOT NULL,"
+    " prev TEXT NOT NULL, link TEXT NOT NULL);";
 
 static exit_code db_fail(ledger_t *l, batch_error_t *err, const char *what)
 {
@@ -100,24 +120,37 @@ static exit_code db_fail(ledger_t *l, batch_error_t *err, const char *what)
     return fail_with(err, EXIT_INTERNAL, "ledger: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
-/* An earlier build's orders_by_period, kept while a period it ran without
- * a pack is read from its rows (orders_stub_sql), dropped after: every
- * insert paid for it (~1 s of CPU at 1M orders a month). false on error. */
-static bool drop_period_index(ledger_t *l)
+/* What the first 100 bytes of path say it is. */
+typedef enum { FILE_EMPTY, FILE_LEDGER, FILE_NOT_SQLITE, FILE_FOREIGN, FILE_OTHER_VERSION,
+               FILE_UNREADABLE } file_kind_t;
+
+static uint32_t be32(const unsigned char *p)
 {
-    static const char *const sql =
-        "SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = 'orders_by_period'"
-        " AND NOT EXISTS (SELECT 1 FROM runs r WHERE NOT EXISTS (SELECT 1 FROM order_stubs s"
-        " WHERE s.period = r.period AND s.run = r.runs))";
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(l->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return false;
-    int rc = sqlite3_step(st);
-    bool drop = rc == SQLITE_ROW && sqlite3_column_int(st, 0) > 0;
-    sqlite3_finalize(st);
-    if (rc != SQLITE_ROW)
-        return false;
-    return !drop || sqlite3_exec(l->db, "DROP INDEX orders_by_period", NULL, NULL, NULL) == SQLITE_OK;
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+/* The SQLite header read with plain read(2), before SQLite touches the
+ * file: a foreign file is refused without a byte written to it (no WAL
+ * switch, no -wal/-shm beside it). application_id (offset 68) and
+ * user_version (offset 60) are written once, when the ledger is created in
+ * rollback-journal mode (ledger_open), so the main file always holds them. */
+static file_kind_t file_kind(const char *path, uint32_t *app, uint32_t *version)
+{
+    unsigned char h[100];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return FILE_UNREADABLE;
+    ssize_t n = read(fd, h, sizeof(h));
+    close(fd);
+    if (n == 0)
+        return FILE_EMPTY;
+    if (n < (ssize_t)sizeof(h) || memcmp(h, "SQLite format 3", 16) != 0)
+        return FILE_NOT_SQLITE;
+    *version = be32(h + 60);
+    *app = be32(h + 68);
+    if (*app != LEDGER_APPLICATION_ID)
+        return FILE_FOREIGN;
+    return *version == LEDGER_SCHEMA_VERSION ? FILE_LEDGER : FILE_OTHER_VERSION;
 }
 
 exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_error_t *err)
@@ -125,31 +158,66 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
     *out = NULL;
     if (readonly && !path_exists(path))
         return EXIT_DONE;
+    uint32_t app = 0, version = 0;
+    file_kind_t kind = file_kind(path, &app, &version);
+    switch (kind) {
+    case FILE_UNREADABLE:
+        return fail_with(err, EXIT_INTERNAL, "ledger %s: %s", path, strerror(errno));
+    case FILE_NOT_SQLITE:
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "%s is not a commissions ledger (not an SQLite database); it was left "
+                         "as it was: give --db a new file or this program's ledger", path);
+    case FILE_FOREIGN:
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "%s is not a commissions ledger (SQLite application_id 0x%08x, a "
+                         "ledger has 0x%08x: another program's database, or a ledger of a build "
+                         "before ledgers were stamped); it was left as it was", path, app,
+                         (unsigned)LEDGER_APPLICATION_ID);
+    case FILE_OTHER_VERSION:
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "%s is a commissions ledger of schema version %u; this build reads "
+                         "version %d only; it was left as it was", path, version,
+                         LEDGER_SCHEMA_VERSION);
+    case FILE_EMPTY:
+        if (readonly)
+            return EXIT_DONE; /* created by a writer's lock, nothing in it yet */
+        break;
+    case FILE_LEDGER:
+        break;
+    }
     ledger_t *l = calloc(1, sizeof(*l));
     if (!l)
         abort();
-    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
         exit_code rc = fail_with(err, EXIT_INTERNAL, "ledger %s: %s", path, sqlite3_errmsg(l->db));
         ledger_close(l);
         return rc;
     }
     sqlite3_busy_timeout(l->db, 0); /* a second writer fails at once (exit 5) */
+    /* A new ledger: 16 KiB pages (SQLite's default is 4): a month's ~200 MB
+     * of new pages go to the WAL and back into the file at the commit's
+     * checkpoint in a quarter of the writes (10M month 2: commit 1.2 -> 1.0
+     * s, ledger rows ~0.3 s less). Stamp and schema land in one
+     * rollback-journal transaction, before the switch to WAL, so the main
+     * file's header carries the stamp from the start (file_kind). */
+    char create[256];
+    snprintf(create, sizeof(create),
+             "PRAGMA page_size=16384; BEGIN; PRAGMA application_id=%d; PRAGMA user_version=%d;",
+             (int)LEDGER_APPLICATION_ID, LEDGER_SCHEMA_VERSION);
+    bool ok = true;
+    if (kind == FILE_EMPTY)
+        ok = sqlite3_exec(l->db, create, NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(l->db, schema_sql, NULL, NULL, NULL) == SQLITE_OK &&
+             sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) == SQLITE_OK;
     /* 16 MiB page cache (SQLite's default is 2 MiB): a month's orders are
      * written in order_id order (save_orders), so each page of the primary
      * key is visited once and a bigger cache would only add to the run's
-     * peak memory. A new ledger has 16 KiB pages (SQLite's default is 4):
-     * a month's ~200 MB of new pages go to the WAL and back into the file
-     * at the commit's checkpoint in a quarter of the writes (10M month 2:
-     * commit 1.2 -> 1.0 s, ledger rows ~0.3 s less); an existing ledger
-     * keeps its page size (WAL mode cannot change it). */
+     * peak memory. */
     const char *setup = readonly ? "PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;"
-                                 : "PRAGMA page_size=16384; PRAGMA journal_mode=WAL;"
-                                   " PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;"
-                                   " PRAGMA cache_size=-16384;";
-    if (sqlite3_exec(l->db, setup, NULL, NULL, NULL) != SQLITE_OK ||
-        (!readonly && (sqlite3_exec(l->db, schema_sql, NULL, NULL, NULL) != SQLITE_OK ||
-                       !drop_period_index(l)))) {
+                                 : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
+                                   " PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
+    if (!ok || sqlite3_exec(l->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
         exit_code rc = db_fail(l, err, path);
         ledger_close(l);
         return rc;
@@ -350,10 +418,6 @@ period_t ledger_latest_period(ledger_t *l)
  * order without an installation date is installed only when a period
  * re-delivers it with one, and an order P names is made whole on demand
  * (ledger_complete_order); every other earlier order is a stub. */
-static const char *const orders_stub_sql =
-    "SELECT order_id, status, agreement_id, opportunity_id,"
-    " CASE WHEN opportunity_id IS NULL THEN NULL ELSE product_code END"
-    " FROM orders WHERE period = ?1 ORDER BY order_id"; /* orders_by_period, if kept */
 _Static_assert(STATUS_ATTRIBUTED == 1 && ORDER_NEW == 0 && ORDER_INCREMENTAL == 1,
                "orders_waiting_sql names these codes by number");
 static const char *const orders_waiting_sql =
@@ -390,21 +454,6 @@ static order_t order_of_row(month_t *m, sqlite3_stmt *st)
     if (o.status == STATUS_ATTRIBUTED && o.agreement < 0)
         o.status = STATUS_HELD; /* its agreement left master data: never pay it */
     return o;
-}
-
-/* An earlier order's stub (month.h order_stub_t) from its row (periods run
- * by builds that stored no stub packs): id and decision, which is never
- * revisited and all a revenue row billed to it needs; its product's
- * portfolio is tallied on its joint opportunity here. */
-static void order_stub_loaded(month_t *m, sqlite3_stmt *st)
-{
-    const char *product = (const char *)sqlite3_column_text(st, 4);
-    if (product)
-        attr_tally_opportunity(m, (const char *)sqlite3_column_text(st, 3),
-                               strmap_get(&m->master->product_ix, product, strlen(product)));
-    const char *id = (const char *)sqlite3_column_text(st, 0); /* text, then its bytes */
-    month_add_stub(m, id, (size_t)sqlite3_column_bytes(st, 0), agreement_index(m, st, 2),
-                   (status_t)sqlite3_column_int(st, 1));
 }
 
 /* A whole earlier order replacing its stub (the map then names the whole
@@ -499,48 +548,37 @@ static bool query_counts(ledger_t *l, const char *sql, period_t p, int64_t *out,
     return rc == SQLITE_ROW;
 }
 
-static bool ledger_has_packs(ledger_t *l)
-{
-    /* a ledger of an earlier build opened read-only (explain) has no packs */
-    return sqlite3_table_column_metadata(l->db, NULL, "order_stubs", "ids", NULL, NULL, NULL,
-                                         NULL, NULL) == SQLITE_OK;
-}
-
-/* The orders the periods before p delivered: total (from their packs, or
- * for a period an earlier build ran without one, its rows), biggest the
- * most one pack holds. false when a query fails (*sql names it). */
+/* The orders the periods before p delivered: total (from their packs),
+ * biggest the most one pack holds. false when the query fails; a period
+ * without the pack of its last run is a damaged ledger (*damaged). */
 typedef struct earlier_orders {
     int64_t total, biggest;
 } earlier_orders_t;
 
-static bool count_earlier_orders(ledger_t *l, period_t p, bool packs, earlier_orders_t *e,
-                                 const char **sql)
+static const char *const earlier_orders_sql =
+    "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period), coalesce(max(s.orders), 0)"
+    " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+    " WHERE r.period < ?1";
+
+static bool count_earlier_orders(ledger_t *l, period_t p, earlier_orders_t *e, bool *damaged)
 {
-    *sql = packs ? "SELECT coalesce(sum(s.orders), 0), count(*) - count(s.period),"
-                   " coalesce(max(s.orders), 0) FROM runs r"
-                   " LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-                   " WHERE r.period < ?1"
-                 : "SELECT 0, count(*), 0 FROM runs WHERE period < ?1";
     int64_t v[3]; /* packed orders, periods without a pack, the biggest pack */
-    if (!query_counts(l, *sql, p, v, 3))
+    if (!query_counts(l, earlier_orders_sql, p, v, 3))
         return false;
     *e = (earlier_orders_t){.total = v[0], .biggest = v[2]};
-    if (v[1] > 0) {
-        *sql = "SELECT count(*) FROM orders WHERE period < ?1";
-        return query_counts(l, *sql, p, &e->total, 1);
-    }
+    *damaged = v[1] > 0;
     return true;
 }
 
 int64_t ledger_earlier_orders(ledger_t *l, period_t p)
 {
     earlier_orders_t e;
-    const char *sql;
-    return l && count_earlier_orders(l, p, ledger_has_packs(l), &e, &sql) ? e.total : 0;
+    bool damaged;
+    return l && count_earlier_orders(l, p, &e, &damaged) ? e.total : 0;
 }
 
 /* Loading the earlier orders' stubs on two threads: one decodes the periods
- * (their packs, or rows), the other puts each decoded period into the order
+ * (their packs), the other puts each decoded period into the order
  * map, so decoding period k + 1 overlaps indexing period k (month 12 of a
  * 10M-row year: decoding ~0.5-0.8 s, indexing ~0.9-1.3 s). The decoder
  * appends to m->stubs only within the capacity reserved from the counts (no
@@ -550,7 +588,6 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p)
 typedef struct stub_loader {
     ledger_t *l;
     month_t *m;
-    bool packs;
     batch_error_t err; /* the decoder's */
     exit_code e;
     pthread_mutex_t mu;
@@ -569,8 +606,7 @@ static void hand_over_stubs(stub_loader_t *d, bool done)
 }
 
 /* The stubs of every earlier order, period by period (the order of
- * period, order_id): a period's pack (order_stubs, batch/stubs.h) or, for
- * a period an earlier build ran, its rows (orders_stub_sql). */
+ * period, order_id): each period's pack (order_stubs, batch/stubs.h). */
 static void *decode_stubs(void *arg)
 {
     stub_loader_t *d = arg;
@@ -578,57 +614,37 @@ static void *decode_stubs(void *arg)
     month_t *m = d->m;
     batch_error_t *err = &d->err;
     const char *periods_sql =
-        d->packs ? "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
-                   " FROM runs r LEFT JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
-                   " WHERE r.period < ?1 ORDER BY r.period"
-                 : "SELECT period, NULL, NULL, NULL, NULL, NULL FROM runs WHERE period < ?1"
-                   " ORDER BY period";
+        "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
+        " FROM runs r JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
+        " WHERE r.period < ?1 ORDER BY r.period";
     int rc = SQLITE_DONE;
     sqlite3_stmt *st = prep(l, periods_sql);
-    sqlite3_stmt *rows = NULL;
     exit_code e = st ? EXIT_DONE : db_fail(l, err, periods_sql);
     if (st)
         bind_period(st, 1, m->period);
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *period = (const char *)sqlite3_column_text(st, 0);
-        if (sqlite3_column_type(st, 1) == SQLITE_NULL) {
-            if (!rows && !(rows = prep(l, orders_stub_sql)))
-                e = db_fail(l, err, orders_stub_sql);
-            if (e == EXIT_DONE) {
-                sqlite3_bind_text(rows, 1, period, -1, SQLITE_TRANSIENT);
-                while ((rc = sqlite3_step(rows)) == SQLITE_ROW && m->stubs.n < m->stubs.cap)
-                    order_stub_loaded(m, rows);
-                sqlite3_reset(rows);
-                if (rc == SQLITE_ROW)
-                    e = fail_with(err, EXIT_INTERNAL,
-                                  "ledger: period %s holds more orders than counted", period);
-                else if (rc != SQLITE_DONE)
-                    e = db_fail(l, err, orders_stub_sql);
-            }
-        } else {
-            sqlite3_int64 n = sqlite3_column_int64(st, 1);
-            stub_blobs_t b = {.n = n > 0 ? (size_t)n : 0,
-                              .ids = sqlite3_column_blob(st, 2),
-                              .ids_len = (size_t)sqlite3_column_bytes(st, 2),
-                              .decisions = sqlite3_column_blob(st, 3),
-                              .decisions_len = (size_t)sqlite3_column_bytes(st, 3),
-                              .agreements = sqlite3_column_blob(st, 4),
-                              .agreements_len = (size_t)sqlite3_column_bytes(st, 4),
-                              .opportunities = sqlite3_column_blob(st, 5),
-                              .opportunities_len = (size_t)sqlite3_column_bytes(st, 5)};
-            if (n < 0 || (size_t)n > m->stubs.cap - m->stubs.n)
-                e = fail_with(err, EXIT_INTERNAL,
-                              "ledger: period %s holds more orders than counted", period);
-            else if (!stub_pack_load(m, &b))
-                e = fail_with(err, EXIT_INTERNAL,
-                              "ledger: the stored orders of period %s do not decode"
-                              " (order_stubs); the ledger is damaged", period);
-        }
+        sqlite3_int64 n = sqlite3_column_int64(st, 1);
+        stub_blobs_t b = {.n = n > 0 ? (size_t)n : 0,
+                          .ids = sqlite3_column_blob(st, 2),
+                          .ids_len = (size_t)sqlite3_column_bytes(st, 2),
+                          .decisions = sqlite3_column_blob(st, 3),
+                          .decisions_len = (size_t)sqlite3_column_bytes(st, 3),
+                          .agreements = sqlite3_column_blob(st, 4),
+                          .agreements_len = (size_t)sqlite3_column_bytes(st, 4),
+                          .opportunities = sqlite3_column_blob(st, 5),
+                          .opportunities_len = (size_t)sqlite3_column_bytes(st, 5)};
+        if (n < 0 || (size_t)n > m->stubs.cap - m->stubs.n)
+            e = fail_with(err, EXIT_INTERNAL,
+                          "ledger: period %s holds more orders than counted", period);
+        else if (!stub_pack_load(m, &b))
+            e = fail_with(err, EXIT_INTERNAL,
+                          "ledger: the stored orders of period %s do not decode"
+                          " (order_stubs); the ledger is damaged", period);
         hand_over_stubs(d, false);
     }
     if (e == EXIT_DONE && rc != SQLITE_DONE)
         e = db_fail(l, err, periods_sql);
-    sqlite3_finalize(rows);
     sqlite3_finalize(st);
     d->e = e;
     hand_over_stubs(d, true);
@@ -639,11 +655,16 @@ static void *decode_stubs(void *arg)
  * of entries, and the decoder never moves the stubs the indexer reads. */
 static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
 {
-    stub_loader_t d = {.l = l, .m = m, .packs = ledger_has_packs(l)};
+    stub_loader_t d = {.l = l, .m = m};
     earlier_orders_t earlier;
-    const char *size_sql;
-    if (!count_earlier_orders(l, m->period, d.packs, &earlier, &size_sql))
-        return db_fail(l, err, size_sql);
+    bool damaged;
+    if (!count_earlier_orders(l, m->period, &earlier, &damaged))
+        return db_fail(l, err, earlier_orders_sql);
+    if (damaged)
+        return fail_with(err, EXIT_INTERNAL,
+                         "ledger: a period before %s has no stored orders of its last run"
+                         " (order_stubs); the ledger is damaged", period_format(m->period,
+                                                                               (char[PERIOD_BUF]){0}));
     if (earlier.total == 0)
         return EXIT_DONE; /* nothing to load */
     /* the map also takes P's own orders: as many as the biggest earlier
@@ -974,7 +995,7 @@ static void save_agreements(saver_t *s, const month_t *m)
 {
     sqlite3_stmt *agg = saver_prep(s, "INSERT INTO agreement_periods VALUES(?,?,?,?,?,?,?,?,?,?)");
     sqlite3_stmt *tier = saver_prep(s, "INSERT INTO tiers VALUES(?,?,?,?,?,?,?,?,?,?)");
-    sqlite3_stmt *pay = saver_prep(s, "INSERT INTO payables VALUES(?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *pay = saver_prep(s, "INSERT INTO payables VALUES(?,?,?,?,?,?,?,?,?,?,?)");
     const book_t *b = m->book;
     for (size_t a = 0; agg && tier && pay && a < m->master->agreements.n; a++) {
         const agreement_t *ag = &m->master->agreements.v[a];
@@ -1009,13 +1030,15 @@ static void save_agreements(saver_t *s, const month_t *m)
         if (p->present) {
             bind_text(pay, 1, ag->id);
             bind_period(pay, 2, m->period);
-            sqlite3_bind_int64(pay, 3, p->carried_in);
-            sqlite3_bind_int64(pay, 4, p->earned);
-            sqlite3_bind_int64(pay, 5, p->balance);
-            sqlite3_bind_int64(pay, 6, p->paid);
-            sqlite3_bind_int64(pay, 7, p->carried_out);
-            bind_text(pay, 8, rule_name(p->status));
-            bind_date(pay, 9, p->due_date);
+            bind_text(pay, 3, m->master->partners.v[ag->partner].id);
+            bind_text(pay, 4, ag->currency.code);
+            sqlite3_bind_int64(pay, 5, p->carried_in);
+            sqlite3_bind_int64(pay, 6, p->earned);
+            sqlite3_bind_int64(pay, 7, p->balance);
+            sqlite3_bind_int64(pay, 8, p->paid);
+            sqlite3_bind_int64(pay, 9, p->carried_out);
+            bind_text(pay, 10, rule_name(p->status));
+            bind_date(pay, 11, p->due_date);
             saver_step(s, pay);
         }
     }
@@ -1079,8 +1102,8 @@ static void save_run(saver_t *s, const month_t *m, const input_list_t *inputs)
  * run in order, only the newest re-runs) and a run inserts its orders after
  * every earlier period's, so they are the rows of the highest rowids: found
  * walking back from the last row, deleted as one range, and counted against
- * the pack that run wrote. A run by a build without packs, or rows not where
- * they should be, falls back to a scan of every row (no index by period). */
+ * the pack that run wrote. Rows not where they should be (the count
+ * differs) fall back to a scan of every row (no index by period). */
 static void clear_orders(saver_t *s, period_t p)
 {
     if (s->rc != EXIT_DONE)
@@ -1144,6 +1167,7 @@ exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *i
         "DELETE FROM agreement_periods WHERE period = ?1", "DELETE FROM tiers WHERE period = ?1",
         "DELETE FROM payables WHERE period = ?1", "DELETE FROM commitments WHERE period = ?1",
         "DELETE FROM inputs WHERE period = ?1", "DELETE FROM controls WHERE period = ?1",
+        "DELETE FROM statement_docs WHERE period = ?1",
     };
     for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]); i++)
         exec_p(&s, clear[i], m->period);
@@ -1178,80 +1202,579 @@ exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *input
     return rc;
 }
 
-exit_code ledger_close_period(ledger_t *l, const month_t *m, batch_error_t *err)
+exit_code ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
+                                 batch_error_t *err)
 {
-    saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
-    char pbuf[PERIOD_BUF], id[160];
-    period_format(m->period, pbuf);
-    /* INSERT OR IGNORE + primary key: a payment id is written once, ever */
-    sqlite3_stmt *st = saver_prep(&s, "INSERT OR IGNORE INTO payments VALUES(?,?,?,?,?,?,?)");
-    for (size_t a = 0; st && a < m->master->agreements.n; a++) {
-        const payable_t *p = &m->payables[a];
-        const agreement_t *ag = &m->master->agreements.v[a];
-        if (!p->present || p->status != RULE_PAID || p->paid == 0)
-            continue;
-        snprintf(id, sizeof(id), "%s-%s", ag->id, pbuf);
-        bind_text(st, 1, id);
-        bind_period(st, 2, m->period);
-        bind_text(st, 3, m->master->partners.v[ag->partner].id);
-        bind_text(st, 4, ag->id);
-        bind_text(st, 5, ag->currency.code);
-        sqlite3_bind_int64(st, 6, p->paid);
-        bind_date(st, 7, p->due_date);
-        saver_step(&s, st);
+    sqlite3_stmt *st = prep(l, "SELECT path, sha256 FROM inputs WHERE period = ?1 ORDER BY path");
+    if (!st)
+        return db_fail(l, err, "inputs");
+    bind_period(st, 1, p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *path = (const char *)sqlite3_column_text(st, 0);
+        const char *sha = (const char *)sqlite3_column_text(st, 1);
+        input_file_t in = {.path = arena_strndup(arena, path ? path : "", path ? strlen(path) : 0)};
+        snprintf(in.sha256, sizeof(in.sha256), "%s", sha ? sha : "");
+        VEC_PUSH(*out, in);
     }
     sqlite3_finalize(st);
-    exec_p(&s, "UPDATE runs SET state = 'closed' WHERE period = ?1", m->period);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "inputs");
+}
+
+period_t ledger_period_before(ledger_t *l, period_t p)
+{
+    if (!l)
+        return PERIOD_NONE;
+    sqlite3_stmt *st = prep(l, "SELECT max(period) FROM runs WHERE period < ?1");
+    period_t r = PERIOD_NONE;
+    if (st) {
+        bind_period(st, 1, p);
+        if (sqlite3_step(st) == SQLITE_ROW)
+            r = col_period(st, 0);
+    }
+    sqlite3_finalize(st);
+    return r;
+}
+
+exit_code ledger_dataset_id(ledger_t *l, char *out, size_t len, batch_error_t *err)
+{
+    out[0] = '\0';
+    sqlite3_stmt *st = prep(l, "SELECT value FROM meta WHERE key = 'dataset_id'");
+    if (!st)
+        return db_fail(l, err, "meta");
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(out, len, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "meta");
+}
+
+exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, "INSERT INTO meta VALUES('dataset_id', ?1)");
+    if (!st)
+        return db_fail(l, err, "meta");
+    bind_text(st, 1, id);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "meta");
+}
+
+exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err)
+{
+    if (!l)
+        return EXIT_DONE;
+    /* per agreement its latest payable before P (the one carried_loaded
+     * reads for the agreements master data has) */
+    static const char *const sql =
+        "SELECT p.agreement_id, p.carried_out, p.currency, p.period FROM payables p"
+        " WHERE p.period = (SELECT max(q.period) FROM payables q"
+        " WHERE q.agreement_id = p.agreement_id AND q.period < ?1)"
+        " AND p.carried_out != 0 ORDER BY p.agreement_id";
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return db_fail(l, err, sql);
+    bind_period(st, 1, m->period);
+    exit_code e = EXIT_DONE;
+    int rc;
+    while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        if (agreement_index(m, st, 0) >= 0)
+            continue;
+        char money[MONEY_BUF];
+        e = fail_with(err, EXIT_INVALID_INPUT,
+                      "master/agreements.csv: agreement %s carries a balance of %s %s (payables of"
+                      " %s) but is not in master data (its row was deleted or rejected): restore"
+                      " it, or the balance would vanish",
+                      (const char *)sqlite3_column_text(st, 0),
+                      money_format(sqlite3_column_int64(st, 1), money),
+                      (const char *)sqlite3_column_text(st, 2),
+                      (const char *)sqlite3_column_text(st, 3));
+    }
+    if (e == EXIT_DONE && rc != SQLITE_DONE)
+        e = db_fail(l, err, sql);
+    sqlite3_finalize(st);
+    return e;
+}
+
+exit_code ledger_save_doc(ledger_t *l, period_t p, const char *partner_id,
+                          const unsigned char *bytes, size_t len, batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, "INSERT INTO statement_docs VALUES(?1, ?2, ?3)");
+    if (!st)
+        return db_fail(l, err, "statement_docs");
+    bind_period(st, 1, p);
+    bind_text(st, 2, partner_id);
+    bind_blob(st, 3, bytes, len);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
+}
+
+exit_code ledger_load_docs(ledger_t *l, period_t p,
+                           void (*push)(void *ctx, const char *partner_id,
+                                        const unsigned char *bytes, size_t len),
+                           void *ctx, batch_error_t *err)
+{
+    sqlite3_stmt *st =
+        prep(l, "SELECT partner_id, doc FROM statement_docs WHERE period = ?1 ORDER BY partner_id");
+    if (!st)
+        return db_fail(l, err, "statement_docs");
+    bind_period(st, 1, p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        push(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
+             (size_t)sqlite3_column_bytes(st, 1));
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
+}
+
+void ledger_payments_free(ledger_payments_t *p)
+{
+    free(p->list.v);
+    arena_release(&p->arena);
+    memset(p, 0, sizeof(*p));
+}
+
+static exit_code load_payments(ledger_t *l, period_t p, const char *sql, ledger_payments_t *out,
+                               batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return db_fail(l, err, sql);
+    bind_period(st, 1, p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        payment_t pay = {0};
+        const char **f[] = {&pay.payment_id, &pay.partner_id, &pay.agreement_id};
+        for (int i = 0; i < 3; i++) {
+            const char *t = (const char *)sqlite3_column_text(st, i);
+            *f[i] = arena_strndup(&out->arena, t ? t : "", t ? strlen(t) : 0);
+        }
+        const char *cur = (const char *)sqlite3_column_text(st, 3);
+        snprintf(pay.currency, sizeof(pay.currency), "%s", cur ? cur : "");
+        pay.amount = sqlite3_column_int64(st, 4);
+        pay.due_date = col_date(st, 5);
+        VEC_PUSH(out->list, pay);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, sql);
+}
+
+exit_code ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
+                              batch_error_t *err)
+{
+    return load_payments(l, p,
+                         "SELECT agreement_id || '-' || period AS id, partner_id, agreement_id,"
+                         " currency, paid, due_date FROM payables WHERE period = ?1"
+                         " AND status = 'paid' AND paid != 0 ORDER BY id",
+                         out, err);
+}
+
+exit_code ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out, batch_error_t *err)
+{
+    return load_payments(l, p,
+                         "SELECT payment_id, partner_id, agreement_id, currency, amount, due_date"
+                         " FROM payments WHERE period = ?1 ORDER BY payment_id",
+                         out, err);
+}
+
+exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
+                              batch_error_t *err)
+{
+    saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
+    /* ON CONFLICT DO NOTHING, then compare: a payment id is issued once */
+    sqlite3_stmt *ins = saver_prep(&s, "INSERT INTO payments VALUES(?1,?2,?3,?4,?5,?6,?7)"
+                                       " ON CONFLICT(payment_id) DO NOTHING");
+    sqlite3_stmt *same = saver_prep(&s,
+        "SELECT count(*) FROM payments WHERE payment_id = ?1 AND period IS ?2"
+        " AND partner_id IS ?3 AND agreement_id IS ?4 AND currency IS ?5 AND amount IS ?6"
+        " AND due_date IS ?7");
+    for (size_t i = 0; ins && same && s.rc == EXIT_DONE && i < pay->list.n; i++) {
+        const payment_t *v = &pay->list.v[i];
+        sqlite3_stmt *both[] = {ins, same};
+        for (int k = 0; k < 2; k++) {
+            bind_text(both[k], 1, v->payment_id);
+            bind_period(both[k], 2, p);
+            bind_text(both[k], 3, v->partner_id);
+            bind_text(both[k], 4, v->agreement_id);
+            bind_text(both[k], 5, v->currency);
+            sqlite3_bind_int64(both[k], 6, v->amount);
+            bind_date(both[k], 7, v->due_date);
+        }
+        saver_step(&s, ins);
+        if (s.rc != EXIT_DONE)
+            break;
+        int rc = sqlite3_step(same);
+        bool equal = rc == SQLITE_ROW && sqlite3_column_int64(same, 0) == 1;
+        sqlite3_reset(same);
+        sqlite3_clear_bindings(same);
+        if (rc != SQLITE_ROW)
+            s.rc = db_fail(l, err, "payments");
+        else if (!equal)
+            s.rc = fail_with(err, EXIT_STATE_CONFLICT,
+                             "payment %s was issued before with other content (a payment id is "
+                             "issued once); nothing was closed or published", v->payment_id);
+    }
+    sqlite3_finalize(ins);
+    sqlite3_finalize(same);
+    exec_p(&s, "UPDATE runs SET state = 'closed' WHERE period = ?1", p);
     return s.rc;
 }
 
-static bool column_is(sqlite3_stmt *st, int i, const char *want)
+/* ---- the hash chain -------------------------------------------------------------- */
+
+typedef struct chain_table {
+    const char *name, *sql; /* the rows of period ?1, in a total order */
+} chain_table_t;
+
+/* What a run of P records (ledger_save_month, the statement documents). The
+ * orders' own rows are not digested: their decisions are P's stub pack
+ * (decisions), and their data is identified by P's input hashes (inputs);
+ * the lifecycle columns later periods update are theirs to record. */
+static const chain_table_t run_tables[] = {
+    {"runs", "SELECT runs FROM runs WHERE period = ?1"},
+    {"inputs", "SELECT path, sha256, records, bytes FROM inputs WHERE period = ?1 ORDER BY path"},
+    {"controls", "SELECT name, value FROM controls WHERE period = ?1 ORDER BY name"},
+    {"decisions", "SELECT run, orders, ids, decisions, agreements, opportunities"
+                  " FROM order_stubs WHERE period = ?1"},
+    {"approvals", "SELECT * FROM approvals WHERE period = ?1 ORDER BY approval_id"},
+    {"adjustments", "SELECT * FROM adjustments WHERE period = ?1 ORDER BY adjustment_id"},
+    {"activities", "SELECT * FROM activities WHERE period = ?1 ORDER BY activity_id"},
+    {"agreement_periods", "SELECT * FROM agreement_periods WHERE period = ?1 ORDER BY agreement_id"},
+    {"tiers", "SELECT * FROM tiers WHERE period = ?1 ORDER BY agreement_id"},
+    {"commitments", "SELECT * FROM commitments WHERE period = ?1 ORDER BY commitment_id"},
+    {"payables", "SELECT * FROM payables WHERE period = ?1 ORDER BY agreement_id"},
+    {"statement_docs", "SELECT partner_id, doc FROM statement_docs WHERE period = ?1"
+                       " ORDER BY partner_id"},
+};
+/* What a close of P records. */
+static const chain_table_t close_tables[] = {
+    {"runs", "SELECT state, runs FROM runs WHERE period = ?1"},
+    {"payments", "SELECT * FROM payments WHERE period = ?1 ORDER BY payment_id"},
+};
+#define NTABLES(t) (sizeof(t) / sizeof((t)[0]))
+
+static const char chain_genesis[65] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void put_u64(sha256_ctx_t *h, uint64_t v)
 {
-    const unsigned char *s = sqlite3_column_text(st, i);
-    return s && strcmp((const char *)s, want) == 0;
+    unsigned char b[8];
+    for (int i = 0; i < 8; i++)
+        b[i] = (unsigned char)(v >> (56 - 8 * i));
+    sha256_update(h, b, 8);
 }
 
-exit_code ledger_payments_match(ledger_t *l, const month_t *m, batch_error_t *err)
+/* SHA-256 of the rows of a chain table for P: per value a type tag, then
+ * the integer (8 bytes, big-endian) or the length and bytes. */
+static bool table_digest(ledger_t *l, const char *sql, period_t p, char hex[65])
 {
-    char pbuf[PERIOD_BUF], id[160], due[DATE_BUF];
-    period_format(m->period, pbuf);
-    sqlite3_stmt *one = prep(l, "SELECT partner_id, agreement_id, currency, amount, due_date"
-                                " FROM payments WHERE payment_id = ?1 AND period = ?2");
-    sqlite3_stmt *all = prep(l, "SELECT count(*) FROM payments WHERE period = ?1");
-    if (!one || !all) {
-        sqlite3_finalize(one);
-        sqlite3_finalize(all);
-        return db_fail(l, err, "payments");
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return false;
+    bind_period(st, 1, p);
+    sha256_ctx_t h;
+    sha256_init(&h);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int n = sqlite3_column_count(st);
+        for (int i = 0; i < n; i++) {
+            int type = sqlite3_column_type(st, i);
+            if (type == SQLITE_INTEGER) {
+                sha256_update(&h, "i", 1);
+                put_u64(&h, (uint64_t)sqlite3_column_int64(st, i));
+            } else if (type == SQLITE_NULL) {
+                sha256_update(&h, "n", 1);
+            } else {
+                const void *b = type == SQLITE_BLOB ? sqlite3_column_blob(st, i)
+                                                    : (const void *)sqlite3_column_text(st, i);
+                size_t len = (size_t)sqlite3_column_bytes(st, i);
+                sha256_update(&h, type == SQLITE_BLOB ? "b" : "t", 1);
+                put_u64(&h, len);
+                if (len)
+                    sha256_update(&h, b, len);
+            }
+        }
+        sha256_update(&h, "\n", 1);
     }
-    int64_t count = 0;
-    const char *differs = NULL;
-    for (size_t a = 0; !differs && a < m->master->agreements.n; a++) {
-        const payable_t *p = &m->payables[a];
-        const agreement_t *ag = &m->master->agreements.v[a];
-        if (!p->present || p->status != RULE_PAID || p->paid == 0)
-            continue;
-        count++;
-        snprintf(id, sizeof(id), "%s-%s", ag->id, pbuf);
-        sqlite3_reset(one);
-        bind_text(one, 1, id);
-        bind_text(one, 2, pbuf);
-        if (sqlite3_step(one) != SQLITE_ROW ||
-            !column_is(one, 0, m->master->partners.v[ag->partner].id) ||
-            !column_is(one, 1, ag->id) || !column_is(one, 2, ag->currency.code) ||
-            sqlite3_column_int64(one, 3) != p->paid ||
-            !column_is(one, 4, date_format(p->due_date, due)))
-            differs = ag->id;
+    sqlite3_finalize(st);
+    if (rc != SQLITE_DONE)
+        return false;
+    sha256_final_hex(&h, hex);
+    return true;
+}
+
+/* "name=digest\n" per table, into a malloc'd string; NULL on a query error. */
+static char *digests_of(ledger_t *l, const chain_table_t *t, size_t n, period_t p)
+{
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(t[i].name) + 66;
+    char *out = malloc(cap), *w = out;
+    if (!out)
+        abort();
+    for (size_t i = 0; i < n; i++) {
+        char hex[65];
+        if (!table_digest(l, t[i].sql, p, hex)) {
+            free(out);
+            return NULL;
+        }
+        w += sprintf(w, "%s=%s\n", t[i].name, hex);
     }
-    bind_text(all, 1, pbuf);
-    if (!differs && (sqlite3_step(all) != SQLITE_ROW || sqlite3_column_int64(all, 0) != count))
-        differs = "(payment count)";
-    sqlite3_finalize(one);
-    sqlite3_finalize(all);
-    if (differs)
-        return fail_with(err, EXIT_INTERNAL,
-                         "%s: the payments recorded at close differ from the inputs' decision at %s;"
-                         " nothing published", pbuf, differs);
-    return EXIT_DONE;
+    *w = '\0';
+    return out;
+}
+
+static void link_of(const char *prev, const char *period, const char *event, const char *digests,
+                    char out[65])
+{
+    sha256_ctx_t h;
+    sha256_init(&h);
+    static const char tag[] = "commissions-chain-1\n";
+    sha256_update(&h, tag, sizeof(tag) - 1);
+    const char *parts[] = {prev, period, event};
+    for (int i = 0; i < 3; i++) {
+        sha256_update(&h, parts[i], strlen(parts[i]));
+        sha256_update(&h, "\n", 1);
+    }
+    sha256_update(&h, digests, strlen(digests));
+    sha256_final_hex(&h, out);
+}
+
+exit_code ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
+                              batch_error_t *err)
+{
+    char *digests = close ? digests_of(l, close_tables, NTABLES(close_tables), p)
+                          : digests_of(l, run_tables, NTABLES(run_tables), p);
+    if (!digests)
+        return db_fail(l, err, "chain digests");
+    char prev[65];
+    snprintf(prev, sizeof(prev), "%s", chain_genesis);
+    sqlite3_stmt *st = prep(l, "SELECT link FROM chain ORDER BY seq DESC LIMIT 1");
+    int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+    if (rc == SQLITE_ROW)
+        snprintf(prev, sizeof(prev), "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+        free(digests);
+        return db_fail(l, err, "chain");
+    }
+    char pbuf[PERIOD_BUF];
+    const char *event = close ? "close" : "run";
+    link_of(prev, period_format(p, pbuf), event, digests, link);
+    st = prep(l, "INSERT INTO chain(period, event, digests, prev, link) VALUES(?1,?2,?3,?4,?5)");
+    if (st) {
+        bind_text(st, 1, pbuf);
+        bind_text(st, 2, event);
+        bind_text(st, 3, digests);
+        bind_text(st, 4, prev);
+        bind_text(st, 5, link);
+        rc = sqlite3_step(st);
+    }
+    sqlite3_finalize(st);
+    free(digests);
+    return st && rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "chain");
+}
+
+exit_code ledger_chain_latest(ledger_t *l, period_t p, char link[65], batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, "SELECT link FROM chain WHERE period = ?1 ORDER BY seq DESC LIMIT 1");
+    if (!st)
+        return db_fail(l, err, "chain");
+    bind_period(st, 1, p);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        snprintf(link, 65, "%s", (const char *)sqlite3_column_text(st, 0));
+    sqlite3_finalize(st);
+    if (rc == SQLITE_ROW)
+        return EXIT_DONE;
+    char pbuf[PERIOD_BUF];
+    return rc == SQLITE_DONE ? fail_with(err, EXIT_VERIFY_DIFF,
+                                         "the ledger has no chain link for %s (runs)",
+                                         period_format(p, pbuf))
+                             : db_fail(l, err, "chain");
+}
+
+static exit_code chain_differs(batch_error_t *err, const char *period, const char *table,
+                               const char *why)
+{
+    return fail_with(err, EXIT_VERIFY_DIFF,
+                     "the ledger differs from its hash chain at %s, table %s (%s): it was changed "
+                     "outside this program", period, table, why);
+}
+
+/* Every link names its predecessor and hashes to itself. *links counts them. */
+static exit_code check_links(ledger_t *l, int64_t *links, char bad[PERIOD_BUF],
+                             batch_error_t *err)
+{
+    bad[0] = '\0';
+    sqlite3_stmt *st = prep(l, "SELECT period, event, digests, prev, link FROM chain ORDER BY seq");
+    if (!st)
+        return db_fail(l, err, "chain");
+    char expect[65], got[65];
+    snprintf(expect, sizeof(expect), "%s", chain_genesis);
+    exit_code e = EXIT_DONE;
+    int rc;
+    *links = 0;
+    while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *c[5];
+        for (int i = 0; i < 5; i++) {
+            c[i] = (const char *)sqlite3_column_text(st, i);
+            if (!c[i])
+                c[i] = "";
+        }
+        link_of(c[3], c[0], c[1], c[2], got);
+        if (strcmp(c[3], expect) != 0)
+            e = chain_differs(err, c[0], "chain", "a link does not follow the one before it");
+        else if (strcmp(c[4], got) != 0)
+            e = chain_differs(err, c[0], "chain", "a link does not match its digests");
+        if (e != EXIT_DONE)
+            snprintf(bad, PERIOD_BUF, "%s", c[0]);
+        snprintf(expect, sizeof(expect), "%s", c[4]);
+        (*links)++;
+    }
+    if (e == EXIT_DONE && rc != SQLITE_DONE)
+        e = db_fail(l, err, "chain");
+    sqlite3_finalize(st);
+    return e;
+}
+
+/* The first table whose digest differs from recorded ("name=hex\n"...), or NULL. */
+static const char *first_difference(ledger_t *l, const chain_table_t *t, size_t n, period_t p,
+                                    const char *recorded, bool *failed)
+{
+    char *now = digests_of(l, t, n, p);
+    *failed = !now;
+    if (!now)
+        return NULL;
+    const char *diff = NULL;
+    const char *r = recorded, *w = now;
+    for (size_t i = 0; i < n && !diff; i++) {
+        const char *rn = strchr(r, '\n'), *wn = strchr(w, '\n');
+        if (!rn || !wn || rn - r != wn - w || memcmp(r, w, (size_t)(rn - r)) != 0)
+            diff = t[i].name;
+        else {
+            r = rn + 1;
+            w = wn + 1;
+        }
+    }
+    if (!diff && *r)
+        diff = "chain";
+    free(now);
+    return diff;
+}
+
+/* P's rows against P's newest run link and, after it, its close link. */
+static exit_code check_period(ledger_t *l, period_t p, batch_error_t *err)
+{
+    char pbuf[PERIOD_BUF];
+    period_format(p, pbuf);
+    sqlite3_stmt *st = prep(l, "SELECT seq, event, digests FROM chain WHERE period = ?1"
+                               " ORDER BY seq DESC");
+    if (!st)
+        return db_fail(l, err, "chain");
+    bind_period(st, 1, p);
+    char *run = NULL, *close = NULL;
+    int rc;
+    /* newest first: a close link (when closed), then the run link it closed */
+    for (int k = 0; (rc = sqlite3_step(st)) == SQLITE_ROW; k++) {
+        bool is_close = strcmp((const char *)sqlite3_column_text(st, 1), "close") == 0;
+        char *d = strdup((const char *)sqlite3_column_text(st, 2));
+        if (!d)
+            abort();
+        if (k == 0 && is_close)
+            close = d;
+        else if (!is_close && !run)
+            run = d;
+        else
+            free(d);
+        if (run)
+            break;
+    }
+    sqlite3_finalize(st);
+    exit_code e = EXIT_DONE;
+    bool failed = false;
+    const char *diff = NULL;
+    period_state_t state = ledger_period_state(l, p);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = db_fail(l, err, "chain");
+    else if (!run)
+        e = chain_differs(err, pbuf, "runs", "no run link for the period");
+    else if ((diff = first_difference(l, run_tables, NTABLES(run_tables), p, run, &failed)))
+        e = chain_differs(err, pbuf, diff, "its rows differ from the period's last run link");
+    else if (!failed && close &&
+             (diff = first_difference(l, close_tables, NTABLES(close_tables), p, close, &failed)))
+        e = chain_differs(err, pbuf, diff, "its rows differ from the period's close link");
+    else if (!failed && !close && state == PERIOD_CLOSED)
+        e = chain_differs(err, pbuf, "runs", "closed without a close link");
+    if (e == EXIT_DONE && failed)
+        e = db_fail(l, err, "chain digests");
+    if (e == EXIT_DONE && !close) {
+        int64_t n = 0;
+        if (!query_counts(l, "SELECT count(*) FROM payments WHERE period = ?1", p, &n, 1))
+            e = db_fail(l, err, "payments");
+        else if (n > 0)
+            e = chain_differs(err, pbuf, "payments", "payments of a period never closed");
+    }
+    free(run);
+    free(close);
+    return e;
+}
+
+exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err)
+{
+    int64_t links;
+    char bad[PERIOD_BUF];
+    exit_code e = check_links(l, &links, bad, err);
+    return e == EXIT_DONE ? check_period(l, p, err) : e;
+}
+
+exit_code ledger_audit(ledger_t *l, batch_error_t *err)
+{
+    if (!l) {
+        printf("audit: no ledger yet: nothing to check\n");
+        return EXIT_DONE;
+    }
+    /* one read transaction: one consistent snapshot */
+    sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL);
+    int64_t links = 0, periods = 0;
+    char bad[PERIOD_BUF];
+    batch_error_t link_err = {0};
+    exit_code link_rc = check_links(l, &links, bad, &link_err);
+    /* the periods of runs and of the chain (a period deleted from runs is a
+     * difference too), in order; the first that differs is reported, the
+     * broken link's when it is not later */
+    exit_code e = EXIT_DONE;
+    sqlite3_stmt *st = prep(l, "SELECT period FROM runs UNION SELECT period FROM chain ORDER BY 1");
+    int rc = SQLITE_DONE;
+    if (!st)
+        e = db_fail(l, err, "runs");
+    while (e == EXIT_DONE && link_rc != EXIT_INTERNAL && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *ptext = (const char *)sqlite3_column_text(st, 0);
+        if (link_rc != EXIT_DONE && strcmp(ptext, bad) >= 0)
+            break;
+        e = check_period(l, col_period(st, 0), err);
+        periods++;
+    }
+    if (e == EXIT_DONE && st && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        e = db_fail(l, err, "runs");
+    sqlite3_finalize(st);
+    if (e == EXIT_DONE && link_rc != EXIT_DONE) {
+        *err = link_err;
+        e = link_rc;
+    }
+    char head[65] = "";
+    if (e == EXIT_DONE) {
+        st = prep(l, "SELECT link FROM chain ORDER BY seq DESC LIMIT 1");
+        if (st && sqlite3_step(st) == SQLITE_ROW)
+            snprintf(head, sizeof(head), "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+    }
+    sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL);
+    if (e == EXIT_DONE)
+        printf("audit: intact: %" PRId64 " link(s), %" PRId64 " period(s) checked; chain head %s\n",
+               links, periods, head[0] ? head : "(none)");
+    return e;
 }
 
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
@@ -1264,20 +1787,48 @@ exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
         "SELECT r.period, r.state, r.runs,"
         " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'orders_read'),"
         " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'revenue_read'),"
-        " (SELECT count(*) FROM payments p WHERE p.period = r.period),"
-        " (SELECT coalesce(sum(amount), 0) FROM payments p WHERE p.period = r.period)"
+        " (SELECT count(*) FROM payments p WHERE p.period = r.period)"
         " FROM runs r ORDER BY r.period");
-    if (!st)
+    /* paid per currency: never one sum across currencies (SPEC §7) */
+    sqlite3_stmt *cur = prep(l, "SELECT currency, amount FROM payments WHERE period = ?1"
+                                " ORDER BY currency");
+    if (!st || !cur) {
+        sqlite3_finalize(st);
+        sqlite3_finalize(cur);
         return db_fail(l, err, "status");
-    printf("%-8s %-7s %5s %10s %12s %9s %16s\n", "period", "state", "runs", "orders", "revenue",
-           "payments", "paid");
-    while (sqlite3_step(st) == SQLITE_ROW) {
-        char money[MONEY_BUF];
-        printf("%-8s %-7s %5d %10lld %12lld %9d %16s\n", sqlite3_column_text(st, 0),
+    }
+    printf("%-8s %-7s %5s %10s %12s %9s  %s\n", "period", "state", "runs", "orders", "revenue",
+           "payments", "paid (per currency)");
+    exit_code e = EXIT_DONE;
+    while (e == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
+        printf("%-8s %-7s %5d %10lld %12lld %9d ", sqlite3_column_text(st, 0),
                sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
                (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-               sqlite3_column_int(st, 5), money_format(sqlite3_column_int64(st, 6), money));
+               sqlite3_column_int(st, 5));
+        sqlite3_bind_text(cur, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT);
+        char code[4] = "", money[MONEY_BUF];
+        money_t total = 0;
+        bool any = false;
+        for (int rc = sqlite3_step(cur);; rc = sqlite3_step(cur)) {
+            const char *c = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(cur, 0) : NULL;
+            if (any && (!c || strcmp(c, code) != 0))
+                printf(" %s %s", code, money_format(total, money));
+            if (!c)
+                break;
+            if (!any || strcmp(c, code) != 0) {
+                snprintf(code, sizeof(code), "%s", c);
+                total = 0;
+                any = true;
+            }
+            if (__builtin_add_overflow(total, sqlite3_column_int64(cur, 1), &total)) {
+                e = fail_with(err, EXIT_INTERNAL, "status: the %s payments overflow", c);
+                break;
+            }
+        }
+        printf("%s\n", any ? "" : " -");
+        sqlite3_reset(cur);
     }
     sqlite3_finalize(st);
-    return EXIT_DONE;
+    sqlite3_finalize(cur);
+    return e;
 }

@@ -16,14 +16,24 @@
 
 #include "ingest.h"
 #include "month.h"
+#include "results.h"
 #include "util.h"
+
+/* The stamp in the SQLite header (PRAGMA application_id, user_version),
+ * written when the ledger is created: a file without it, or of another
+ * schema version, is refused and left untouched (exit 4). */
+#define LEDGER_APPLICATION_ID 0x434F4D4D /* "COMM" */
+#define LEDGER_SCHEMA_VERSION 1
 
 typedef struct ledger ledger_t;
 
 typedef enum { PERIOD_UNRUN = 0, PERIOD_OPEN = 1, PERIOD_CLOSED = 2 } period_state_t;
 
-/* Open (creating schema unless readonly). A readonly open of a missing file
- * succeeds with *out NULL: no state yet. */
+/* Open the ledger at path. A writer opens it after lock_acquire (which
+ * creates the file): an empty file becomes a new, stamped ledger; a
+ * readonly open of a missing or empty file succeeds with *out NULL (no
+ * state yet). A file that is not this program's ledger of this schema
+ * version is EXIT_STATE_CONFLICT and is not written to. */
 exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_error_t *err);
 void ledger_close(ledger_t *l);
 
@@ -56,20 +66,81 @@ exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t 
 exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
                             batch_error_t *err);
 
-/* The input hashes recorded for P (path -> sha256), for close/explain. */
+/* The input hashes recorded for P (path -> sha256), for explain:
+ * EXIT_STATE_CONFLICT naming the first input that differs. */
 exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
                               batch_error_t *err);
+/* The inputs recorded for P (paths and hashes copied into arena). */
+exit_code ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
+                                 batch_error_t *err);
 
-/* Mark P closed and record its payments (paid agreements, amount != 0);
- * payment ids already present are never written twice. */
-exit_code ledger_close_period(ledger_t *l, const month_t *m, batch_error_t *err);
+/* The newest period run before p, PERIOD_NONE when none. */
+period_t ledger_period_before(ledger_t *l, period_t p);
 
-/* EXIT_DONE when the payments recorded for P are exactly those m pays (ids,
- * partners, currencies, amounts, due dates, count): the check before a
- * closed period's payment file is published again. */
-exit_code ledger_payments_match(ledger_t *l, const month_t *m, batch_error_t *err);
+/* The dataset the ledger was started for (meta dataset_id): copied into
+ * out, "" when no run has recorded one yet. */
+exit_code ledger_dataset_id(ledger_t *l, char *out, size_t len, batch_error_t *err);
+/* Record it (inside the first run's transaction). */
+exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err);
 
-/* One line per period for `status`. */
+/* Balances never vanish: EXIT_INVALID_INPUT naming the first agreement
+ * (bytewise) whose latest payable before P carries a balance other than
+ * zero while m's master data has no such agreement (deleted, or its row
+ * rejected), with the amount and currency. */
+exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err);
+
+/* One partner's statement document of P (reports/statements.h st_docs),
+ * written by the run inside its transaction. */
+exit_code ledger_save_doc(ledger_t *l, period_t p, const char *partner_id,
+                          const unsigned char *bytes, size_t len, batch_error_t *err);
+/* P's documents in partner_id order, each handed to push. */
+exit_code ledger_load_docs(ledger_t *l, period_t p,
+                           void (*push)(void *ctx, const char *partner_id,
+                                        const unsigned char *bytes, size_t len),
+                           void *ctx, batch_error_t *err);
+
+/* Payments with their strings (in arena). */
+typedef struct ledger_payments {
+    payment_list_t list;
+    arena_t arena;
+} ledger_payments_t;
+void ledger_payments_free(ledger_payments_t *p);
+
+/* What P's last run recorded as payable: every payables row of P with
+ * status paid and an amount other than zero, as payment agreement_id-P,
+ * with the partner and currency the run recorded; in payment_id order. */
+exit_code ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
+                              batch_error_t *err);
+/* The payments recorded at P's close, in payment_id order. */
+exit_code ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out,
+                             batch_error_t *err);
+
+/* Record P's payments and mark P closed (inside a transaction). A payment
+ * id is issued once: one recorded before with other content is
+ * EXIT_STATE_CONFLICT naming it; with the same content it stays as it is. */
+exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
+                              batch_error_t *err);
+
+/* The hash chain (SPEC §5). Every run and every close appends a link:
+ *   link = SHA-256("commissions-chain-1\n" prev "\n" period "\n" event "\n" digests)
+ * where prev is the previous link (64 zeros for the first) and digests
+ * lists "table=SHA-256 of its rows of P" (ledger.c chain tables). A re-run
+ * of P appends a new run link; the superseded one stays in the chain (its
+ * rows are gone, so only its link is checked). Append inside the
+ * transaction that wrote P's rows; link receives the new link. */
+exit_code ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
+                              batch_error_t *err);
+/* P's newest link (the close link of a closed period). */
+exit_code ledger_chain_latest(ledger_t *l, period_t p, char link[65], batch_error_t *err);
+/* Check every link against its predecessor, then P's rows against P's
+ * newest run link (and close link): EXIT_VERIFY_DIFF naming the first
+ * period and table that differ. */
+exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err);
+/* `audit`: the links, then every period's rows; prints what it checked.
+ * EXIT_VERIFY_DIFF naming the first period and table that differ. */
+exit_code ledger_audit(ledger_t *l, batch_error_t *err);
+
+/* One line per period for `status` (payments per currency). */
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
 
 /* Raw handle for explain queries. */

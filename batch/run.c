@@ -8,15 +8,26 @@
  * Crash safety: the ledger commit is the single point of truth. Outputs are
  * complete in out/.tmp-P-PID before the commit and renamed to out/P after
  * it, so out/P is always absent, the previous version, or complete.
+ *
+ * State model (SPEC §5): a period is unrun, open (run, re-runnable while it
+ * is the newest) or closed. A run reads the state before P inside its write
+ * transaction and records P's results, the statement documents and a chain
+ * link; close reads only what P's last run recorded (payables, statement
+ * documents), never the inputs, records the payments and a close link.
  */
 #include "run.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 #include "csvio.h"
@@ -25,6 +36,7 @@
 #include "ledger.h"
 #include "lock.h"
 #include "results.h"
+#include "sha256.h"
 #include "statements.h"
 #include "workbook.h"
 
@@ -38,6 +50,7 @@ struct job {
     dataset_t ds;
     month_t month;
     input_list_t inputs; /* master, book and period files */
+    st_docs_t docs;      /* P's statement documents (run: built; close: from the ledger) */
     char *tmp_dir;
 };
 
@@ -62,6 +75,7 @@ static void job_release(job_t *j)
     ledger_close(j->ledger);
     lock_release(&j->lock);
     month_release(&j->month);
+    st_docs_free(&j->docs);
     dataset_release(&j->ds);
     free(j->inputs.v);
     free(j->db_path);
@@ -183,9 +197,10 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     if (rc != EXIT_DONE)
         return rc;
     log_stage("%s: payouts.xlsx written", j->pbuf);
-    if (j->o->statements) {
+    if (j->o->statements) { /* the documents the ledger records: a draft is the final
+                                  statement but for the draft marker */
         char *dir = path_join(j->tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_write_statements(&j->month, dir, true, msg, sizeof(msg)) != 0)
+        if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
         if (rc == EXIT_DONE)
@@ -194,11 +209,18 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     return rc;
 }
 
+/* P's rows, its statement documents, then the chain link over them. */
 static exit_code out_ledger(job_t *j, batch_error_t *err)
 {
     exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    for (size_t i = 0; rc == EXIT_DONE && i < j->docs.n; i++)
+        rc = ledger_save_doc(j->ledger, j->o->period, j->docs.v[i].partner_id, j->docs.v[i].bytes,
+                             j->docs.v[i].len, err);
+    char link[65];
     if (rc == EXIT_DONE)
-        log_stage("%s: ledger rows written (not committed yet)", j->pbuf);
+        rc = ledger_chain_append(j->ledger, j->o->period, false, link, err);
+    if (rc == EXIT_DONE)
+        log_stage("%s: ledger rows written (not committed yet; chain link %.16s)", j->pbuf, link);
     return rc;
 }
 
@@ -273,9 +295,9 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     free(results);
     if (!made)
         return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
-    exit_code rc = ledger_begin(j->ledger, err);
-    if (rc != EXIT_DONE)
-        return rc;
+    char msg[512];
+    if (st_docs_build(&j->month, &j->docs, msg, sizeof(msg)) != 0)
+        return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
     stage_t stages[] = {{.fn = out_ledger}, {.fn = out_workbooks}, {.fn = out_lines},
                         {.fn = out_revenue}, {.fn = out_results}};
     return run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
@@ -306,6 +328,50 @@ static exit_code publish(job_t *j, batch_error_t *err)
     return rc;
 }
 
+/* Paid totals per currency (SPEC §7: never one sum across currencies). */
+typedef struct paid_total {
+    char code[4];
+    money_t paid;
+    int64_t count;
+    bool overflow;
+} paid_total_t;
+typedef VEC(paid_total_t) paid_totals_t;
+
+static void paid_add(paid_totals_t *t, const char *code, money_t amount)
+{
+    size_t k = 0;
+    while (k < t->n && strcmp(t->v[k].code, code) < 0)
+        k++;
+    if (k == t->n || strcmp(t->v[k].code, code) != 0) { /* insert at k: code order */
+        paid_total_t z = {0};
+        VEC_PUSH(*t, z);
+        memmove(&t->v[k + 1], &t->v[k], (t->n - 1 - k) * sizeof(*t->v));
+        memset(&t->v[k], 0, sizeof(*t->v));
+        snprintf(t->v[k].code, sizeof(t->v[k].code), "%s", code);
+    }
+    if (__builtin_add_overflow(t->v[k].paid, amount, &t->v[k].paid))
+        t->v[k].overflow = true;
+    t->v[k].count++;
+}
+
+static void paid_print(paid_totals_t *t)
+{
+    for (size_t k = 0; k < t->n; k++) {
+        char buf[MONEY_BUF];
+        if (t->v[k].overflow)
+            printf("  paid %s: the total overflows 64-bit cents (%" PRId64 " agreement(s))\n",
+                   t->v[k].code, t->v[k].count);
+        else
+            printf("  paid %s %s to %" PRId64 " agreement(s)\n", t->v[k].code,
+                   money_format(t->v[k].paid, buf), t->v[k].count);
+    }
+    if (t->n == 0)
+        printf("  paid nothing\n");
+    free(t->v);
+    t->v = NULL;
+    t->n = t->cap = 0;
+}
+
 static void print_summary(const job_t *j, const char *what)
 {
     const control_t *c = &j->month.control;
@@ -316,33 +382,13 @@ static void print_summary(const job_t *j, const char *what)
            what, j->pbuf, c->rows_read_total, c->orders_attributed, c->orders_held,
            c->orders_rejected, c->orders_rejected_rows, c->revenue_assigned,
            c->revenue_unassigned, c->revenue_held, c->revenue_rejected, j->month.rejects.n);
-    /* paid total per currency, in currency order */
-    const char *done[32];
-    size_t ndone = 0;
-    for (;;) {
-        const char *next = NULL;
-        for (size_t a = 0; a < ms->agreements.n; a++) {
-            const char *cur = ms->agreements.v[a].currency.code;
-            bool seen = false;
-            for (size_t k = 0; k < ndone; k++)
-                seen = seen || strcmp(done[k], cur) == 0;
-            if (!seen && j->month.payables[a].present && (!next || strcmp(cur, next) < 0))
-                next = cur;
-        }
-        if (!next || ndone == 32)
-            break;
-        money_t paid = 0;
-        int count = 0;
-        for (size_t a = 0; a < ms->agreements.n; a++)
-            if (strcmp(ms->agreements.v[a].currency.code, next) == 0 &&
-                j->month.payables[a].status == RULE_PAID && j->month.payables[a].paid != 0) {
-                paid += j->month.payables[a].paid;
-                count++;
-            }
-        char buf[MONEY_BUF];
-        printf("  paid %s %s to %d agreement(s)\n", next, money_format(paid, buf), count);
-        done[ndone++] = next;
+    paid_totals_t t = {0};
+    for (size_t a = 0; a < ms->agreements.n; a++) {
+        const payable_t *p = &j->month.payables[a];
+        if (p->present && p->status == RULE_PAID && p->paid != 0)
+            paid_add(&t, ms->agreements.v[a].currency.code, p->paid);
     }
+    paid_print(&t);
 }
 
 /* §5: closed periods never change; only the newest open period re-runs. */
@@ -363,6 +409,165 @@ static exit_code check_order(job_t *j, batch_error_t *err)
     return EXIT_DONE;
 }
 
+/* Months in order (SPEC §5): after the newest period run, a periods/YYYY-MM
+ * folder before P that was never run is refused, naming it (the earliest).
+ * A month without a folder is a gap; a fresh ledger's first run may start
+ * at any month. */
+static exit_code check_skipped(job_t *j, batch_error_t *err)
+{
+    period_t latest = ledger_latest_period(j->ledger);
+    if (latest == PERIOD_NONE || latest >= j->o->period)
+        return EXIT_DONE;
+    char *dir = path_join(j->o->data_dir, "periods");
+    DIR *d = opendir(dir);
+    period_t first = PERIOD_NONE;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        period_t f;
+        if (strlen(e->d_name) != 7 || !period_parse(e->d_name, 7, &f) || f <= latest ||
+            f >= j->o->period || (first != PERIOD_NONE && f >= first))
+            continue;
+        char *p = path_join(dir, e->d_name);
+        if (path_is_dir(p))
+            first = f;
+        free(p);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    if (first == PERIOD_NONE)
+        return EXIT_DONE;
+    char fbuf[PERIOD_BUF], lbuf[PERIOD_BUF];
+    return fail_with(err, EXIT_STATE_CONFLICT,
+                     "periods/%s was never run: periods run in order, and %s comes after the "
+                     "newest period run (%s); run %s first (a month without a folder is a gap)",
+                     period_format(first, fbuf), j->pbuf, period_format(latest, lbuf), fbuf);
+}
+
+/* DATA/.commissions-id: the dataset's identity, 32 hex digits written by
+ * the first run of a new ledger (adopted when the file exists already, e.g.
+ * a copied dataset), and recorded in the ledger (meta dataset_id). A ledger
+ * used with a dataset whose file is missing or holds another id is refused:
+ * it was started for another dataset. The file is small, plain and moves
+ * with the dataset, where a path or a hash of master data would change
+ * under a rename or a master edit. A dataset folder that cannot be written
+ * (read-only inputs) is identified by its canonical path instead
+ * ("path:/abs/dir", dataset_path_id). */
+#define DATASET_ID_FILE ".commissions-id"
+
+static bool read_dataset_id(const char *data_dir, char *out, size_t len)
+{
+    out[0] = '\0';
+    char *path = path_join(data_dir, DATASET_ID_FILE);
+    FILE *f = fopen(path, "rb");
+    free(path);
+    if (!f)
+        return false;
+    char buf[PATH_MAX + 8] = "";
+    size_t n = fread(buf, 1, sizeof(buf) - 1, f);
+    fclose(f);
+    buf[n] = '\0';
+    buf[strcspn(buf, "\r\n")] = '\0';
+    snprintf(out, len, "%s", buf);
+    return true;
+}
+
+static exit_code write_dataset_id(const char *data_dir, char *out, size_t len,
+                                  batch_error_t *err)
+{
+    unsigned char r[16];
+    if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+        return fail_with(err, EXIT_INTERNAL, "dataset id: %s", strerror(errno));
+    char hex[33];
+    for (int i = 0; i < 16; i++)
+        snprintf(hex + 2 * i, 3, "%02x", r[i]);
+    char *path = path_join(data_dir, DATASET_ID_FILE);
+    char *tmp = path_join(data_dir, DATASET_ID_FILE ".tmp");
+    FILE *f = fopen(tmp, "wb");
+    bool ok = f != NULL;
+    if (f) {
+        ok = fprintf(f, "%s\n", hex) > 0 && fflush(f) == 0 && fsync(fileno(f)) == 0;
+        ok = fclose(f) == 0 && ok;
+    }
+    ok = ok && rename(tmp, path) == 0;
+    int e = errno;
+    exit_code rc = ok ? EXIT_DONE : fail_with(err, EXIT_INTERNAL, "%s: %s", path, strerror(e));
+    if (ok)
+        fsync_dir(data_dir);
+    else
+        unlink(tmp);
+    errno = e;
+    free(path);
+    free(tmp);
+    snprintf(out, len, "%s", hex);
+    return rc;
+}
+
+/* "path:" and the dataset folder's canonical path: the identity of a
+ * dataset whose folder cannot be written (a read-only input mount). */
+static bool dataset_path_id(const char *data_dir, char *out, size_t len)
+{
+    char *real = realpath(data_dir, NULL);
+    if (!real)
+        return false;
+    snprintf(out, len, "path:%s", real);
+    free(real);
+    return true;
+}
+
+/* The ledger belongs to this dataset; record (a run's first) binds it. */
+static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
+{
+    if (!j->o->bind_dataset || !j->ledger)
+        return EXIT_DONE;
+    char lid[PATH_MAX + 8], fid[PATH_MAX + 8];
+    exit_code rc = ledger_dataset_id(j->ledger, lid, sizeof(lid), err);
+    if (rc != EXIT_DONE)
+        return rc;
+    bool has = read_dataset_id(j->o->data_dir, fid, sizeof(fid));
+    if (strncmp(lid, "path:", 5) == 0)
+        has = dataset_path_id(j->o->data_dir, fid, sizeof(fid));
+    if (lid[0] && !has)
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "ledger %s was started for another dataset (id %s), and %s has no %s: "
+                         "give each dataset its own ledger (if it is that dataset, restore the "
+                         "file with that id)", j->db_path, lid, j->o->data_dir, DATASET_ID_FILE);
+    if (lid[0] && strcmp(lid, fid) != 0)
+        return fail_with(err, EXIT_STATE_CONFLICT,
+                         "ledger %s was started for another dataset (id %s); %s is dataset %s: "
+                         "give each dataset its own ledger", j->db_path, lid, j->o->data_dir, fid);
+    if (lid[0] || !record)
+        return EXIT_DONE;
+    if (!has || !fid[0]) {
+        rc = write_dataset_id(j->o->data_dir, fid, sizeof(fid), err);
+        if (rc != EXIT_DONE && (errno == EROFS || errno == EACCES || errno == EPERM) &&
+            dataset_path_id(j->o->data_dir, fid, sizeof(fid)))
+            rc = EXIT_DONE;
+    }
+    return rc == EXIT_DONE ? ledger_set_dataset_id(j->ledger, fid, err) : rc;
+}
+
+/* A run builds on the newest period before P: its rows must be what its
+ * run recorded (the chain), or the carried balances, tiers and history
+ * would come from a ledger changed outside this program (exit 6). A re-run
+ * of P checks P too: a period closed and set open again by hand is not
+ * re-run. */
+static exit_code check_prior_chain(job_t *j, batch_error_t *err)
+{
+    period_t before = ledger_period_before(j->ledger, j->o->period);
+    exit_code rc = EXIT_DONE;
+    if (before != PERIOD_NONE)
+        rc = ledger_chain_check(j->ledger, before, err);
+    if (rc == EXIT_DONE && ledger_period_state(j->ledger, j->o->period) != PERIOD_UNRUN)
+        rc = ledger_chain_check(j->ledger, j->o->period, err);
+    if (rc == EXIT_VERIFY_DIFF) {
+        char tail[sizeof(err->message)];
+        snprintf(tail, sizeof(tail), "%s", err->message);
+        fail_with(err, rc, "%s not run: %s (see `commissions audit`)", j->pbuf, tail);
+    }
+    return rc;
+}
+
 exit_code cmd_run(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
@@ -370,14 +575,25 @@ exit_code cmd_run(const run_options_t *o, batch_error_t *err)
     exit_code rc = lock_acquire(&j.lock, j.db_path, err);
     if (rc == EXIT_DONE)
         rc = ledger_open(j.db_path, false, &j.ledger, err);
+    /* the state before P is read inside the write transaction */
+    if (rc == EXIT_DONE)
+        rc = ledger_begin(j.ledger, err);
     if (rc == EXIT_DONE)
         rc = check_order(&j, err);
     if (rc == EXIT_DONE)
+        rc = check_skipped(&j, err);
+    if (rc == EXIT_DONE)
+        rc = check_dataset(&j, true, err);
+    if (rc == EXIT_DONE)
+        rc = check_prior_chain(&j, err);
+    if (rc == EXIT_DONE)
         rc = job_decide(&j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_check_carried(j.ledger, &j.month, err);
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(&j, "run", err);
     if (rc == EXIT_DONE)
-        rc = write_outputs(&j, err); /* opens the ledger transaction */
+        rc = write_outputs(&j, err);
     failpoint("run-before-commit");
     if (rc == EXIT_DONE)
         rc = ledger_commit(j.ledger, err);
@@ -404,7 +620,11 @@ exit_code cmd_check(const run_options_t *o, batch_error_t *err)
     job_init(&j, o);
     exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
     if (rc == EXIT_DONE)
+        rc = check_dataset(&j, false, err);
+    if (rc == EXIT_DONE)
         rc = job_decide(&j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_check_carried(j.ledger, &j.month, err);
     if (rc == EXIT_DONE) {
         print_summary(&j, "check");
         for (size_t i = 0; i < j.month.rejects.n && i < 50; i++) {
@@ -449,21 +669,142 @@ static bool payments_published(const job_t *j)
     return both;
 }
 
-/* close P: commit its payments (once, ever) and the closed state, then
- * publish statements, payments.csv and last payments.control. A close killed
- * after its commit left P closed without a complete payment file: closing
- * again re-decides from the same inputs (hashes checked), checks that the
- * payments are exactly the recorded ones and publishes them, writing nothing
- * to the ledger. */
+/* The input files of P now, against the hashes P's last run recorded: a
+ * warning on stderr naming each file changed, removed or added since (close
+ * pays what the run recorded all the same). Added: a .csv file under
+ * master/, book/ or periods/P/ the run did not read. */
+static int warn_unseen(const job_t *j, const input_list_t *rec, const char *rel)
+{
+    char *dir = path_join(j->o->data_dir, rel);
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        char *sub = path_join(rel, e->d_name);
+        char *full = path_join(j->o->data_dir, sub);
+        size_t len = strlen(e->d_name);
+        if (path_is_dir(full))
+            n += warn_unseen(j, rec, sub);
+        else if (len > 4 && strcasecmp(e->d_name + len - 4, ".csv") == 0) {
+            bool known = false;
+            for (size_t i = 0; i < rec->n && !known; i++)
+                known = strcmp(rec->v[i].path, sub) == 0;
+            if (!known) {
+                fprintf(stderr, "commissions: warning: %s was added since the run of %s; close "
+                                "pays and states what that run recorded\n", sub, j->pbuf);
+                n++;
+            }
+        }
+        free(sub);
+        free(full);
+    }
+    if (d)
+        closedir(d);
+    free(dir);
+    return n;
+}
+
+static exit_code warn_changed_inputs(job_t *j, batch_error_t *err)
+{
+    input_list_t rec = {0};
+    arena_t arena = {0};
+    exit_code rc = ledger_recorded_inputs(j->ledger, j->o->period, &rec, &arena, err);
+    int n = 0;
+    static const char builtin[] = "(default book)/";
+    for (size_t i = 0; rc == EXIT_DONE && i < rec.n; i++) {
+        char *path = path_join(j->o->data_dir, rec.v[i].path);
+        char hex[65];
+        const char *what = NULL;
+        if (strncmp(rec.v[i].path, builtin, sizeof(builtin) - 1) == 0) {
+            /* the rule book built into the program: changed by another build */
+            const char *name = rec.v[i].path + sizeof(builtin) - 1;
+            for (int k = 0; k < book_default_count; k++)
+                if (strcmp(book_default_names[k], name) == 0) {
+                    sha256_ctx_t h;
+                    sha256_init(&h);
+                    sha256_update(&h, book_default_texts[k], book_default_lengths[k]);
+                    sha256_final_hex(&h, hex);
+                    if (strcmp(hex, rec.v[i].sha256) != 0)
+                        what = "changed (this build's default book)";
+                }
+        } else if (!path_exists(path))
+            what = "removed";
+        else if (!csv_sha256_file(path, hex) || strcmp(hex, rec.v[i].sha256) != 0)
+            what = "changed";
+        if (what) {
+            fprintf(stderr, "commissions: warning: %s was %s since the run of %s; close pays "
+                            "and states what that run recorded\n", rec.v[i].path, what, j->pbuf);
+            n++;
+        }
+        free(path);
+    }
+    if (rc == EXIT_DONE) {
+        char rel[64];
+        snprintf(rel, sizeof(rel), "periods/%s", j->pbuf);
+        n += warn_unseen(j, &rec, "master") + warn_unseen(j, &rec, "book") +
+             warn_unseen(j, &rec, rel);
+        if (n)
+            fprintf(stderr, "commissions: warning: %d input file(s) differ from the run of %s; "
+                            "to pay on them, run %s again before closing\n", n, j->pbuf, j->pbuf);
+    }
+    free(rec.v);
+    arena_release(&arena);
+    return rc;
+}
+
+static void push_doc(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
+{
+    st_docs_push(ctx, partner_id, bytes, len);
+}
+
+/* payments.csv, payments.control and the final statements, into tmp. */
+static exit_code close_outputs(job_t *j, const ledger_payments_t *pay, const char *link,
+                               batch_error_t *err)
+{
+    char msg[512];
+    exit_code rc = ledger_load_docs(j->ledger, j->o->period, push_doc, &j->docs, err);
+    if (rc == EXIT_DONE)
+        rc = job_tmp_dir(j, "close", err);
+    if (rc == EXIT_DONE && results_write_payments(pay->list.v, pay->list.n, link, j->tmp_dir,
+                                                  csv_sha256_file, msg, sizeof(msg)) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
+    if (rc == EXIT_DONE) {
+        char *dir = path_join(j->tmp_dir, "statements");
+        if (st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)
+            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+        free(dir);
+    }
+    return rc;
+}
+
+/* close P: pay and state exactly what P's last run recorded (its payables
+ * and statement documents; the inputs are never read to decide, a file
+ * changed since only draws a warning), after checking those rows against
+ * the run's chain link. One transaction records the payments (once, ever)
+ * the closed state and the close link; then statements, payments.csv and
+ * last payments.control are published. A close killed after its commit left
+ * P closed without a complete payment file: closing again publishes the
+ * payments and link recorded at that close, writing nothing to the ledger,
+ * so the same bytes. */
 exit_code cmd_close(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    char msg[512];
     bool republish = false;
+    ledger_payments_t pay = {0};
+    char link[65] = "";
     exit_code rc = lock_acquire(&j.lock, j.db_path, err);
+    if (rc == EXIT_DONE && j.lock.created)
+        rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: no ledger at %s", j.pbuf,
+                       j.db_path);
     if (rc == EXIT_DONE)
         rc = ledger_open(j.db_path, false, &j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_begin(j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = check_dataset(&j, false, err);
     if (rc == EXIT_DONE) {
         period_state_t st = ledger_period_state(j.ledger, o->period);
         if (st == PERIOD_CLOSED && payments_published(&j))
@@ -474,27 +815,31 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
         else if (st == PERIOD_UNRUN)
             rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: run it first", j.pbuf);
     }
-    if (rc == EXIT_DONE)
-        rc = job_decide(&j, err);
-    if (rc == EXIT_DONE)
-        rc = ledger_check_inputs(j.ledger, o->period, &j.inputs, err);
-    if (rc == EXIT_DONE)
-        rc = job_tmp_dir(&j, "close", err);
-    if (rc == EXIT_DONE && results_write_payments(&j.month, j.tmp_dir, csv_sha256_file, msg,
-                                                  sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
     if (rc == EXIT_DONE) {
-        char *dir = path_join(j.tmp_dir, "statements");
-        if (!mkdir_p(dir) || st_write_statements(&j.month, dir, false, msg, sizeof(msg)) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
-        free(dir);
+        rc = ledger_chain_check(j.ledger, o->period, err);
+        if (rc == EXIT_VERIFY_DIFF) {
+            char tail[sizeof(err->message)];
+            snprintf(tail, sizeof(tail), "%s", err->message);
+            fail_with(err, rc, "%s not closed: %s (see `commissions audit`)", j.pbuf, tail);
+        }
     }
     if (rc == EXIT_DONE && republish) {
-        rc = ledger_payments_match(j.ledger, &j.month, err);
-    } else if (rc == EXIT_DONE) {
-        rc = ledger_begin(j.ledger, err);
+        rc = ledger_payments_of(j.ledger, o->period, &pay, err);
         if (rc == EXIT_DONE)
-            rc = ledger_close_period(j.ledger, &j.month, err);
+            rc = ledger_chain_latest(j.ledger, o->period, link, err);
+        if (rc == EXIT_DONE)
+            rc = close_outputs(&j, &pay, link, err);
+        ledger_rollback(j.ledger); /* read only */
+    } else if (rc == EXIT_DONE) {
+        rc = warn_changed_inputs(&j, err);
+        if (rc == EXIT_DONE)
+            rc = ledger_payables_due(j.ledger, o->period, &pay, err);
+        if (rc == EXIT_DONE)
+            rc = ledger_close_period(j.ledger, o->period, &pay, err);
+        if (rc == EXIT_DONE)
+            rc = ledger_chain_append(j.ledger, o->period, true, link, err);
+        if (rc == EXIT_DONE)
+            rc = close_outputs(&j, &pay, link, err);
         if (rc == EXIT_DONE)
             rc = ledger_commit(j.ledger, err);
         failpoint("close-after-commit");
@@ -507,10 +852,17 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
     if (rc == EXIT_DONE)
         rc = publish_into(&j, "payments.control", err);
     if (rc == EXIT_DONE && !o->quiet) {
-        print_summary(&j, "close");
+        /* from the ledger's payments, per currency */
+        printf("close %s: %zu payment(s), %zu statement(s); chain link %s\n", j.pbuf, pay.list.n,
+               j.docs.n, link);
+        paid_totals_t t = {0};
+        for (size_t i = 0; i < pay.list.n; i++)
+            paid_add(&t, pay.list.v[i].currency, pay.list.v[i].amount);
+        paid_print(&t);
         printf("  %s closed%s; payments.csv and statements in %s/%s\n", j.pbuf,
                republish ? " earlier (its payment file is now published)" : "", j.out_dir, j.pbuf);
     }
+    ledger_payments_free(&pay);
     job_release(&j);
     return rc;
 }
@@ -521,7 +873,22 @@ exit_code cmd_status(const run_options_t *o, batch_error_t *err)
     job_init(&j, o);
     exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
     if (rc == EXIT_DONE)
+        rc = check_dataset(&j, false, err);
+    if (rc == EXIT_DONE)
         rc = ledger_print_status(j.ledger, err);
+    job_release(&j);
+    return rc;
+}
+
+exit_code cmd_audit(const run_options_t *o, batch_error_t *err)
+{
+    job_t j;
+    job_init(&j, o);
+    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
+    if (rc == EXIT_DONE)
+        rc = check_dataset(&j, false, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_audit(j.ledger, err);
     job_release(&j);
     return rc;
 }
@@ -534,6 +901,8 @@ exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t
     job_init(j, o);
     *out = j;
     exit_code rc = ledger_open(j->db_path, true, &j->ledger, err);
+    if (rc == EXIT_DONE)
+        rc = check_dataset(j, false, err);
     if (rc == EXIT_DONE && ledger_period_state(j->ledger, o->period) == PERIOD_UNRUN)
         rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
     if (rc == EXIT_DONE)

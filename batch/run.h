@@ -18,12 +18,17 @@ typedef struct run_options {
     bool statements;     /* run --statements: draft statements */
     bool quiet;
     bool every_account;  /* explain: resolve every revenue row's account */
+    bool bind_dataset;   /* the ledger is bound to DATA/.commissions-id (the command
+                            line's commands; verify's throwaway ledgers are not) */
 } run_options_t;
 
 exit_code cmd_run(const run_options_t *o, batch_error_t *err);
 exit_code cmd_check(const run_options_t *o, batch_error_t *err);
 exit_code cmd_close(const run_options_t *o, batch_error_t *err);
 exit_code cmd_status(const run_options_t *o, batch_error_t *err);
+/* Recompute the ledger's hash chain (SPEC §5, §7): 0 intact, 6 naming the
+ * first period and table that differ. */
+exit_code cmd_audit(const run_options_t *o, batch_error_t *err);
 
 /* Decide period o->period in memory against the ledger, read-only, after
  * checking that the inputs are the ones the ledger recorded for it (explain).

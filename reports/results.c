@@ -676,46 +676,70 @@ int results_write_part(const month_t *m, const char *dir, results_part_t part, c
 
 /* ---- payments ------------------------------------------------------------------------ */
 
+const char *results_neutral(const char *s, char *buf, size_t len)
+{
+    if (!s || !strchr("=+-@\t", s[0]) || s[0] == '\0')
+        return s;
+    snprintf(buf, len, "'%s", s);
+    return buf;
+}
+
 typedef struct currency_total {
     char code[4];
     money_t total;
+    bool overflow;
 } currency_total_t;
 
-int results_write_payments(const month_t *m, const char *dir,
+int results_write_payments(const payment_t *v, size_t n, const char *chain_link, const char *dir,
                            bool (*hash_file)(const char *path, char hex[65]), char *msg,
                            size_t len)
 {
     static const char *const h[] = {"payment_id", "partner_id", "agreement_id", "currency",
                                     "amount", "due_date"};
     table_t t = {.ncols = 6};
-    char id[160], pbuf[PERIOD_BUF], amount[MONEY_BUF], due[DATE_BUF];
-    currency_total_t totals[64];
+    char amount[MONEY_BUF], due[DATE_BUF];
+    currency_total_t *totals = NULL;
     size_t ntotals = 0;
-    int64_t count = 0;
-    period_format(m->period, pbuf);
-    for (size_t a = 0; a < m->master->agreements.n; a++) {
-        const payable_t *p = &m->payables[a];
-        const agreement_t *ag = &m->master->agreements.v[a];
-        if (!p->present || p->status != RULE_PAID || p->paid == 0)
-            continue;
-        snprintf(id, sizeof(id), "%s-%s", ag->id, pbuf);
-        const char *row[] = {id, m->master->partners.v[ag->partner].id, ag->id, ag->currency.code,
-                             money_format(p->paid, amount), date_format(p->due_date, due)};
+    for (size_t i = 0; i < n; i++) {
+        const payment_t *p = &v[i];
+        size_t idl = strlen(p->payment_id) + 2, pal = strlen(p->partner_id) + 2,
+               agl = strlen(p->agreement_id) + 2;
+        char *b = malloc(idl + pal + agl);
+        if (!b)
+            abort();
+        const char *row[] = {results_neutral(p->payment_id, b, idl),
+                             results_neutral(p->partner_id, b + idl, pal),
+                             results_neutral(p->agreement_id, b + idl + pal, agl), p->currency,
+                             money_format(p->amount, amount), date_format(p->due_date, due)};
         table_add(&t, row);
-        count++;
+        free(b);
         size_t k = 0;
-        while (k < ntotals && strcmp(totals[k].code, ag->currency.code) != 0)
+        while (k < ntotals && strcmp(totals[k].code, p->currency) != 0)
             k++;
-        if (k == ntotals && ntotals < sizeof(totals) / sizeof(totals[0])) {
-            memcpy(totals[k].code, ag->currency.code, 4);
+        if (k == ntotals) {
+            totals = realloc(totals, (ntotals + 1) * sizeof(*totals));
+            if (!totals)
+                abort();
+            memcpy(totals[k].code, p->currency, 4);
             totals[k].total = 0;
+            totals[k].overflow = false;
             ntotals++;
         }
-        if (k < ntotals)
-            totals[k].total += p->paid;
+        if (__builtin_add_overflow(totals[k].total, p->amount, &totals[k].total))
+            totals[k].overflow = true;
     }
-    if (table_write(&t, dir, "payments.csv", h, msg, len) != 0)
+    for (size_t k = 0; k < ntotals; k++)
+        if (totals[k].overflow) {
+            snprintf(msg, len, "payments.control: the %s total overflows", totals[k].code);
+            free(totals);
+            free(t.rows);
+            arena_release(&t.arena);
+            return -1;
+        }
+    if (table_write(&t, dir, "payments.csv", h, msg, len) != 0) {
+        free(totals);
         return -1;
+    }
     size_t plen = strlen(dir) + 32;
     char *path = malloc(plen);
     if (!path)
@@ -728,6 +752,7 @@ int results_write_payments(const month_t *m, const char *dir,
     free(path);
     if (!f) {
         snprintf(msg, len, "payments.control: cannot write");
+        free(totals);
         return -1;
     }
     /* currencies in code order so the file is deterministic */
@@ -737,9 +762,12 @@ int results_write_payments(const month_t *m, const char *dir,
             totals[j] = totals[j - 1];
             totals[j - 1] = x;
         }
-    fprintf(f, "name,value\ncount,%" PRId64 "\n", count);
+    fprintf(f, "name,value\ncount,%zu\n", n);
     for (size_t i = 0; i < ntotals; i++)
         fprintf(f, "total_%s,%s\n", totals[i].code, money_format(totals[i].total, amount));
+    if (chain_link)
+        fprintf(f, "chain_link,%s\n", chain_link);
     fprintf(f, "sha256,%s\n", hex);
+    free(totals);
     return fclose(f) == 0 ? 0 : -1;
 }

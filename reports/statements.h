@@ -1,6 +1,19 @@
 /*
  * statements.h — partner statements (SPEC §6): one xlsx per partner with
- * activity, in the partner's language, one block per agreement, never pooled.
+ * activity, in the partner's language, one sheet per agreement, never pooled.
+ *
+ * Two steps: build turns the decided month into one self-contained document
+ * per partner (bytes: what the statement shows, language-independent, no
+ * reference to the month or the input files); render turns documents into
+ * workbooks. The ledger keeps the documents of a run, so a statement can be
+ * written later (at close) exactly as the run saw it.
+ *
+ * Names (never paths from input text):
+ * - file: st_file_name() of the partner id, plus ".xlsx", always inside the
+ *   folder given to render; render also writes `index.csv` there
+ *   (partner_id,file: every statement, sorted by partner id).
+ * - sheet: st_sheet_name() of the agreement id; the sheet shows the full id
+ *   in its Agreement row.
  */
 #ifndef COMMISSIONS_STATEMENTS_H
 #define COMMISSIONS_STATEMENTS_H
@@ -10,6 +23,58 @@
 
 #include "month.h"
 
+/* A partner's statement for P as one self-contained, language-independent
+ * document: everything its workbook shows (partner id, name and language,
+ * each agreement with currency, payable, tier, commitments, points, credit,
+ * lines), so the statement can be written later from the ledger without the
+ * month or the input files. The encoding is described at the top of
+ * statements.c (magic "CMSD", a version, length-prefixed fields). */
+typedef struct st_doc {
+    char *partner_id;     /* owned */
+    unsigned char *bytes; /* the serialised document, owned */
+    size_t len;
+} st_doc_t;
+typedef struct st_docs {
+    st_doc_t *v;
+    size_t n, cap;
+} st_docs_t;
+
+/* The documents of every partner with activity in P, sorted by partner_id
+ * (bytewise). Linear in the month's rows. 0, or -1 with a message in err. */
+int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen);
+void st_docs_free(st_docs_t *d);
+/* Append one document (copies partner_id and bytes): how a loader fills docs. */
+void st_docs_push(st_docs_t *d, const char *partner_id, const unsigned char *bytes, size_t len);
+/* One workbook per document in dir (created when missing; draft: the
+ * DRAFT/BORRADOR marker), file names from st_file_name, plus index.csv.
+ * Reads only the documents' bytes (a malformed document is an error naming
+ * the partner). Same documents, same bytes. 0, or -1 with a message in err
+ * that names the file and the reason. */
+int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, size_t errlen);
+
+/* Build + render. */
 int st_write_statements(const month_t *m, const char *dir, bool draft, char *err, size_t errlen);
+
+/* ---- the name mappings (deterministic) ---------------------------------------
+ *
+ * File name of a statement (then ".xlsx"), for the partner ids of one render
+ * in their order: every byte outside [A-Za-z0-9_.-] — and a leading '.' or
+ * '-', and the first letter of a Windows device name (CON, PRN, AUX, NUL,
+ * COM1-9, LPT1-9, before any '.') — becomes ~XX (its two upper-case hex
+ * digits; '~' is not an id character, so this is one-to-one). A name equal,
+ * ignoring ASCII case, to one given earlier in the same render gets ~2, ~3,
+ * ... (the first free one). So `P-ACME` stays `P-ACME`, `../payouts` is
+ * `~2E.~2Fpayouts`, `a/b` is `a~2Fb`, and of `ABC` and `abc` (sorted
+ * bytewise) the second is `abc~2`. No name contains '/' or starts with '.';
+ * a partner id longer than 64 bytes is refused.
+ *
+ * Sheet name, for the agreement ids of one workbook in their order: each of
+ * : \ / ? * [ ] and every byte outside printable ASCII becomes '_' (and a
+ * leading or trailing apostrophe), an empty id is "_", then the first 31
+ * characters; a name equal ignoring case to an earlier sheet's (or to
+ * Excel's reserved "History") ends in ~2, ~3, ... (the first free one, the
+ * whole within 31 characters). So `A:NW/C` is `A_NW_C`, `L3/2017/001` is
+ * `L3_2017_001`.
+ */
 
 #endif

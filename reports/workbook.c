@@ -9,6 +9,7 @@
 #include "workbook.h"
 #include "lines.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,20 @@
 #include "xlsxutil.h"
 
 #define EXCEL_ROWS 1048576u
+
+/* Every cell write is checked (xu_keep records the first failure in the
+ * book, wb_write_payouts reports it); a sheet that could not be added is
+ * NULL and its cells are skipped. */
+static lxw_error ws_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+                           lxw_format *f)
+{
+    return ws ? worksheet_write_string(ws, r, c, s, f) : LXW_ERROR_NULL_PARAMETER_IGNORED;
+}
+
+static lxw_error ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
+{
+    return ws ? worksheet_write_number(ws, r, c, v, f) : LXW_ERROR_NULL_PARAMETER_IGNORED;
+}
 #define CHART_ROWS 40 /* a chart shows at most this many bars */
 
 /* A table sheet that continues on "Name (2)" past Excel's row limit; each
@@ -36,7 +51,8 @@ typedef struct sheet {
 static void sheet_finish_part(sheet_t *s)
 {
     if (s->ws)
-        worksheet_autofilter(s->ws, 0, 0, s->row > 1 ? s->row - 1 : 1, (lxw_col_t)(s->ncols - 1));
+        xu_keep(s->b, worksheet_autofilter(s->ws, 0, 0, s->row > 1 ? s->row - 1 : 1,
+                                           (lxw_col_t)(s->ncols - 1)));
 }
 
 static void sheet_new_part(sheet_t *s)
@@ -48,7 +64,7 @@ static void sheet_new_part(sheet_t *s)
         snprintf(name, sizeof(name), "%s", s->name);
     else
         snprintf(name, sizeof(name), "%s (%d)", s->name, s->part);
-    s->ws = workbook_add_worksheet(s->b->wb, name);
+    s->ws = xu_add_sheet(s->b, name);
     xu_headers(s->b, s->ws, s->headers, s->ncols);
     if (s->widths)
         xu_widths(s->ws, s->widths, s->ncols);
@@ -85,10 +101,14 @@ static void add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet, ui
                           const char *title, lxw_row_t first, lxw_row_t last, lxw_col_t cat,
                           lxw_col_t val, lxw_row_t at_row, lxw_col_t at_col, const char *num_format)
 {
-    if (last < first)
+    if (last < first || !ws)
         return;
     lxw_chart *chart = workbook_add_chart(b->wb, type);
-    lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
+    lxw_chart_series *series = chart ? chart_add_series(chart, NULL, NULL) : NULL;
+    if (!series) {
+        xu_keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
+        return;
+    }
     chart_series_set_categories(series, sheet, first, cat, last, cat);
     chart_series_set_values(series, sheet, first, val, last, val);
     chart_title_set_name(chart, title);
@@ -96,7 +116,7 @@ static void add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet, ui
     if (num_format)
         chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, num_format);
     lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
-    worksheet_insert_chart_opt(ws, at_row, at_col, chart, &opt);
+    xu_keep(b, worksheet_insert_chart_opt(ws, at_row, at_col, chart, &opt));
 }
 
 /* ---- Overview ------------------------------------------------------------------ */
@@ -147,7 +167,43 @@ static int paid_partner_cmp(const void *x, const void *y)
     const paid_partner_t *a = x, *b = y;
     if (a->paid != b->paid)
         return a->paid > b->paid ? -1 : 1;
-    return a->partner - b->partner;
+    if (a->partner != b->partner)
+        return a->partner - b->partner;
+    return strcmp(a->currency, b->currency);
+}
+
+/* The rows of paid partners, one per partner and currency in first-paid
+ * order, found through an open-addressing table of their keys: linear in the
+ * paid agreements. */
+typedef struct paid_rows {
+    paid_partner_t *v;
+    size_t n;
+    int32_t *slot; /* cap entries: an index into v, or -1 */
+    size_t cap;
+} paid_rows_t;
+
+static uint64_t paid_key(int32_t partner, const char *currency)
+{
+    return (uint64_t)(uint32_t)partner << 24 | (uint64_t)(unsigned char)currency[0] << 16 |
+           (uint64_t)(unsigned char)currency[1] << 8 | (unsigned char)currency[2];
+}
+
+static void paid_rows_add(paid_rows_t *t, int32_t partner, const char *currency, money_t paid)
+{
+    uint64_t key = paid_key(partner, currency);
+    size_t k = (size_t)((key * UINT64_C(0x9E3779B97F4A7C15)) >> 20) & (t->cap - 1);
+    while (t->slot[k] >= 0) {
+        const paid_partner_t *e = &t->v[t->slot[k]];
+        if (paid_key(e->partner, e->currency) == key)
+            break;
+        k = (k + 1) & (t->cap - 1);
+    }
+    if (t->slot[k] < 0) {
+        t->v[t->n] = (paid_partner_t){.partner = partner};
+        snprintf(t->v[t->n].currency, sizeof(t->v[t->n].currency), "%s", currency);
+        t->slot[k] = (int32_t)t->n++;
+    }
+    t->v[t->slot[k]].paid += paid;
 }
 
 /* A titled block's header; columns from first_num to 3 hold numbers. */
@@ -155,27 +211,34 @@ static void overview_block(xu_book_t *b, lxw_worksheet *ws, lxw_row_t *r, const 
                            const char *const *h, int n, int first_num)
 {
     (*r)++;
-    worksheet_write_string(ws, (*r)++, 0, title, b->section);
+    xu_keep(b, ws_string(ws, (*r)++, 0, title, b->section));
     for (int i = 0; i < n; i++)
-        worksheet_write_string(ws, *r, (lxw_col_t)i, h[i],
-                               i >= first_num && i <= 3 ? b->header_num : b->header);
+        xu_keep(b, ws_string(ws, *r, (lxw_col_t)i, h[i],
+                               i >= first_num && i <= 3 ? b->header_num : b->header));
     (*r)++;
 }
 
 static void write_overview(xu_book_t *b, const month_t *m)
 {
     const master_t *ms = m->master;
-    lxw_worksheet *ws = workbook_add_worksheet(b->wb, "Overview");
+    lxw_worksheet *ws = xu_add_sheet(b, "Overview");
+    if (!ws)
+        return;
     static const double widths[] = {34, 20, 12, 18, 14};
     xu_widths(ws, widths, 5);
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 1);
     enum { CAP = 256 };
     total_t paid[CAP], held[CAP], programs[CAP];
-    size_t npaid = 0, nheld = 0, nprog = 0, npp = 0;
-    paid_partner_t *pp = calloc(ms->partners.n + 1, sizeof(*pp));
-    if (!pp)
+    size_t npaid = 0, nheld = 0, nprog = 0;
+    /* at most one row per paid agreement; the table at most half full */
+    paid_rows_t rows = {.v = calloc(ms->agreements.n + 1, sizeof(paid_partner_t)), .cap = 16};
+    while (rows.cap < 2 * ms->agreements.n)
+        rows.cap *= 2;
+    rows.slot = malloc(rows.cap * sizeof(*rows.slot));
+    if (!rows.v || !rows.slot)
         abort();
+    memset(rows.slot, 0xFF, rows.cap * sizeof(*rows.slot));
     for (size_t a = 0; a < ms->agreements.n; a++) {
         const payable_t *p = &m->payables[a];
         if (!p->present)
@@ -185,17 +248,7 @@ static void write_overview(xu_book_t *b, const month_t *m)
             total_add(paid, &npaid, CAP, "", "", ag->currency.code, p->paid);
             total_add(programs, &nprog, CAP, legacy_names[ag->legacy], program_name(m, (int32_t)a),
                       ag->currency.code, p->paid);
-            size_t k = 0; /* one row per partner and currency */
-            while (k < npp && !(pp[k].partner == ag->partner &&
-                                strcmp(pp[k].currency, ag->currency.code) == 0))
-                k++;
-            if (k == npp && npp < ms->partners.n + 1) {
-                pp[npp] = (paid_partner_t){.partner = ag->partner};
-                snprintf(pp[npp].currency, sizeof(pp[npp].currency), "%s", ag->currency.code);
-                npp++;
-            }
-            if (k < npp)
-                pp[k].paid += p->paid;
+            paid_rows_add(&rows, ag->partner, ag->currency.code, p->paid);
         } else if (p->carried_out != 0) {
             total_add(held, &nheld, CAP, rule_name(p->status), rule_explain(LANG_EN, p->status),
                       ag->currency.code, p->carried_out);
@@ -204,36 +257,39 @@ static void write_overview(xu_book_t *b, const month_t *m)
     qsort(paid, npaid, sizeof(*paid), total_cmp);
     qsort(held, nheld, sizeof(*held), total_cmp);
     qsort(programs, nprog, sizeof(*programs), total_cmp);
+    free(rows.slot);
+    paid_partner_t *pp = rows.v;
+    size_t npp = rows.n;
     qsort(pp, npp, sizeof(*pp), paid_partner_cmp);
 
     char title[96];
     snprintf(title, sizeof(title), "Partner payouts — %s %d", month_name(LANG_EN, period_month(m->period)),
              m->period / 12);
     lxw_row_t r = 0;
-    worksheet_write_string(ws, r++, 0, title, b->title);
-    worksheet_write_string(ws, r++, 0, "Paid = cash due to partners this period; held = balances "
-                                       "carried to a later period; credits are non-cash.", NULL);
+    xu_keep(b, ws_string(ws, r++, 0, title, b->title));
+    xu_keep(b, ws_string(ws, r++, 0, "Paid = cash due to partners this period; held = balances "
+                                       "carried to a later period; credits are non-cash.", NULL));
 
     static const char *const hp[] = {"We pay", "currency", "agreements", "amount"};
     overview_block(b, ws, &r, "How much we pay", hp, 4, 2);
     for (size_t i = 0; i < npaid; i++) {
-        worksheet_write_string(ws, r, 0, "Total paid", b->bold);
-        xu_text(ws, r, 1, paid[i].currency, NULL);
-        worksheet_write_number(ws, r, 2, (double)paid[i].count, b->integer);
-        xu_money(ws, r++, 3, paid[i].amount, b->money_total);
+        xu_keep(b, ws_string(ws, r, 0, "Total paid", b->bold));
+        xu_keep(b, xu_text(ws, r, 1, paid[i].currency, NULL));
+        xu_keep(b, ws_number(ws, r, 2, (double)paid[i].count, b->integer));
+        xu_keep(b, xu_money(ws, r++, 3, paid[i].amount, b->money_total));
     }
     if (!npaid)
-        worksheet_write_string(ws, r++, 0, "Nothing is paid this period", NULL);
+        xu_keep(b, ws_string(ws, r++, 0, "Nothing is paid this period", NULL));
 
     static const char *const hh[] = {"Held (carried forward)", "currency", "agreements", "amount",
                                      "status"};
     overview_block(b, ws, &r, "What is held", hh, 5, 2);
     for (size_t i = 0; i < nheld; i++) {
-        xu_text(ws, r, 0, held[i].key2, NULL);
-        xu_text(ws, r, 1, held[i].currency, NULL);
-        worksheet_write_number(ws, r, 2, (double)held[i].count, b->integer);
-        xu_money(ws, r, 3, held[i].amount, b->money);
-        xu_text(ws, r++, 4, held[i].key, NULL);
+        xu_keep(b, xu_text(ws, r, 0, held[i].key2, NULL));
+        xu_keep(b, xu_text(ws, r, 1, held[i].currency, NULL));
+        xu_keep(b, ws_number(ws, r, 2, (double)held[i].count, b->integer));
+        xu_keep(b, xu_money(ws, r, 3, held[i].amount, b->money));
+        xu_keep(b, xu_text(ws, r++, 4, held[i].key, NULL));
     }
     const control_t *c = &m->control;
     struct {
@@ -251,10 +307,10 @@ static void write_overview(xu_book_t *b, const month_t *m)
     static const char *const he[] = {"Exceptions", "", "rows", "amount"};
     overview_block(b, ws, &r, "Exceptions to resolve", he, 4, 2);
     for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
-        worksheet_write_string(ws, r, 0, ex[i].what, NULL);
-        worksheet_write_number(ws, r, 2, (double)ex[i].count, b->integer);
+        xu_keep(b, ws_string(ws, r, 0, ex[i].what, NULL));
+        xu_keep(b, ws_number(ws, r, 2, (double)ex[i].count, b->integer));
         if (ex[i].has_amount)
-            xu_money(ws, r, 3, ex[i].amount, b->money);
+            xu_keep(b, xu_money(ws, r, 3, ex[i].amount, b->money));
         r++;
     }
 
@@ -264,10 +320,10 @@ static void write_overview(xu_book_t *b, const month_t *m)
     char label[160];
     for (size_t i = 0; i < nprog; i++) {
         snprintf(label, sizeof(label), "%s %s", programs[i].key, programs[i].key2);
-        xu_text(ws, r, 0, label, NULL);
-        xu_text(ws, r, 1, programs[i].currency, NULL);
-        worksheet_write_number(ws, r, 2, (double)programs[i].count, b->integer);
-        xu_money(ws, r++, 3, programs[i].amount, b->money);
+        xu_keep(b, xu_text(ws, r, 0, label, NULL));
+        xu_keep(b, xu_text(ws, r, 1, programs[i].currency, NULL));
+        xu_keep(b, ws_number(ws, r, 2, (double)programs[i].count, b->integer));
+        xu_keep(b, xu_money(ws, r++, 3, programs[i].amount, b->money));
     }
     add_bar_chart(b, ws, "Overview", LXW_CHART_BAR, "Paid by legacy program", first, r - 1, 0, 3,
                   3, 6, "#,##0"); /* beside the first blocks: on the first screen */
@@ -276,10 +332,10 @@ static void write_overview(xu_book_t *b, const month_t *m)
     overview_block(b, ws, &r, "To whom (largest payouts)", ht, 4, 3);
     for (size_t i = 0; i < npp && i < 10; i++) {
         const partner_t *pt = &ms->partners.v[pp[i].partner];
-        xu_text(ws, r, 0, pt->name, NULL);
-        xu_text(ws, r, 1, pp[i].currency, NULL);
-        xu_text(ws, r, 2, pt->id, NULL);
-        xu_money(ws, r++, 3, pp[i].paid, b->money);
+        xu_keep(b, xu_text(ws, r, 0, pt->name, NULL));
+        xu_keep(b, xu_text(ws, r, 1, pp[i].currency, NULL));
+        xu_keep(b, xu_text(ws, r, 2, pt->id, NULL));
+        xu_keep(b, xu_money(ws, r++, 3, pp[i].paid, b->money));
     }
     free(pp);
 }
@@ -303,28 +359,28 @@ static void write_summary(xu_book_t *b, const month_t *m)
         const agreement_t *ag = &m->master->agreements.v[a];
         const partner_t *pt = &m->master->partners.v[ag->partner];
         lxw_row_t r = sheet_row(&s);
-        xu_text(s.ws, r, 0, pt->id, NULL);
-        xu_text(s.ws, r, 1, pt->name, NULL);
-        xu_text(s.ws, r, 2, ag->id, NULL);
-        xu_text(s.ws, r, 3, legacy_names[ag->legacy], NULL);
-        xu_text(s.ws, r, 4, program_name(m, (int32_t)a), NULL);
-        xu_text(s.ws, r, 5, m->tiers[a].tier, NULL);
-        xu_text(s.ws, r, 6, ag->currency.code, NULL);
+        xu_keep(b, xu_text(s.ws, r, 0, pt->id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, pt->name, NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, ag->id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 3, legacy_names[ag->legacy], NULL));
+        xu_keep(b, xu_text(s.ws, r, 4, program_name(m, (int32_t)a), NULL));
+        xu_keep(b, xu_text(s.ws, r, 5, m->tiers[a].tier, NULL));
+        xu_keep(b, xu_text(s.ws, r, 6, ag->currency.code, NULL));
         money_t v[9] = {p->by_kind[LINE_RESIDUAL], p->by_kind[LINE_SPIFF],
                         p->by_kind[LINE_CHARGEBACK], p->by_kind[LINE_ADJUSTMENT],
                         p->by_kind[LINE_CREDIT], p->carried_in, p->earned, p->paid, p->carried_out};
         for (int k = 0; k < 9; k++) {
-            xu_money(s.ws, r, (lxw_col_t)(7 + k), v[k], b->money);
+            xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), v[k], b->money));
             tot[k] += v[k];
         }
-        xu_text(s.ws, r, 16, rule_name(p->status), NULL);
-        xu_date(s.ws, r, 17, p->due_date, b->date);
+        xu_keep(b, xu_text(s.ws, r, 16, rule_name(p->status), NULL));
+        xu_keep(b, xu_date(s.ws, r, 17, p->due_date, b->date));
     }
     lxw_row_t r = s.row; /* the totals row stays out of the autofilter */
     sheet_finish_part(&s);
-    worksheet_write_string(s.ws, r, 0, "Total (all currencies)", b->bold);
+    xu_keep(b, ws_string(s.ws, r, 0, "Total (all currencies)", b->bold));
     for (int k = 0; k < 9; k++)
-        xu_money(s.ws, r, (lxw_col_t)(7 + k), tot[k], b->money_total);
+        xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), tot[k], b->money_total));
 }
 
 static void write_lines(xu_book_t *b, const month_t *m)
@@ -374,10 +430,10 @@ static void write_lines(xu_book_t *b, const month_t *m)
                 continue;
             lxw_row_t r = sheet_row(&s);
             size_t kind = k / (ncat + 1), c = k % (ncat + 1);
-            xu_text(s.ws, r, 0, ms->agreements.v[a].id, NULL);
-            xu_text(s.ws, r, 1, line_kind_names[kind], NULL);
-            xu_text(s.ws, r, 2, c < ncat ? cats[c] : "", NULL);
-            xu_money(s.ws, r, 3, sum[a * slots + k], b->money);
+            xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[a].id, NULL));
+            xu_keep(b, xu_text(s.ws, r, 1, line_kind_names[kind], NULL));
+            xu_keep(b, xu_text(s.ws, r, 2, c < ncat ? cats[c] : "", NULL));
+            xu_keep(b, xu_money(s.ws, r, 3, sum[a * slots + k], b->money));
         }
     sheet_finish_part(&s);
     free(cats);
@@ -389,14 +445,15 @@ static void write_lines(xu_book_t *b, const month_t *m)
 static void exception_row(sheet_t *s, const char *source, const char *where, const char *column,
                           const char *status, rule_code rule)
 {
+    xu_book_t *b = s->b;
     lxw_row_t r = sheet_row(s);
-    xu_text(s->ws, r, 0, source, NULL);
-    xu_text(s->ws, r, 1, where, NULL);
-    xu_text(s->ws, r, 2, column, NULL);
-    xu_text(s->ws, r, 3, status, NULL);
-    xu_text(s->ws, r, 4, rule_name(rule), NULL);
-    xu_text(s->ws, r, 5, rule_explain(LANG_EN, rule), NULL);
-    xu_text(s->ws, r, 6, rule_resolve(LANG_EN, rule), NULL);
+    xu_keep(b, xu_text(s->ws, r, 0, source, NULL));
+    xu_keep(b, xu_text(s->ws, r, 1, where, NULL));
+    xu_keep(b, xu_text(s->ws, r, 2, column, NULL));
+    xu_keep(b, xu_text(s->ws, r, 3, status, NULL));
+    xu_keep(b, xu_text(s->ws, r, 4, rule_name(rule), NULL));
+    xu_keep(b, xu_text(s->ws, r, 5, rule_explain(LANG_EN, rule), NULL));
+    xu_keep(b, xu_text(s->ws, r, 6, rule_resolve(LANG_EN, rule), NULL));
 }
 
 static void write_exceptions(xu_book_t *b, const month_t *m)
@@ -413,7 +470,7 @@ static void write_exceptions(xu_book_t *b, const month_t *m)
             continue;
         snprintf(where, sizeof(where), "%s (orders.csv:%d)", o->id, (int)o->line);
         exception_row(&s, "order", where, "", status_names[o->status], o->rule);
-        xu_money(s.ws, s.row - 1, 7, o->mrc, b->money);
+        xu_keep(b, xu_money(s.ws, s.row - 1, 7, o->mrc, b->money));
     }
     idseq_cursor_t ids;
     idseq_cursor(&ids, &m->revenue_ids);
@@ -424,7 +481,7 @@ static void write_exceptions(xu_book_t *b, const month_t *m)
         snprintf(where, sizeof(where), "%s (revenue.csv:%d)", idseq_at(&ids, i),
                  (int)lineseq_at(&m->revenue_lines, i));
         exception_row(&s, "revenue", where, "", status_names[rv->status], rv->rule);
-        xu_money(s.ws, s.row - 1, 7, rv->amount, b->money);
+        xu_keep(b, xu_money(s.ws, s.row - 1, 7, rv->amount, b->money));
     }
     for (size_t i = 0; i < m->rejects.n; i++) {
         const reject_t *j = &m->rejects.v[i];
@@ -446,15 +503,15 @@ static void write_commitments(xu_book_t *b, const month_t *m)
         const commitment_result_t *c = &m->commitments.v[i];
         const commitment_t *cm = &m->master->commitments.v[c->commitment];
         lxw_row_t r = sheet_row(&s);
-        xu_text(s.ws, r, 0, cm->id, NULL);
-        xu_text(s.ws, r, 1, m->master->agreements.v[cm->agreement].id, NULL);
-        xu_text(s.ws, r, 2, basis_names[cm->basis], NULL);
-        xu_money(s.ws, r, 3, cm->amount, b->money);
-        xu_money(s.ws, r, 4, c->retired_period, b->money);
-        xu_money(s.ws, r, 5, c->retired_to_date, b->money);
-        xu_money(s.ws, r, 6, c->remaining, b->money);
-        xu_percent(s.ws, r, 7, c->percent_hundredths, b->percent);
-        xu_text(s.ws, r, 8, rule_name(c->status), NULL);
+        xu_keep(b, xu_text(s.ws, r, 0, cm->id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, m->master->agreements.v[cm->agreement].id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, basis_names[cm->basis], NULL));
+        xu_keep(b, xu_money(s.ws, r, 3, cm->amount, b->money));
+        xu_keep(b, xu_money(s.ws, r, 4, c->retired_period, b->money));
+        xu_keep(b, xu_money(s.ws, r, 5, c->retired_to_date, b->money));
+        xu_keep(b, xu_money(s.ws, r, 6, c->remaining, b->money));
+        xu_keep(b, xu_percent(s.ws, r, 7, c->percent_hundredths, b->percent));
+        xu_keep(b, xu_text(s.ws, r, 8, rule_name(c->status), NULL));
     }
     lxw_row_t last = s.row - 1;
     sheet_finish_part(&s);
@@ -489,25 +546,25 @@ static void write_tiers(xu_book_t *b, const month_t *m)
         const tier_state_t *t = &m->tiers[a];
         lxw_row_t r = sheet_row(&s);
         bool money = t->program >= 0 && bk->programs.v[t->program].basis == BASIS_REVENUE;
-        xu_text(s.ws, r, 0, m->master->agreements.v[a].id, NULL);
-        xu_text(s.ws, r, 1, program_name(m, (int32_t)a), NULL);
-        xu_text(s.ws, r, 2, t->tier, NULL);
+        xu_keep(b, xu_text(s.ws, r, 0, m->master->agreements.v[a].id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, program_name(m, (int32_t)a), NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, t->tier, NULL));
         if (money)
-            xu_money(s.ws, r, 3, t->basis_value, b->money);
+            xu_keep(b, xu_money(s.ws, r, 3, t->basis_value, b->money));
         else if (t->program >= 0)
-            worksheet_write_number(s.ws, r, 3, (double)t->basis_value, b->integer);
-        xu_text(s.ws, r, 4, t->reviewed ? t->next_tier : "", NULL);
-        xu_text(s.ws, r, 5, rule_name(t->rule), NULL);
+            xu_keep(b, ws_number(s.ws, r, 3, (double)t->basis_value, b->integer));
+        xu_keep(b, xu_text(s.ws, r, 4, t->reviewed ? t->next_tier : "", NULL));
+        xu_keep(b, xu_text(s.ws, r, 5, rule_name(t->rule), NULL));
         int32_t next;
         int64_t needed;
         if (tiers_next_threshold(bk, t, &next, &needed)) {
-            xu_text(s.ws, r, 6, bk->tiers.v[next].tier, NULL);
+            xu_keep(b, xu_text(s.ws, r, 6, bk->tiers.v[next].tier, NULL));
             if (money) {
-                xu_money(s.ws, r, 7, bk->tiers.v[next].min_value, b->money);
-                xu_money(s.ws, r, 8, needed, b->money);
+                xu_keep(b, xu_money(s.ws, r, 7, bk->tiers.v[next].min_value, b->money));
+                xu_keep(b, xu_money(s.ws, r, 8, needed, b->money));
             } else {
-                worksheet_write_number(s.ws, r, 7, (double)bk->tiers.v[next].min_value, b->integer);
-                worksheet_write_number(s.ws, r, 8, (double)needed, b->integer);
+                xu_keep(b, ws_number(s.ws, r, 7, (double)bk->tiers.v[next].min_value, b->integer));
+                xu_keep(b, ws_number(s.ws, r, 8, (double)needed, b->integer));
             }
         }
         for (size_t i = 0; t->program >= 0 && t->tier && i < nd; i++)
@@ -520,18 +577,18 @@ static void write_tiers(xu_book_t *b, const month_t *m)
     /* the distribution below the table, and its chart beside the table */
     lxw_row_t r = last + 1, first;
     if (s.part == 1 && last + nd + 3 < EXCEL_ROWS) {
-        worksheet_write_string(s.ws, r++, 0, "Tier distribution (agreements active in the period)",
-                               b->section);
-        worksheet_write_string(s.ws, r, 0, "program tier", b->header);
-        worksheet_write_string(s.ws, r++, 1, "agreements", b->header);
+        xu_keep(b, ws_string(s.ws, r++, 0, "Tier distribution (agreements active in the period)",
+                               b->section));
+        xu_keep(b, ws_string(s.ws, r, 0, "program tier", b->header));
+        xu_keep(b, ws_string(s.ws, r++, 1, "agreements", b->header));
         first = r;
         char label[160];
         for (size_t i = 0; i < nd; i++) {
             if (!dist[i].n)
                 continue;
             snprintf(label, sizeof(label), "%s %s", dist[i].program, dist[i].tier);
-            xu_text(s.ws, r, 0, label, NULL);
-            worksheet_write_number(s.ws, r++, 1, (double)dist[i].n, b->integer);
+            xu_keep(b, xu_text(s.ws, r, 0, label, NULL));
+            xu_keep(b, ws_number(s.ws, r++, 1, (double)dist[i].n, b->integer));
         }
         add_bar_chart(b, s.ws, "Tiers", LXW_CHART_COLUMN, "Tier distribution", first, r - 1, 0, 1,
                       1, 10, "#,##0");
@@ -549,14 +606,15 @@ static void write_points(xu_book_t *b, const month_t *m)
     for (size_t i = 0; i < m->activities.n; i++) {
         const activity_t *a = &m->activities.v[i];
         lxw_row_t r = sheet_row(&s);
-        xu_text(s.ws, r, 0, a->id, NULL);
-        xu_text(s.ws, r, 1, a->agreement >= 0 ? m->master->agreements.v[a->agreement].id : "", NULL);
-        xu_text(s.ws, r, 2, a->activity_code, NULL);
-        xu_date(s.ws, r, 3, a->activity_date, b->date);
-        xu_text(s.ws, r, 4, status_names[a->status], NULL);
-        worksheet_write_number(s.ws, r, 5, (double)a->points, b->integer);
-        worksheet_write_number(s.ws, r, 6, (double)a->points_to_date, b->integer);
-        xu_text(s.ws, r, 7, rule_name(a->rule), NULL);
+        xu_keep(b, xu_text(s.ws, r, 0, a->id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1,
+                           a->agreement >= 0 ? m->master->agreements.v[a->agreement].id : "", NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, a->activity_code, NULL));
+        xu_keep(b, xu_date(s.ws, r, 3, a->activity_date, b->date));
+        xu_keep(b, xu_text(s.ws, r, 4, status_names[a->status], NULL));
+        xu_keep(b, ws_number(s.ws, r, 5, (double)a->points, b->integer));
+        xu_keep(b, ws_number(s.ws, r, 6, (double)a->points_to_date, b->integer));
+        xu_keep(b, xu_text(s.ws, r, 7, rule_name(a->rule), NULL));
     }
     sheet_finish_part(&s);
 }
@@ -590,11 +648,11 @@ static void write_control(xu_book_t *b, const month_t *m)
     };
     for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
         lxw_row_t r = sheet_row(&s);
-        xu_text(s.ws, r, 0, rows[i].name, NULL);
+        xu_keep(b, xu_text(s.ws, r, 0, rows[i].name, NULL));
         if (rows[i].money)
-            xu_money(s.ws, r, 1, rows[i].v, b->money);
+            xu_keep(b, xu_money(s.ws, r, 1, rows[i].v, b->money));
         else
-            worksheet_write_number(s.ws, r, 1, (double)rows[i].v, b->integer);
+            xu_keep(b, ws_number(s.ws, r, 1, (double)rows[i].v, b->integer));
     }
     int64_t out = c->orders_attributed + c->orders_held + c->orders_rejected +
                   c->orders_rejected_rows + c->orders_duplicate_ignored + c->orders_install_update;
@@ -602,19 +660,23 @@ static void write_control(xu_book_t *b, const month_t *m)
                   c->revenue_amount_held + c->revenue_amount_rejected +
                   c->revenue_amount_rejected_rows;
     lxw_row_t r = sheet_row(&s);
-    xu_text(s.ws, r, 0, "orders reconcile", b->bold);
-    xu_text(s.ws, r, 1, out == c->orders_read ? "OK" : "DIFF", b->bold);
+    xu_keep(b, xu_text(s.ws, r, 0, "orders reconcile", b->bold));
+    xu_keep(b, xu_text(s.ws, r, 1, out == c->orders_read ? "OK" : "DIFF", b->bold));
     r = sheet_row(&s);
-    xu_text(s.ws, r, 0, "revenue amount reconciles", b->bold);
-    xu_text(s.ws, r, 1, amt == c->revenue_amount_in ? "OK" : "DIFF", b->bold);
+    xu_keep(b, xu_text(s.ws, r, 0, "revenue amount reconciles", b->bold));
+    xu_keep(b, xu_text(s.ws, r, 1, amt == c->revenue_amount_in ? "OK" : "DIFF", b->bold));
     sheet_finish_part(&s);
 }
 
 int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen)
 {
+    if (xu_create(path, err, errlen) != 0)
+        return -1;
     xu_book_t b;
+    errno = 0;
     if (!xu_open(&b, path, m->period, "Partner payouts", true)) {
-        snprintf(err, errlen, "%s: cannot create", path);
+        snprintf(err, errlen, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
+                 errno ? strerror(errno) : "");
         return -1;
     }
     write_overview(&b, m);
@@ -625,5 +687,10 @@ int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errle
     write_tiers(&b, m);
     write_points(&b, m);
     write_control(&b, m);
-    return xu_close(&b, err, errlen);
+    char msg[512];
+    if (xu_close(&b, msg, sizeof(msg)) != 0) {
+        snprintf(err, errlen, "%s: %s", path, msg);
+        return -1;
+    }
+    return 0;
 }

@@ -3,8 +3,12 @@
  */
 #include "xlsxutil.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
              bool constant_memory)
@@ -63,47 +67,165 @@ bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
 
 int xu_close(xu_book_t *b, char *msg, size_t len)
 {
+    errno = 0;
     lxw_error e = workbook_close(b->wb);
+    int sys = errno;
     b->wb = NULL;
+    if (b->failed[0]) {
+        snprintf(msg, len, "%s", b->failed);
+        return -1;
+    }
     if (e != LXW_NO_ERROR) {
-        snprintf(msg, len, "%s", lxw_strerror(e));
+        if (sys)
+            snprintf(msg, len, "%s (%s)", lxw_strerror(e), strerror(sys));
+        else
+            snprintf(msg, len, "%s", lxw_strerror(e));
         return -1;
     }
     return 0;
 }
 
-void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+int xu_create(const char *path, char *msg, size_t len)
 {
-    if (s && *s)
-        worksheet_write_string(ws, r, c, s, f);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+    if (fd < 0 || close(fd) != 0) {
+        snprintf(msg, len, "%s: %s", path, strerror(errno));
+        return -1;
+    }
+    return 0;
 }
 
-void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
+lxw_worksheet *xu_add_sheet(xu_book_t *b, const char *name)
 {
-    worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+    errno = 0;
+    lxw_worksheet *ws = workbook_add_worksheet(b->wb, name);
+    if (!ws && !b->failed[0]) {
+        int sys = errno;
+        if (workbook_validate_sheet_name(b->wb, name) != LXW_NO_ERROR)
+            snprintf(b->failed, sizeof(b->failed), "cannot add sheet %s: %s", name,
+                     lxw_strerror(workbook_validate_sheet_name(b->wb, name)));
+        else
+            snprintf(b->failed, sizeof(b->failed), "cannot add sheet %s: %s", name,
+                     sys ? strerror(sys) : "libxlsxwriter refused it");
+    }
+    return ws;
 }
 
-void xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f)
+void xu_keep(xu_book_t *b, lxw_error e)
 {
+    if (e != LXW_NO_ERROR && !b->failed[0])
+        snprintf(b->failed, sizeof(b->failed), "%s", lxw_strerror(e));
+}
+
+/* Length of the character at s (1 for a byte that does not start a
+ * well-formed UTF-8 sequence); *ok whether XML 1.0 allows it. */
+static size_t xml_char(const unsigned char *s, bool *ok)
+{
+    unsigned c = s[0];
+    *ok = false;
+    if (c < 0x80) {
+        *ok = c >= 0x20 || c == '\t' || c == '\n' || c == '\r';
+        return 1;
+    }
+    size_t n = c >= 0xC2 && c <= 0xDF   ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    if (!n)
+        return 1;
+    uint32_t cp = c & (0x7F >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 1;
+        cp = cp << 6 | (s[i] & 0x3F);
+    }
+    if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
+        return 1; /* overlong or a surrogate: not UTF-8 */
+    *ok = cp != 0xFFFE && cp != 0xFFFF;
+    return n;
+}
+
+const char *xu_xml_text(const char *s, char **copy)
+{
+    *copy = NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p >= 0x20 && *p < 0x80) /* the common case: printable ASCII */
+        p++;
+    bool ok = true;
+    while (*p && ok)
+        p += xml_char(p, &ok);
+    if (ok)
+        return s;
+    size_t len = strlen(s);
+    char *o = malloc(len * 3 + 1), *w = o; /* a byte becomes 3 bytes at most */
+    if (!o)
+        abort();
+    for (const unsigned char *q = (const unsigned char *)s; *q;) {
+        size_t n = xml_char(q, &ok);
+        if (ok) {
+            memcpy(w, q, n);
+            w += n;
+        } else {
+            memcpy(w, "\xEF\xBF\xBD", 3); /* U+FFFD */
+            w += 3;
+        }
+        q += n;
+    }
+    *w = 0;
+    *copy = o;
+    return o;
+}
+
+lxw_error xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f)
+{
+    if (!ws)
+        return LXW_ERROR_NULL_PARAMETER_IGNORED;
+    if (!s || !*s)
+        return LXW_NO_ERROR;
+    char *copy;
+    lxw_error e = worksheet_write_string(ws, r, c, xu_xml_text(s, &copy), f);
+    free(copy);
+    return e;
+}
+
+lxw_error xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f)
+{
+    if (!ws)
+        return LXW_ERROR_NULL_PARAMETER_IGNORED;
+    return worksheet_write_number(ws, r, c, (double)cents / 100.0, f);
+}
+
+lxw_error xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f)
+{
+    if (!ws)
+        return LXW_ERROR_NULL_PARAMETER_IGNORED;
     if (d == DATE_NONE)
-        return;
+        return LXW_NO_ERROR;
     /* Excel's serial day: 1899-12-30 is 0 (25569 days before 1970-01-01) */
-    worksheet_write_number(ws, r, c, (double)d + 25569.0, f);
+    return worksheet_write_number(ws, r, c, (double)d + 25569.0, f);
 }
 
-void xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths, lxw_format *f)
+lxw_error xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths,
+                     lxw_format *f)
 {
-    worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
+    if (!ws)
+        return LXW_ERROR_NULL_PARAMETER_IGNORED;
+    return worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
 }
 
 void xu_widths(lxw_worksheet *ws, const double *widths, int n)
 {
+    if (!ws)
+        return;
     for (int i = 0; i < n; i++)
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
 }
 
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n)
 {
+    if (!ws)
+        return;
     for (int i = 0; i < n; i++) {
         worksheet_write_string(ws, 0, (lxw_col_t)i, names[i], b->header);
         worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 0 ? 22 : 16, NULL);

@@ -13,6 +13,7 @@ typedef struct xu_book {
     lxw_workbook *wb;
     lxw_format *header, *header_num, *money, *money_total, *date, *bold, *title, *section, *integer,
         *percent, *right;
+    char failed[256]; /* the first failed call's reason ("" while none) */
 } xu_book_t;
 
 /* Open with a creation time fixed by the period, so the same inputs give the
@@ -21,18 +22,39 @@ typedef struct xu_book {
  * small workbook is built in memory, with no temporary files. */
 bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
              bool constant_memory);
-/* Close; 0 on success, else a message in msg. */
+/* Close (the file is written now); 0 on success, else the reason in msg:
+ * the first failure xu_keep / xu_add_sheet recorded, or libxlsxwriter's and
+ * the system's reason for the close. */
 int xu_close(xu_book_t *b, char *msg, size_t len);
+/* Create path as an empty regular file, never through a symlink (a missing
+ * folder, a full disk or no free inode is reported here with the system's
+ * reason, before any work); 0, or -1 with "path: reason" in msg. */
+int xu_create(const char *path, char *msg, size_t len);
+/* A new sheet, or NULL with the reason recorded in b->failed (the cell
+ * writers below skip a NULL sheet). */
+lxw_worksheet *xu_add_sheet(xu_book_t *b, const char *name);
+/* Record a failed libxlsxwriter call (e != LXW_NO_ERROR) in b->failed. */
+void xu_keep(xu_book_t *b, lxw_error e);
 
-/* Text from inputs: always a string cell, never a formula. */
-void xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f);
+/* Text from inputs: always a string cell, never a formula; blank for NULL
+ * or "". Characters XML 1.0 forbids (C0 controls other than tab, LF and
+ * CR; U+FFFE, U+FFFF) and bytes that are not UTF-8 become U+FFFD, so the
+ * sheet's XML is always well-formed. The cell writers return
+ * libxlsxwriter's result (LXW_NO_ERROR when written; a NULL sheet is
+ * skipped with LXW_ERROR_NULL_PARAMETER_IGNORED). */
+lxw_error xu_text(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s, lxw_format *f);
+/* s itself when XML 1.0 allows it as it is, else a malloc'd copy with
+ * U+FFFD for each forbidden character or bad byte (*copy set to it, for the
+ * caller to free; NULL when s is returned). */
+const char *xu_xml_text(const char *s, char **copy);
 /* Money: exact cents become a number only here, at the cell boundary (an
  * Excel cell is an IEEE double; every int64 cent below 2^53 is exact). */
-void xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f);
+lxw_error xu_money(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, money_t cents, lxw_format *f);
 /* A date as a real date cell (blank for DATE_NONE). */
-void xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f);
+lxw_error xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_format *f);
 /* A percentage kept in hundredths (12.34 % is 1234) as a percent cell. */
-void xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths, lxw_format *f);
+lxw_error xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths,
+                     lxw_format *f);
 /* A table's header row (frozen, repeated on printed pages) and column
  * widths (NULL: defaults). */
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n);

@@ -1,0 +1,485 @@
+/*
+ * test_statements.c — partner statements from hostile ids and text:
+ * agreement ids Excel forbids as sheet names, partner ids that look like
+ * paths, characters XML 1.0 forbids; the build/render round trip (a
+ * document renders alone, after its month is gone) and write errors that
+ * name the file and the reason.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include "decide.h"
+#include "fake.h"
+#include "statements.h"
+#include "workbook.h"
+
+/* ---- helpers ------------------------------------------------------------------ */
+
+/* Every part of an xlsx matching glob, concatenated (unzip -p), malloc'd;
+ * *len its length (the text may hold any byte). */
+static char *part(const char *xlsx, const char *glob, size_t *len)
+{
+    char cmd[1024];
+    snprintf(cmd, sizeof(cmd), "unzip -p '%s' '%s'", xlsx, glob);
+    FILE *p = popen(cmd, "r");
+    assert_non_null(p);
+    size_t cap = 1 << 16, n = 0, k;
+    char *buf = malloc(cap);
+    while ((k = fread(buf + n, 1, cap - n - 1, p)) > 0) {
+        n += k;
+        if (n + 1 == cap)
+            buf = realloc(buf, cap *= 2);
+    }
+    buf[n] = 0;
+    assert_int_equal(pclose(p), 0);
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static char *tmp_dir(void)
+{
+    char tmpl[] = "/tmp/test-statements-XXXXXX";
+    char *d = mkdtemp(tmpl);
+    assert_non_null(d);
+    return strdup(d);
+}
+
+static void rm_rf(char *dir)
+{
+    char cmd[600];
+    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    free(dir);
+}
+
+static bool same_file(const char *a, const char *b)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof(cmd), "cmp -s '%s' '%s'", a, b);
+    return system(cmd) == 0;
+}
+
+/* Names of the entries of dir (sorted), NULL-terminated, malloc'd. */
+static char **list_dir(const char *dir, size_t *n)
+{
+    DIR *d = opendir(dir);
+    assert_non_null(d);
+    char **v = calloc(256, sizeof(*v));
+    *n = 0;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL)
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 && *n < 255)
+            v[(*n)++] = strdup(e->d_name);
+    closedir(d);
+    return v;
+}
+
+static void free_list(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+static bool equal_ignoring_case(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++)
+        if (tolower((unsigned char)*a) != tolower((unsigned char)*b))
+            return false;
+    return *a == *b;
+}
+
+/* A partner with one agreement, an account it owns and one revenue row. */
+static void partner_with_revenue(fake_t *f, const char *partner, const char *agreement,
+                                 const char *account)
+{
+    fake_partner(f, partner, LANG_EN);
+    fake_agreement(f, agreement, partner, LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_account(f, account, agreement);
+}
+
+static month_t *decide(fake_t *f, size_t nrevenue, const char *const *accounts)
+{
+    month_t *m = fake_month(f, "2017-11");
+    for (size_t i = 0; i < nrevenue; i++) {
+        char id[32];
+        snprintf(id, sizeof(id), "R%zu", i + 1);
+        fake_revenue(f, id, accounts[i], NULL, "V", "100.00");
+    }
+    char msg[256];
+    assert_true(month_decide(m, msg, sizeof(msg)));
+    return m;
+}
+
+/* ---- sheet names ------------------------------------------------------------------ */
+
+static const char *const hostile_agreements[] = {
+    "A:NW/C",
+    "L3/2017/001",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234-first",
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZ01234-second",
+    "ab-case",
+    "AB-CASE",
+    "History",
+};
+#define NHOSTILE (sizeof(hostile_agreements) / sizeof(hostile_agreements[0]))
+
+/* Agreement ids SPEC §2 allows but Excel forbids as sheet names: the
+ * statement is written, every sheet name is valid and unique ignoring case,
+ * and each sheet shows its full agreement id. */
+static void test_hostile_sheet_names(void **state)
+{
+    fake_t *f = *state;
+    fake_partner(f, "P1", LANG_EN);
+    const char *accounts[NHOSTILE];
+    char acc[NHOSTILE][16];
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        snprintf(acc[i], sizeof(acc[i]), "AC%zu", i);
+        accounts[i] = acc[i];
+        fake_agreement(f, hostile_agreements[i], "P1", LEGACY_CTL, "PC", "USD", "2017-01-01",
+                       NULL);
+        fake_account(f, acc[i], hostile_agreements[i]);
+    }
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = decide(f, NHOSTILE, accounts);
+    char *dir = tmp_dir(), err[512], path[600];
+    assert_int_equal(st_write_statements(m, dir, true, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
+    char *wb = part(path, "xl/workbook.xml", NULL);
+    char names[16][64];
+    size_t n = 0;
+    for (const char *p = strstr(wb, "<sheet "); p; p = strstr(p + 1, "<sheet ")) {
+        const char *q = strstr(p, "name=\"");
+        assert_non_null(q);
+        q += 6;
+        size_t len = strcspn(q, "\"");
+        assert_true(n < 16 && len < 64);
+        memcpy(names[n], q, len);
+        names[n++][len] = 0;
+    }
+    free(wb);
+    assert_int_equal(n, NHOSTILE);
+    for (size_t i = 0; i < n; i++) {
+        size_t len = strlen(names[i]);
+        assert_true(len >= 1 && len <= 31);
+        assert_null(strpbrk(names[i], ":\\/?*[]"));
+        assert_true(names[i][0] != '\'' && names[i][len - 1] != '\'');
+        assert_false(equal_ignoring_case(names[i], "History"));
+        for (size_t j = 0; j < i; j++)
+            assert_false(equal_ignoring_case(names[i], names[j]));
+    }
+    /* the documented mapping: forbidden characters become '_' */
+    bool seen_colon = false, seen_slash = false;
+    for (size_t i = 0; i < n; i++) {
+        seen_colon |= strcmp(names[i], "A_NW_C") == 0;
+        seen_slash |= strcmp(names[i], "L3_2017_001") == 0;
+    }
+    assert_true(seen_colon && seen_slash);
+    /* each full id is shown in a cell */
+    char *strings = part(path, "xl/sharedStrings.xml", NULL);
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        char cell[96];
+        snprintf(cell, sizeof(cell), "<t>%s</t>", hostile_agreements[i]);
+        assert_non_null(strstr(strings, cell));
+    }
+    free(strings);
+    rm_rf(dir);
+}
+
+/* ---- file names ------------------------------------------------------------------- */
+
+static const char *const hostile_partners[] = {
+    "../escaped", "../payouts", "a/b", "ABC", "abc", "-lead", ".hidden", "CON", "x:y", "P-OK",
+};
+#define NPARTNERS (sizeof(hostile_partners) / sizeof(hostile_partners[0]))
+
+/* Partner ids that look like paths: nothing is written outside the folder,
+ * file names are distinct ignoring case, none hidden or leading '-', and
+ * index.csv maps every id to its file. */
+static void test_hostile_file_names(void **state)
+{
+    fake_t *f = *state;
+    const char *accounts[NPARTNERS];
+    char acc[NPARTNERS][16], ag[NPARTNERS][16];
+    for (size_t i = 0; i < NPARTNERS; i++) {
+        snprintf(acc[i], sizeof(acc[i]), "AC%zu", i);
+        snprintf(ag[i], sizeof(ag[i]), "A%zu", i);
+        accounts[i] = acc[i];
+        partner_with_revenue(f, hostile_partners[i], ag[i], acc[i]);
+    }
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = decide(f, NPARTNERS, accounts);
+    char *root = tmp_dir(), dir[600], err[512];
+    snprintf(dir, sizeof(dir), "%s/out/statements", root);
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
+    assert_int_equal(system(cmd), 0);
+    int rc = st_write_statements(m, dir, true, err, sizeof(err));
+    assert_int_equal(rc, 0);
+    /* nothing beside the statements folder, nothing in the tree's root */
+    size_t n;
+    char out[640];
+    snprintf(out, sizeof(out), "%s/out", root);
+    char **v = list_dir(out, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(v[0], "statements");
+    free_list(v, n);
+    v = list_dir(root, &n);
+    assert_int_equal(n, 1);
+    free_list(v, n);
+    /* one file per partner and the index; names safe and distinct ignoring case */
+    v = list_dir(dir, &n);
+    assert_int_equal(n, NPARTNERS + 1);
+    for (size_t i = 0; i < n; i++) {
+        assert_null(strchr(v[i], '/'));
+        assert_true(v[i][0] != '.' && v[i][0] != '-');
+        for (size_t j = 0; j < i; j++)
+            assert_false(equal_ignoring_case(v[i], v[j]));
+    }
+    free_list(v, n);
+    /* the index lists every id with an existing file */
+    char index[700];
+    snprintf(index, sizeof(index), "%s/index.csv", dir);
+    FILE *ix = fopen(index, "r");
+    assert_non_null(ix);
+    char line[512];
+    assert_non_null(fgets(line, sizeof(line), ix));
+    assert_string_equal(line, "partner_id,file\n");
+    size_t rows = 0;
+    bool seen[NPARTNERS] = {0};
+    while (fgets(line, sizeof(line), ix)) {
+        line[strcspn(line, "\n")] = 0;
+        char *comma = strrchr(line, ',');
+        assert_non_null(comma);
+        *comma = 0;
+        for (size_t i = 0; i < NPARTNERS; i++)
+            if (strcmp(line, hostile_partners[i]) == 0)
+                seen[i] = true;
+        char file[1300];
+        snprintf(file, sizeof(file), "%s/%s", dir, comma + 1);
+        assert_int_equal(access(file, F_OK), 0);
+        if (strcmp(line, "../payouts") == 0)
+            assert_string_equal(comma + 1, "~2E.~2Fpayouts.xlsx");
+        if (strcmp(line, "a/b") == 0)
+            assert_string_equal(comma + 1, "a~2Fb.xlsx");
+        if (strcmp(line, "P-OK") == 0)
+            assert_string_equal(comma + 1, "P-OK.xlsx"); /* a safe id stays as it is */
+        if (strcmp(line, "abc") == 0)
+            assert_string_equal(comma + 1, "abc~2.xlsx"); /* after ABC, ignoring case */
+        rows++;
+    }
+    fclose(ix);
+    assert_int_equal(rows, NPARTNERS);
+    for (size_t i = 0; i < NPARTNERS; i++)
+        assert_true(seen[i]);
+    rm_rf(root);
+}
+
+/* ---- build / render --------------------------------------------------------------- */
+
+/* A decided month: an en partner with CTL + LVL3 (revenue, an adjustment, a
+ * commitment), an es partner, and an en partner with a carried balance only. */
+static month_t *world(fake_t *f)
+{
+    fake_partner(f, "P1", LANG_EN);
+    fake_partner(f, "P2", LANG_ES);
+    fake_partner(f, "P3", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A2", "P1", LEGACY_LVL3, "PL", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A3", "P2", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A4", "P3", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_product(f, "D", LEGACY_LVL3, "data", true);
+    fake_account(f, "AC1", "A1");
+    fake_account(f, "AC2", "A2");
+    fake_account(f, "AC3", "A3");
+    fake_commitment(f, "C1", "A1", BASIS_REVENUE, "5000.00", "2017-07", "2018-06");
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_rate(f, "PL", COMPONENT_RESIDUAL, "*", "*", "5.25", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_revenue(f, "R1", "AC1", NULL, "V", "1000.00");
+    fake_revenue(f, "R2", "AC2", NULL, "D", "2000.00");
+    fake_revenue(f, "R3", "AC3", NULL, "V", "55.55");
+    fake_revenue(f, "R5", "AC1", NULL, "V", "500.00");
+    fake_adjustment(f, "ADJ1", "A1", "-25.00");
+    m->carried_in[fake_ag(f, "A4")] = 1000; /* a balance only: the shortest agreement */
+    char msg[256];
+    assert_true(month_decide(m, msg, sizeof(msg)));
+    return m;
+}
+
+/* Documents rendered after the month is released give the very bytes of
+ * st_write_statements; so do documents copied through bytes (the ledger's
+ * way: st_docs_push). */
+static void test_round_trip(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    char *dir = tmp_dir(), direct[600], later[600], err[512];
+    snprintf(direct, sizeof(direct), "%s/direct", dir);
+    snprintf(later, sizeof(later), "%s/later", dir);
+    assert_int_equal(st_write_statements(m, direct, true, err, sizeof(err)), 0);
+    st_docs_t built;
+    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    assert_int_equal(built.n, 3);
+    assert_string_equal(built.v[0].partner_id, "P1");
+    assert_string_equal(built.v[1].partner_id, "P2");
+    assert_string_equal(built.v[2].partner_id, "P3");
+    st_docs_t copy = {0};
+    for (size_t i = 0; i < built.n; i++)
+        st_docs_push(&copy, built.v[i].partner_id, built.v[i].bytes, built.v[i].len);
+    st_docs_free(&built);
+    fake_release(f); /* the month, master and book are gone */
+    assert_int_equal(st_docs_render(&copy, later, true, err, sizeof(err)), 0);
+    const char *files[] = {"P1.xlsx", "P2.xlsx", "P3.xlsx", "index.csv"};
+    for (size_t i = 0; i < 4; i++) {
+        char a[700], b[700];
+        snprintf(a, sizeof(a), "%s/%s", direct, files[i]);
+        snprintf(b, sizeof(b), "%s/%s", later, files[i]);
+        assert_true(same_file(a, b));
+    }
+    /* what the rendered statement shows came from the document */
+    char p1[700];
+    snprintf(p1, sizeof(p1), "%s/P1.xlsx", later);
+    char *strings = part(p1, "xl/sharedStrings.xml", NULL);
+    assert_non_null(strstr(strings, "<t>C1</t>"));   /* the commitment */
+    assert_non_null(strstr(strings, "<t>ADJ1</t>")); /* the adjustment line */
+    assert_non_null(strstr(strings, "<t>5.25</t>")); /* the LVL3 rate */
+    assert_non_null(strstr(strings, "<t>DRAFT</t>"));
+    free(strings);
+    /* a malformed document is an error naming the partner, never a crash */
+    st_docs_t bad = {0};
+    st_docs_push(&bad, "P1", copy.v[0].bytes, copy.v[0].len / 2);
+    char trunc[700];
+    snprintf(trunc, sizeof(trunc), "%s/trunc", dir);
+    assert_int_equal(st_docs_render(&bad, trunc, false, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "P1"));
+    assert_non_null(strstr(err, "unusable"));
+    st_docs_free(&bad);
+    unsigned char *v2 = malloc(copy.v[0].len);
+    memcpy(v2, copy.v[0].bytes, copy.v[0].len);
+    v2[4] = 99; /* another version */
+    st_docs_push(&bad, "P1", v2, copy.v[0].len);
+    free(v2);
+    assert_int_equal(st_docs_render(&bad, trunc, false, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, "version"));
+    st_docs_free(&bad);
+    st_docs_free(&copy);
+    rm_rf(dir);
+}
+
+/* ---- characters XML forbids --------------------------------------------------------- */
+
+/* No byte sequence XML 1.0 forbids in text (C0 but tab, LF, CR; U+FFFE,
+ * U+FFFF as UTF-8). */
+static void assert_xml_clean(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x20)
+            assert_true(c == '\t' || c == '\n' || c == '\r');
+        if (c == 0xEF && i + 2 < n && (unsigned char)s[i + 1] == 0xBF)
+            assert_true((unsigned char)s[i + 2] != 0xBE && (unsigned char)s[i + 2] != 0xBF);
+    }
+}
+
+#define REPLACED "\xEF\xBF\xBD" /* U+FFFD */
+#define CLEANED "Bad" REPLACED " " REPLACED " and " REPLACED REPLACED " end" REPLACED "<"
+
+/* A partner name with C0 controls, U+FFFE, U+FFFF and a byte that is not
+ * UTF-8: the statement's and payouts.xlsx's XML never hold them. */
+static void test_forbidden_xml_characters(void **state)
+{
+    fake_t *f = *state;
+    const char *accounts[] = {"AC1"};
+    partner_with_revenue(f, "P1", "A1", "AC1");
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    f->master.partners.v[0].name = "Bad\x01 \xEF\xBF\xBE and \xEF\xBF\xBF\x1F end\xFF";
+    month_t *m = decide(f, 1, accounts);
+    char *dir = tmp_dir(), err[512], path[700];
+    assert_int_equal(st_write_statements(m, dir, false, err, sizeof(err)), 0);
+    snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
+    size_t n;
+    char *xml = part(path, "*.xml", &n);
+    assert_xml_clean(xml, n);
+    /* each forbidden character (and the stray byte) is one U+FFFD */
+    assert_non_null(strstr(xml, CLEANED));
+    free(xml);
+    snprintf(path, sizeof(path), "%s/payouts.xlsx", dir);
+    assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), 0);
+    xml = part(path, "*.xml", &n);
+    assert_xml_clean(xml, n);
+    assert_non_null(strstr(xml, CLEANED));
+    free(xml);
+    rm_rf(dir);
+}
+
+/* ---- write errors ------------------------------------------------------------------- */
+
+/* A write that fails names the file and the system's reason. */
+static void test_errors_name_the_reason(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    char *dir = tmp_dir(), err[512], path[700];
+    /* a folder where a file is */
+    snprintf(path, sizeof(path), "%s/file", dir);
+    FILE *x = fopen(path, "w");
+    assert_non_null(x);
+    fclose(x);
+    snprintf(path, sizeof(path), "%s/file/statements", dir);
+    err[0] = 0;
+    assert_int_equal(st_write_statements(m, path, true, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "Not a directory"));
+    snprintf(path, sizeof(path), "%s/file/payouts.xlsx", dir);
+    err[0] = 0;
+    assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), -1);
+    assert_non_null(strstr(err, path));
+    assert_non_null(strstr(err, "Not a directory"));
+    /* no file descriptor left (EMFILE): the file and the reason */
+    snprintf(path, sizeof(path), "%s/st", dir);
+    struct rlimit old, low;
+    assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+    int probe = dup(0); /* the lowest free descriptor: none above it is free after this */
+    assert_true(probe >= 0);
+    close(probe);
+    low = old;
+    low.rlim_cur = (rlim_t)probe;
+    err[0] = 0;
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+    int rc = st_write_statements(m, path, true, err, sizeof(err));
+    assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+    assert_int_equal(rc, -1);
+    assert_non_null(strstr(err, "P1.xlsx"));
+    assert_non_null(strstr(err, "Too many open files"));
+    rm_rf(dir);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        FAKE_TEST(test_hostile_sheet_names),     FAKE_TEST(test_hostile_file_names),
+        FAKE_TEST(test_round_trip),              FAKE_TEST(test_forbidden_xml_characters),
+        FAKE_TEST(test_errors_name_the_reason),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
