@@ -143,7 +143,16 @@ static int usage_error(int cmd, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    signals_stop();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error(-1, "%s", "missing command");

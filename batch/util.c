@@ -332,13 +332,17 @@ int cleanup_dir_rename(const char *from, const char *to)
     return r;
 }
 
+static pthread_t signal_thread;
+static bool signal_thread_started;
+
 static void *signal_main(void *arg)
 {
     (void)arg;
     for (;;) {
         int sig;
-        if (sigwait(&cleanup_signals, &sig) != 0)
+        if (sigwait(&cleanup_signals, &sig) != 0) /* the cancellation point (signals_stop) */
             continue;
+        pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, NULL); /* the cleanup runs to its end */
         pthread_mutex_lock(&cleanup_mu); /* never released: the process ends */
         if (cleanup_path)
             remove_tree(cleanup_path);
@@ -365,13 +369,18 @@ void signals_install(void)
             sigaddset(&cleanup_signals, sigs[i]);
     }
     pthread_sigmask(SIG_BLOCK, &cleanup_signals, NULL);
-    pthread_attr_t attr;
-    pthread_t t;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&t, &attr, signal_main, NULL) != 0) /* then the default actions */
+    signal_thread_started = pthread_create(&signal_thread, NULL, signal_main, NULL) == 0;
+    if (!signal_thread_started) /* then the default actions */
         pthread_sigmask(SIG_UNBLOCK, &cleanup_signals, NULL);
-    pthread_attr_destroy(&attr);
+}
+
+void signals_stop(void)
+{
+    if (!signal_thread_started)
+        return;
+    pthread_cancel(signal_thread); /* waits for a cleanup under way: it ends the process */
+    pthread_join(signal_thread, NULL);
+    signal_thread_started = false;
 }
 
 /* The PID that ends a ".tmp-TAG-P-PID" or ".old-P-PID" name, or 0. */

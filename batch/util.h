@@ -83,6 +83,9 @@ int cleanup_dir_rename(const char *from, const char *to);
  * folder cleanup_dir_set named, then ends the process by the same signal
  * (default action). A signal ignored when the process started stays ignored. */
 void signals_install(void);
+/* End that thread before the process exits normally (the signals stay
+ * blocked: the process is done). */
+void signals_stop(void);
 /* Remove out_dir's temporary folders (".tmp-TAG-P-PID", ".old-P-PID") whose
  * process PID no longer exists: what runs killed before their cleanup left. */
 void sweep_stale_tmp(const char *out_dir);
