@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include "csvio.h"
 #include "ledger.h"
@@ -119,8 +120,14 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
         s = prefetch_finish(ahead, &cb, r, &st, &ce);
     } else {
         char *path = path_join(dir, rel);
+        struct stat lst;
         if (!path_exists(path)) {
+            /* a link to nothing is no absent file: never skipped silently */
+            bool dangling = lstat(path, &lst) == 0;
             free(path);
+            if (dangling)
+                return fail_with(r->err, EXIT_INVALID_INPUT,
+                                 "%s: a symbolic link to nothing (missing target)", rel);
             if (optional)
                 return EXIT_DONE;
             return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
