@@ -140,7 +140,8 @@ typedef struct csv_stats {
  * (a dataset may link shared master data; the hash is of the bytes read),
  * and a FIFO, directory or device is CSV_MISSING_FILE, never opened or
  * waited on (open_regular). No message quotes the file's text beyond a
- * header name of a column name's form (A-Z a-z 0-9 _, at most 64). Columns starting with "x_" are accepted and ignored.
+ * header name of a column name's form (A-Z a-z 0-9 _, at most 64).
+ * Columns starting with "x_" are accepted and ignored.
  * A leading UTF-8 BOM is dropped; LF, CRLF and lone CR end lines; quoted
  * fields may hold commas, quotes ("") and newlines. Blank lines are skipped.
  * A record with a field count other than the header's is rejected

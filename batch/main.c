@@ -104,7 +104,8 @@ static exit_code check_paths(const run_options_t *ro, batch_error_t *err)
         return fail_with(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", ro->data_dir);
     char *def_out = path_join(ro->data_dir, "out"), *def_db = path_join(ro->data_dir, "ledger.db");
     const char *out = ro->out_dir ? ro->out_dir : def_out, *db = ro->db_path ? ro->db_path : def_db;
-    char *c_out = path_canonical(out), *c_db = path_canonical(db), *c_data = path_canonical(ro->data_dir);
+    char *c_out = path_canonical(out), *c_db = path_canonical(db);
+    char *c_data = path_canonical(ro->data_dir);
     exit_code rc = EXIT_DONE;
     if (!c_out || !c_db || !c_data)
         rc = fail_with(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));

@@ -439,9 +439,9 @@ static exit_code publish_into(job_t *j, const char *name, batch_error_t *err)
     bool relinked = false;
     int dfd = -1;
     if (path_exists(from)) {
-        if (!ensure_real_dir(j->out_dir, j->pbuf, &relinked) ||
-            (dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-            !remove_tree_in(dfd, name) || renameat(AT_FDCWD, from, dfd, name) != 0)
+        if (ensure_real_dir(j->out_dir, j->pbuf, &relinked))
+            dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0 || !remove_tree_in(dfd, name) || renameat(AT_FDCWD, from, dfd, name) != 0)
             rc = fail_with(err, EXIT_INTERNAL, "%s/%s: %s", dir, name, strerror(errno));
         if (dfd >= 0)
             close(dfd);

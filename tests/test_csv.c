@@ -940,6 +940,13 @@ static void test_currency_values(void **state)
     };
     CHECK_CASES(COL_CURRENCY, cases);
     assert_true(csv_valid_currency("ZWL", 3));
+    /* all 160 codes of the table are found (its binary search needs it sorted) */
+    int found = 0;
+    for (char a = 'A'; a <= 'Z'; a++)
+        for (char b = 'A'; b <= 'Z'; b++)
+            for (char c = 'A'; c <= 'Z'; c++)
+                found += csv_valid_currency((const char[]){a, b, c}, 3);
+    assert_int_equal(found, 160);
     assert_false(csv_valid_currency("USDX", 3) && csv_valid_currency("USDX", 4));
     assert_false(csv_valid_currency("", 0));
 }
