@@ -87,7 +87,10 @@ void signals_install(void);
  * blocked: the process is done). */
 void signals_stop(void);
 /* Remove out_dir's temporary folders (".tmp-TAG-P-PID", ".old-P-PID") whose
- * process PID no longer exists: what runs killed before their cleanup left. */
+ * process PID no longer exists: what runs killed before their cleanup left.
+ * Called with the ledger lock held, so no live run of the same ledger owns
+ * one; a PID of another PID namespace (a container sharing out/ with another
+ * ledger) would look dead: out/ is not to be shared that way. */
 void sweep_stale_tmp(const char *out_dir);
 
 /* Test hook: when COMMISSIONS_FAILPOINT names this point, the process kills

@@ -97,7 +97,7 @@ set -m # background jobs keep the default SIGINT action
 for sig in TERM INT HUP; do
   fresh
   check "run $p1 before SIG$sig" 0 "$(run run --data "$data" --period $p1 --quiet)"
-  before=$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM runs")
+  before=$(sqlite3 "$data/ledger.db" "SELECT runs FROM runs WHERE period = '$p1'")
   COMMISSIONS_FAILPOINT=run-before-commit:stop "$bin" run --data "$data" --period $p1 --quiet \
     >/dev/null 2>"$work/err" &
   pid=$!
@@ -111,7 +111,7 @@ for sig in TERM INT HUP; do
   check "SIG$sig: the run ends by the signal" $((128 + $(kill -l $sig))) $st
   check "SIG$sig: no temporary folder left" "" "$(ls -a "$data/out" | grep '^\.tmp-' | tr '\n' ' ')"
   check "SIG$sig: the ledger keeps its previous state" "$before" \
-    "$(sqlite3 "$data/ledger.db" "SELECT count(*) FROM runs")"
+    "$(sqlite3 "$data/ledger.db" "SELECT runs FROM runs WHERE period = '$p1'")"
 done
 set +m
 # a stale temporary folder of a dead process is removed by the next run
