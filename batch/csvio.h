@@ -29,12 +29,13 @@
 
 typedef enum column_type {
     COL_ID,       /* 1-64 chars of A-Z a-z 0-9 . _ : / -     -> bad_id */
-    COL_TEXT,     /* any valid UTF-8, at most 256 bytes       -> bad_text */
+    COL_TEXT,     /* valid UTF-8, at most 256 bytes, XML-safe -> bad_text
+                     (csv_valid_text) */
     COL_DATE,     /* YYYY-MM-DD real date; value.i = date_t   -> bad_date */
     COL_PERIOD,   /* YYYY-MM; value.i = period_t              -> bad_period */
     COL_MONEY,    /* -?D+(.D{1,2})?; value.i = cents          -> bad_money */
     COL_ENUM,     /* one of enum_values; value.i = its index  -> bad_enum */
-    COL_CURRENCY, /* three letters A-Z                        -> bad_currency */
+    COL_CURRENCY, /* an ISO 4217 code (csv_valid_currency)    -> bad_currency */
     COL_INT,      /* D+ (no sign), fits int32; value.i        -> bad_int */
     COL_RATE,     /* D+(.D{1,4})?, 0..100; value.i scale 4    -> bad_money */
     COL_MULTIPLE, /* D+(.D{1,2})?; value.i scale 2            -> bad_money */
@@ -108,7 +109,8 @@ bool csv_check_record(const file_spec_t *spec, csv_value_t *values, const char *
 
 typedef enum csv_status {
     CSV_OK = 0,
-    CSV_MISSING_FILE, /* cannot open */
+    CSV_MISSING_FILE, /* cannot open, or not a regular file (a FIFO, a directory:
+                         never opened, never waited on) */
     CSV_BAD_HEADER,   /* missing/duplicate/unknown column, empty file */
     CSV_BAD_UTF8,     /* invalid UTF-8 (line and byte offset in message) */
     CSV_BAD_SYNTAX,   /* unterminated quote at end of file, NUL byte, a quote inside an
@@ -134,7 +136,12 @@ typedef struct csv_stats {
 } csv_stats_t;
 
 /* Stream the file at `path`; `display` is the dataset-relative path used in
- * messages and rejects. Columns starting with "x_" are accepted and ignored.
+ * messages and rejects. path must name a regular file: symlinks are followed
+ * (a dataset may link shared master data; the hash is of the bytes read),
+ * and a FIFO, directory or device is CSV_MISSING_FILE, never opened or
+ * waited on (open_regular). No message quotes the file's text beyond a
+ * header name of a column name's form (A-Z a-z 0-9 _, at most 64).
+ * Columns starting with "x_" are accepted and ignored.
  * A leading UTF-8 BOM is dropped; LF, CRLF and lone CR end lines; quoted
  * fields may hold commas, quotes ("") and newlines. Blank lines are skipped.
  * A record with a field count other than the header's is rejected
@@ -163,6 +170,15 @@ bool csv_sha256_file(const char *path, char out[65]);
  * strict (no overlong forms, no surrogates, nothing above U+10FFFF); on
  * failure *bad_offset (if not NULL) is the offset where the bad sequence starts. */
 bool csv_valid_id(const char *s, size_t len);
+/* A code of the compiled-in ISO 4217 table (csvio.c: the currencies of list
+ * one, without fund codes, metals, units of account, XTS and XXX). */
+bool csv_valid_currency(const char *s, size_t len);
+/* Text that XML 1.0 (the workbooks) can carry and a person means: s is valid
+ * UTF-8 (the caller checked) without C0 controls other than tab, LF and CR,
+ * without DEL or the C1 controls U+0080-U+009F (mojibake of Windows-1252 text
+ * in practice), and without noncharacters (U+FDD0-U+FDEF, U+FFFE, U+FFFF and
+ * the last two of every plane). */
+bool csv_valid_text(const char *s, size_t len);
 bool csv_valid_utf8(const char *s, size_t len, size_t *bad_offset);
 
 #endif

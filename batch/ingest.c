@@ -8,10 +8,13 @@
  */
 #include "ingest.h"
 
+#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "csvio.h"
 #include "ledger.h"
@@ -117,8 +120,14 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
         s = prefetch_finish(ahead, &cb, r, &st, &ce);
     } else {
         char *path = path_join(dir, rel);
+        struct stat lst;
         if (!path_exists(path)) {
+            /* a link to nothing is no absent file: never skipped silently */
+            bool dangling = lstat(path, &lst) == 0;
             free(path);
+            if (dangling)
+                return fail_with(r->err, EXIT_INVALID_INPUT,
+                                 "%s: a symbolic link to nothing (missing target)", rel);
             if (optional)
                 return EXIT_DONE;
             return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
@@ -136,6 +145,59 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
     memcpy(in.sha256, st.sha256, sizeof(in.sha256));
     VEC_PUSH(*inputs, in);
     return EXIT_DONE;
+}
+
+/* The names in folder rel of the dataset against the file names it may hold
+ * (known, NULL-terminated). A name equal to a known one but for case
+ * (Adjustments.csv) is a file error: on a case-sensitive file system the
+ * batch would not read it, and on another it would, so it is refused
+ * everywhere, naming the name expected. Any other unknown entry is not an
+ * input: a warning names it and the run goes on (dot files are skipped
+ * silently: editors' and systems' own). A missing folder is left to the
+ * readers to report. */
+static exit_code check_folder_names(const char *dir, const char *rel, const char *const *known,
+                                    batch_error_t *err)
+{
+    char *path = path_join(dir, rel);
+    DIR *d = opendir(path);
+    free(path);
+    if (!d)
+        return EXIT_DONE;
+    exit_code rc = EXIT_DONE;
+    struct dirent *e;
+    VEC(char *) unknown = {0};
+    while (rc == EXIT_DONE && (e = readdir(d))) {
+        if (e->d_name[0] == '.')
+            continue;
+        const char *near = NULL;
+        bool exact = false;
+        for (size_t k = 0; known[k] && !exact; k++) {
+            exact = strcmp(e->d_name, known[k]) == 0;
+            if (!exact && strcasecmp(e->d_name, known[k]) == 0)
+                near = known[k];
+        }
+        if (exact)
+            continue;
+        if (near)
+            rc = fail_with(err, EXIT_INVALID_INPUT,
+                           "%s/%s: file name in the wrong case; the batch reads only %s/%s "
+                           "(rename it)", rel, e->d_name, rel, near);
+        else {
+            char *name = strdup(e->d_name);
+            if (!name)
+                abort();
+            VEC_PUSH(unknown, name);
+        }
+    }
+    closedir(d);
+    for (size_t i = 0; i < unknown.n; i++) {
+        if (rc == EXIT_DONE)
+            fprintf(stderr, "commissions: warning: %s/%s is not an input file; ignored\n", rel,
+                    unknown.v[i]);
+        free(unknown.v[i]);
+    }
+    free(unknown.v);
+    return rc;
 }
 
 /* ---- master/ ------------------------------------------------------------- */
@@ -488,7 +550,16 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
         {"master/commitments.csv", &schema_commitments, commitment_row},
     };
     if (!path_is_dir(dir))
-        return fail_with(err, EXIT_INVALID_INPUT, "%s: no such dataset directory", dir);
+        return fail_with(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", dir);
+    static const char *const master_names[] = {"partners.csv", "agreements.csv", "products.csv",
+                                               "accounts.csv", "commitments.csv", NULL};
+    static const char *const book_names[] = {"programs.csv", "tiers.csv", "points.csv",
+                                             "benefits.csv", "rates.csv", NULL};
+    exit_code named = check_folder_names(dir, "master", master_names, err);
+    if (named == EXIT_DONE)
+        named = check_folder_names(dir, "book", book_names, err);
+    if (named != EXIT_DONE)
+        return named;
     for (size_t i = 0; i < sizeof(master_files) / sizeof(master_files[0]); i++) {
         reader_t r = {.arena = &ds->arena, .err = err, .target = ms,
                       .rejects = (void *)&ds->master_rejects};
@@ -833,8 +904,10 @@ static bool adjustment_row(void *ctx, const csv_value_t *v, int32_t line)
         reject(r, line, "currency", RULE_BAD_CURRENCY);
         return true;
     }
+    /* four eyes: one person however the name is spaced or cased (same_person) */
     const csv_value_t *by = &v[ADJUSTMENTS_APPROVED_BY], *entered = &v[ADJUSTMENTS_ENTERED_BY];
-    if (!by->len || (by->len == entered->len && memcmp(by->s, entered->s, by->len) == 0)) {
+    if (!by->len || same_person(by->s, by->len, "", 0) ||
+        same_person(by->s, by->len, entered->s, entered->len)) {
         reject(r, line, "approved_by", RULE_UNAPPROVED);
         return true;
     }
@@ -916,6 +989,14 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     if (!exists) {
         prefetch_cancel(revenue);
         return fail_with(err, EXIT_INVALID_INPUT, "%s: missing period directory", rel);
+    }
+    static const char *const period_names[] = {"orders.csv", "revenue.csv", "approvals.csv",
+                                               "adjustments.csv", "activities.csv", "restate",
+                                               NULL};
+    exit_code named = check_folder_names(ds->dir, rel, period_names, err);
+    if (named != EXIT_DONE) {
+        prefetch_cancel(revenue);
+        return named;
     }
     for (size_t i = 0; i < ds->master_rejects.n; i++)
         VEC_PUSH(m->rejects, ds->master_rejects.v[i]);

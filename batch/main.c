@@ -3,6 +3,7 @@
  * options drives parsing and --help; each command is one function in run.c,
  * verify.c or explain.c. main only parses, dispatches and prints the error.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,6 +91,53 @@ static void usage(FILE *f, int cmd)
             fprintf(f, "  %s %s\n", options[o].name, options[o].help);
 }
 
+/* SPEC §7 paths, before anything is opened or created: the dataset folder
+ * must exist (a mistyped --data never becomes a new dataset), and the output
+ * folder and the ledger must stay clear of the inputs and of each other:
+ * --out neither inside nor equal to nor containing master/, book/ or
+ * periods/ (out/P would replace periods/P; an --out above the dataset could
+ * make out/P the dataset itself), --db not inside (or equal to, or
+ * containing) those folders nor inside the output folder (publishing out/P
+ * would delete it). Paths compare canonically (path_canonical: symlinks
+ * and ".." resolved as far as the path exists), so an alias is no way
+ * round. Exit 3 for a missing dataset, 2 (usage) for overlapping paths. */
+static exit_code check_paths(const run_options_t *ro, batch_error_t *err)
+{
+    if (!path_is_dir(ro->data_dir))
+        return fail_with(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", ro->data_dir);
+    char *def_out = path_join(ro->data_dir, "out"), *def_db = path_join(ro->data_dir, "ledger.db");
+    const char *out = ro->out_dir ? ro->out_dir : def_out, *db = ro->db_path ? ro->db_path : def_db;
+    char *c_out = path_canonical(out), *c_db = path_canonical(db);
+    char *c_data = path_canonical(ro->data_dir);
+    exit_code rc = EXIT_DONE;
+    if (!c_out || !c_db || !c_data)
+        rc = fail_with(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
+    static const char *const inputs[] = {"master", "book", "periods"};
+    for (size_t i = 0; rc == EXIT_DONE && i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+        char *in = path_join(c_data, inputs[i]), *shown = path_join(ro->data_dir, inputs[i]);
+        if (path_within(c_out, in) || path_within(in, c_out))
+            rc = fail_with(err, EXIT_USAGE,
+                           "the output folder %s (--out) overlaps the dataset's inputs %s: "
+                           "writing out/P would replace them", out, shown);
+        else if (path_within(c_db, in) || path_within(in, c_db))
+            rc = fail_with(err, EXIT_USAGE,
+                           "the ledger %s (--db) overlaps the dataset's inputs %s: keep the "
+                           "ledger beside them, not among them", db, shown);
+        free(in);
+        free(shown);
+    }
+    if (rc == EXIT_DONE && (path_within(c_db, c_out) || path_within(c_out, c_db)))
+        rc = fail_with(err, EXIT_USAGE,
+                       "the ledger %s (--db) is inside the output folder %s: publishing out/P "
+                       "would delete it", db, out);
+    free(c_out);
+    free(c_db);
+    free(c_data);
+    free(def_out);
+    free(def_db);
+    return rc;
+}
+
 static int usage_error(int cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "commissions: ");
@@ -99,7 +147,16 @@ static int usage_error(int cmd, const char *fmt, const char *arg)
     return EXIT_USAGE;
 }
 
+static int dispatch(int argc, char **argv);
+
 int main(int argc, char **argv)
+{
+    int rc = dispatch(argc, argv);
+    signals_stop();
+    return rc;
+}
+
+static int dispatch(int argc, char **argv)
 {
     if (argc < 2)
         return usage_error(-1, "%s", "missing command");
@@ -124,6 +181,7 @@ int main(int argc, char **argv)
     if (cmd == CMD_VERIFY) {
         if (argc < 3)
             return usage_error(cmd, "%s", "verify needs at least one FIXTURE");
+        signals_install();
         rc = cmd_verify(argc - 2, argv + 2, &err);
     } else {
         const char *val[OPT_COUNT] = {0};
@@ -153,6 +211,12 @@ int main(int argc, char **argv)
                             .bind_dataset = true};
         if (set[OPT_PERIOD] && !period_parse(val[OPT_PERIOD], strlen(val[OPT_PERIOD]), &ro.period))
             return usage_error(cmd, "--period '%s' is not YYYY-MM", val[OPT_PERIOD]);
+        signals_install();
+        rc = check_paths(&ro, &err);
+        if (rc != EXIT_DONE) {
+            fprintf(stderr, "commissions: %s\n", err.message);
+            return rc;
+        }
         switch (cmd) {
         case CMD_RUN:
             rc = cmd_run(&ro, &err);

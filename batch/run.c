@@ -28,6 +28,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvio.h"
@@ -141,15 +142,18 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
 }
 
 /* A fresh temporary folder beside out/P (same file system, so the final
- * rename is atomic); stale ones of killed runs are removed first. */
+ * rename is atomic); stale ones of dead runs are removed first, and this one
+ * is removed if a signal ends the run (util.h cleanup_dir_set). */
 static exit_code job_tmp_dir(job_t *j, const char *tag, batch_error_t *err)
 {
     char name[64];
     snprintf(name, sizeof(name), ".tmp-%s-%s-%ld", tag, j->pbuf, (long)getpid());
     if (!mkdir_p(j->out_dir))
         return fail_with(err, EXIT_INTERNAL, "%s: %s", j->out_dir, strerror(errno));
+    sweep_stale_tmp(j->out_dir);
     j->tmp_dir = path_join(j->out_dir, name);
     remove_tree(j->tmp_dir);
+    cleanup_dir_set(j->tmp_dir);
     if (!mkdir_p(j->tmp_dir))
         return fail_with(err, EXIT_INTERNAL, "%s: %s", j->tmp_dir, strerror(errno));
     return EXIT_DONE;
@@ -303,7 +307,9 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     return run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
 }
 
-/* Swap tmp into out/P: out/P is old, absent for an instant, then complete. */
+/* Swap tmp into out/P: out/P is old, absent for an instant, then complete.
+ * A symlink at out/P is renamed away and removed like a folder, its target
+ * never touched. */
 static exit_code publish(job_t *j, batch_error_t *err)
 {
     char *final = path_join(j->out_dir, j->pbuf);
@@ -311,10 +317,11 @@ static exit_code publish(job_t *j, batch_error_t *err)
     snprintf(old, sizeof(old), ".old-%s-%ld", j->pbuf, (long)getpid());
     char *old_path = path_join(j->out_dir, old);
     exit_code rc = EXIT_DONE;
-    bool had = path_exists(final);
+    struct stat st;
+    bool had = lstat(final, &st) == 0;
     if (had && rename(final, old_path) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-    else if (rename(j->tmp_dir, final) != 0)
+    else if (cleanup_dir_rename(j->tmp_dir, final) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
     else {
         free(j->tmp_dir);
@@ -639,21 +646,30 @@ exit_code cmd_check(const run_options_t *o, batch_error_t *err)
     return rc;
 }
 
-/* Move one file or folder of tmp into out/P (replacing any older copy). */
+/* Move one file or folder of tmp into out/P (replacing any older copy),
+ * never through a symlink: out/P is made a real folder first (a link there
+ * is removed, its target untouched; ensure_real_dir), and the old copy is
+ * removed and the new one renamed in relative to out/P's own descriptor. */
 static exit_code publish_into(job_t *j, const char *name, batch_error_t *err)
 {
     char *from = path_join(j->tmp_dir, name);
     char *dir = path_join(j->out_dir, j->pbuf);
-    char *to = path_join(dir, name);
     exit_code rc = EXIT_DONE;
+    bool relinked = false;
+    int dfd = -1;
     if (path_exists(from)) {
-        remove_tree(to);
-        if (!mkdir_p(dir) || rename(from, to) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "%s: %s", to, strerror(errno));
+        if (ensure_real_dir(j->out_dir, j->pbuf, &relinked))
+            dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (dfd < 0 || !remove_tree_in(dfd, name) || renameat(AT_FDCWD, from, dfd, name) != 0)
+            rc = fail_with(err, EXIT_INTERNAL, "%s/%s: %s", dir, name, strerror(errno));
+        if (dfd >= 0)
+            close(dfd);
+        if (relinked)
+            fprintf(stderr, "commissions: warning: %s was a symbolic link; it is now a folder "
+                            "(the link's target is left as it was)\n", dir);
     }
     free(from);
     free(dir);
-    free(to);
     return rc;
 }
 

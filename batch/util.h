@@ -39,10 +39,59 @@ bool path_is_dir(const char *p);
 int64_t file_size(const char *p);
 /* mkdir -p; false with errno on failure. */
 bool mkdir_p(const char *p);
-/* rm -rf; false on failure. */
+/* rm -rf; false on failure. A symlink is removed, never followed. */
 bool remove_tree(const char *p);
+/* The same for name in the directory open as dfd (or AT_FDCWD). */
+bool remove_tree_in(int dfd, const char *name);
 /* fsync a directory so a rename in it is durable. */
 void fsync_dir(const char *p);
+
+/* The canonical absolute form of p, which need not exist: realpath of its
+ * longest existing prefix, then the remaining components with "." dropped
+ * and ".." taken lexically. malloc'd; NULL when the cwd is unreadable. */
+char *path_canonical(const char *p);
+/* Canonical path inner is outer or lies under it. */
+bool path_within(const char *inner, const char *outer);
+
+/* Open p for reading only if it is a regular file (after following
+ * symlinks): a FIFO, device, socket or directory is refused without
+ * blocking. The fd (O_CLOEXEC, blocking) or -1 with errno set; *what, if not
+ * NULL, says what p is when it is not a regular file ("a directory", "a
+ * FIFO", ...) and is NULL otherwise. */
+int open_regular(const char *p, const char **what);
+
+/* Make dir/name a real directory, never following a symlink there: a link
+ * (or any non-directory) at that name is removed first, its target left
+ * untouched. true when dir/name is a directory that is not a link; *replaced
+ * (if not NULL) tells whether something was removed. */
+bool ensure_real_dir(const char *dir, const char *name, bool *replaced);
+
+/* Names compared as people mean them (SPEC §3 four eyes): equal after
+ * trimming ASCII white space at both ends and folding ASCII A-Z to a-z;
+ * other bytes compare exactly. */
+bool same_person(const char *a, size_t alen, const char *b, size_t blen);
+
+/* The temporary folder of the running command (run.c's out/.tmp-*), removed
+ * if SIGTERM, SIGINT or SIGHUP ends the process (signals_install): set it
+ * once it exists, clear it (NULL) once it is renamed away or removed. */
+void cleanup_dir_set(const char *p);
+/* rename(from, to), atomically with respect to that cleanup: when from is
+ * the registered folder, the registration ends with the rename. */
+int cleanup_dir_rename(const char *from, const char *to);
+/* Block SIGTERM, SIGINT and SIGHUP in every thread (call before any thread
+ * starts) and wait for them on one thread of their own: it removes the
+ * folder cleanup_dir_set named, then ends the process by the same signal
+ * (default action). A signal ignored when the process started stays ignored. */
+void signals_install(void);
+/* End that thread before the process exits normally (the signals stay
+ * blocked: the process is done). */
+void signals_stop(void);
+/* Remove out_dir's temporary folders (".tmp-TAG-P-PID", ".old-P-PID") whose
+ * process PID no longer exists: what runs killed before their cleanup left.
+ * Called with the ledger lock held, so no live run of the same ledger owns
+ * one; a PID of another PID namespace (a container sharing out/ with another
+ * ledger) would look dead: out/ is not to be shared that way. */
+void sweep_stale_tmp(const char *out_dir);
 
 /* Test hook: when COMMISSIONS_FAILPOINT names this point, the process kills
  * itself (SIGKILL) here, as a power cut would (tests/e2e_crash.sh); with
