@@ -245,18 +245,13 @@ void lines_credits(month_t *m)
     }
 }
 
-/* What overflowed, per line kind: one agreement's lines, or the sum of the
- * magnitudes of the period's lines. */
+/* What overflowed, per line kind: one agreement's lines of that kind. */
 static const char *const kind_total[LINE_KIND_COUNT] = {
     "the residual lines of the agreement", "the spiff lines of the agreement",
     "the chargeback lines of the agreement", "the adjustment lines of the agreement",
     "the credit lines of the agreement"};
-static const char *const kind_gross[LINE_KIND_COUNT] = {
-    "the sum of |amount| of the period's residual lines",
-    "the sum of |amount| of the period's spiff lines",
-    "the sum of |amount| of the period's chargeback lines",
-    "the sum of |amount| of the period's adjustment lines",
-    "the sum of |amount| of the period's credit lines"};
+/* ... or the sum of the magnitudes of every line of the period. */
+static const char *const lines_gross = "the sum of |amount| over the period's lines";
 
 /* An overflow summing line l: name the input row its amount came from. */
 static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t agreement)
@@ -283,11 +278,12 @@ static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t
 }
 
 /* Sums every line into its agreement's by_kind, checked; and the sum of the
- * magnitudes of every line of a kind over all agreements, so that whatever
- * subset a report totals (a currency, a category) fits int64 too. */
+ * magnitudes of all the period's lines (every kind, every agreement), so that
+ * whatever subset of lines a report or a payable totals, in whatever order
+ * (a currency, a category, a statement, earned), fits int64 too. */
 void lines_aggregate(month_t *m)
 {
-    money_t gross[LINE_KIND_COUNT] = {0};
+    money_t gross = 0;
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
@@ -295,8 +291,8 @@ void lines_aggregate(month_t *m)
         agreement_period_t *c = &m->current[r->agreement];
         money_t amount = revenue_commission(m, r), mag; /* |amount| <= |revenue| */
         bool own = money_accumulate(&c->by_kind[LINE_RESIDUAL], amount);
-        if (!own || !money_abs(amount, &mag) || !money_accumulate(&gross[LINE_RESIDUAL], mag)) {
-            month_overflow(m, own ? kind_gross[LINE_RESIDUAL] : kind_total[LINE_RESIDUAL],
+        if (!own || !money_abs(amount, &mag) || !money_accumulate(&gross, mag)) {
+            month_overflow(m, own ? lines_gross : kind_total[LINE_RESIDUAL],
                            own ? -1 : r->agreement, SOURCE_REVENUE, m->period,
                            lineseq_at(&m->revenue_lines, i), "amount");
             return;
@@ -311,8 +307,8 @@ void lines_aggregate(month_t *m)
             line_overflow(m, l, kind_total[l->kind], l->agreement);
             return;
         }
-        if (!money_abs(l->amount, &mag) || !money_accumulate(&gross[l->kind], mag)) {
-            line_overflow(m, l, kind_gross[l->kind], -1);
+        if (!money_abs(l->amount, &mag) || !money_accumulate(&gross, mag)) {
+            line_overflow(m, l, lines_gross, -1);
             return;
         }
         if (l->kind != LINE_CREDIT)

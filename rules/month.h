@@ -151,10 +151,14 @@ typedef struct month {
     control_t control;
     /* Set by the first overflow (month_overflow); the results are then
      * incomplete and must not be written. After a month_decide that
-     * succeeded, every per-agreement total and the sum over agreements of
-     * the magnitudes of each payables field, of each line kind and of
-     * assigned revenue fit int64 (payables_settle checks them), so a total
-     * of any subset of them (a currency, a partner, a statement) fits too. */
+     * succeeded these sums of magnitudes fit int64, so any total of a subset
+     * of their terms, added in any order (a currency, a partner, a category,
+     * a statement), fits too and reports may add them without a check:
+     *   Σ|amount| over P's revenue rows            (ingest, revenue.csv)
+     *   Σ|amount| over P's lines, every kind       (lines_aggregate)
+     *   Σ|revenue|, Σ|installed_mrc|, Σ|carried_in|, Σ|earned|, Σ|balance|
+     *   over the agreements (payables_settle; paid and carried_out are each
+     *   the balance or 0). */
     month_overflow_t overflow;
 } month_t;
 
