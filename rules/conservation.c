@@ -6,21 +6,45 @@
 #include "conservation.h"
 #include "lines.h"
 
-#include <inttypes.h>
-#include <stdio.h>
+#include <string.h>
 
 /* Totals here are recomputed in 128 bits, so this audit cannot overflow
  * whatever it is given; a side beyond int64 prints as such. */
 typedef __int128 wide_t;
 
+/* Append s to msg (len bytes, kept NUL-terminated, cut when full): the
+ * message is built without stdio (rules/ does no I/O). */
+static void append(char *msg, size_t len, const char *s)
+{
+    size_t used = strnlen(msg, len), n = strlen(s);
+    if (used + 1 >= len)
+        return;
+    if (n > len - used - 1)
+        n = len - used - 1;
+    memcpy(msg + used, s, n);
+    msg[used + n] = '\0';
+}
+
+static const char *wide_text(wide_t v, char *buf)
+{
+    if (v < INT64_MIN || v > INT64_MAX)
+        return "beyond-int64";
+    return decimal_format((int64_t)v, 0, buf); /* scale 0: the integer */
+}
+
 static bool fail(char *msg, size_t len, const char *what, wide_t left, wide_t right)
 {
-    char l[24] = "beyond-int64", r[24] = "beyond-int64";
-    if (left >= INT64_MIN && left <= INT64_MAX)
-        snprintf(l, sizeof(l), "%" PRId64, (int64_t)left);
-    if (right >= INT64_MIN && right <= INT64_MAX)
-        snprintf(r, sizeof(r), "%" PRId64, (int64_t)right);
-    snprintf(msg, len, "conservation check failed: %s (%s != %s)", what, l, r);
+    char l[MONEY_BUF], r[MONEY_BUF];
+    if (len == 0)
+        return false;
+    msg[0] = '\0';
+    append(msg, len, "conservation check failed: ");
+    append(msg, len, what);
+    append(msg, len, " (");
+    append(msg, len, wide_text(left, l));
+    append(msg, len, " != ");
+    append(msg, len, wide_text(right, r));
+    append(msg, len, ")");
     return false;
 }
 
