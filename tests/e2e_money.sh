@@ -6,7 +6,8 @@
 # file:line:column of the row that pushed it over, and writes nothing; a value
 # past its documented bound (payment_lag_days 3651, mrc_multiple 1000.01) is a
 # row error for master data and a file error for the book; values just inside
-# the bounds pass with exact results.
+# the bounds pass with exact results; a total carried across periods (a
+# commitment's retired to date) is refused too.
 #   bash tests/e2e_money.sh BIN ROOT
 set -u
 bin=$1
@@ -79,6 +80,12 @@ head -n $((1 + n0 + 9)) "$d/periods/$p/orders.csv" >"$work/o" && mv "$work/o" "$
 check "9 spiffs of 10^18 cents: exit 0" 0 "$(run "$d")"
 check "spiff exact" 1 "$(grep -c '^A-ACME-C,spiff,OX-9,10000000000000.00,1000,10000000000000000.00,$' "$d/out/$p/results/lines.csv")"
 check "no wrapped value" clean "$(no_wrap "$d")"
+# close states and pays it (statements, payments.control totals) exactly
+"$bin" close --data "$d" --period "$p" --quiet >/dev/null 2>"$work/err"
+check "close with 9 x 10^18 cents of spiffs: exit 0" 0 "$?"
+earned=$(grep '^A-ACME-C,' "$d/out/$p/results/payables.csv" | cut -d, -f3)
+check "paid = earned, exact" "$earned" "$(grep ',A-ACME-C,' "$d/out/$p/payments.csv" | cut -d, -f5)"
+check "no wrapped value after close" clean "$(no_wrap "$d")"
 
 # 3. 10,000 approved adjustments of 10^13.00 for one agreement: its
 #    adjustment lines pass int64 at the 9,224th.
@@ -127,6 +134,20 @@ check "commitment percent in range: exit 0" 0 "$(run "$d")"
 to_date=$(grep '^CM-ACME-2H,' "$d/out/$p/results/commitments.csv" | cut -d, -f4)
 check "percent = to_date x 100 exactly" "$(echo "$to_date * 100" | bc)" \
   "$(grep '^CM-ACME-2H,' "$d/out/$p/results/commitments.csv" | cut -d, -f6)"
+
+# 6. Totals across periods: 9,000 rows of 10^13.00 in each of 2017-11 and
+#    2017-12 fit each month, but the commitment CM-ACME-2H (2017-11..12)
+#    retires both: its retired to date would pass int64 in 2017-12.
+d=$(fresh periods)
+for q in 2017-11 2017-12; do
+  for i in $(seq 1 9000); do echo "RX-$i,$q,AC-1001,,CTL-IQNET,$big,USD"; done >>"$d/periods/$q/revenue.csv"
+done
+check "first month of 9,000 huge rows: exit 0" 0 "$(run "$d")"
+"$bin" run --data "$d" --period 2017-12 --quiet >/dev/null 2>"$work/err"
+check "second month: exit 3" 3 "$?"
+check "names the commitment's row and what overflowed" yes \
+  "$(err_has "master/commitments.csv:2: column amount: the retired to date of the commitment of the agreement A-ACME-C in 2017-12 overflows")"
+check "2017-12 not written" no "$([ -e "$d/out/2017-12" ] && echo yes || echo no)"
 
 echo "e2e_money: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
