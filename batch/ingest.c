@@ -188,7 +188,7 @@ static bool agreement_row(void *ctx, const csv_value_t *v, int32_t line)
                      .start = (date_t)v[AGREEMENTS_START].i, .end = opt_date(&v[AGREEMENTS_END]),
                      .interval = (interval_t)v[AGREEMENTS_INTERVAL].i,
                      .lag_days = (int32_t)v[AGREEMENTS_LAG].i,
-                     .min_payout = v[AGREEMENTS_MIN_PAYOUT].i};
+                     .min_payout = v[AGREEMENTS_MIN_PAYOUT].i, .line = line};
     VEC_PUSH(ms->agreements, a);
     strmap_put(&ms->agreement_ix, a.id, v[AGREEMENTS_ID].len, (int32_t)(ms->agreements.n - 1));
     return true;

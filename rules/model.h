@@ -64,6 +64,7 @@ typedef struct agreement {
     interval_t interval;
     int32_t lag_days;
     money_t min_payout;
+    int32_t line; /* in agreements.csv, for messages */
 } agreement_t;
 
 typedef struct product {

@@ -72,7 +72,7 @@ static bool settle_one(month_t *m, size_t a, gross_t *g)
          * push the date past 9999-12-31 */
         if (!date_add_days(period_last_day(m->period), ag->lag_days, &pay->due_date))
             return month_overflow(m, "the due date (last day of P + payment_lag_days) of the "
-                                  "agreement", ai, SOURCE_AGREEMENTS, m->period, 0,
+                                  "agreement", ai, SOURCE_AGREEMENTS, m->period, ag->line,
                                   "payment_lag_days");
     } else {
         pay->paid = 0;

@@ -119,6 +119,17 @@ check "lag 3650: exit 0" 0 "$(run "$d")"
 due=$(date -u -d "2017-11-30 + 3650 days" +%F)
 check "lag 3650: due date" "paid,$due" "$(grep '^A-ACME-C,' "$d/out/$p/results/payables.csv" | cut -d, -f7,8)"
 
+# The due date stays a 4-digit-year date: in period 9999-12 even a lag of 30
+# days would pass 9999-12-31, a file error naming the agreement's row.
+d=$(fresh lag_9999)
+mv "$d/periods/$p" "$d/periods/9999-12"
+rm -rf "$d/periods/2017-12"
+sed -i "s/$p/9999-12/g" "$d/periods/9999-12/"*.csv
+"$bin" run --data "$d" --period 9999-12 --quiet >/dev/null 2>"$work/err"
+check "due date past 9999-12-31: exit 3" 3 "$?"
+check "names agreements.csv:2:payment_lag_days" yes \
+  "$(err_has "master/agreements.csv:2: column payment_lag_days: the due date .* of the agreement A-ACME-C in 9999-12 is past 9999-12-31")"
+
 # 5. A commitment's percent retired is uncapped (§8.7) but must fit: 0.01
 #    retired by 10^13.00 of revenue is 10^19 hundredths of a percent.
 d=$(fresh commitment)
