@@ -7,7 +7,6 @@
 #include "idsort.h"
 #include "lines.h"
 
-#include <assert.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -115,16 +114,6 @@ static int table_write(table_t *t, const char *dir, const char *name, const char
 typedef struct cellbuf {
     char b[8][MONEY_BUF];
 } cellbuf_t;
-
-/* a + b for a total over agreements or lines of a decided month: month.h
- * (month_t.overflow) proves it fits int64; asserted, and never wrapped. */
-static money_t sum_bounded(money_t a, money_t b)
-{
-    money_t r;
-    bool fits = money_add(a, b, &r);
-    assert(fits);
-    return fits ? r : a;
-}
 
 static const char *agreement_id(const month_t *m, int32_t a)
 {
@@ -643,14 +632,14 @@ static int write_control(const month_t *m, const char *dir, char *msg, size_t le
     money_t kinds[LINE_KIND_COUNT] = {0}, in = 0, earned = 0, paid = 0, out = 0;
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         for (int k = 0; k < LINE_KIND_COUNT; k++)
-            kinds[k] = sum_bounded(kinds[k], m->current[a].by_kind[k]);
+            kinds[k] = money_add_bounded(kinds[k], m->current[a].by_kind[k]);
         const payable_t *p = &m->payables[a];
         if (!p->present)
             continue;
-        in = sum_bounded(in, p->carried_in);
-        earned = sum_bounded(earned, p->earned);
-        paid = sum_bounded(paid, p->paid);
-        out = sum_bounded(out, p->carried_out);
+        in = money_add_bounded(in, p->carried_in);
+        earned = money_add_bounded(earned, p->earned);
+        paid = money_add_bounded(paid, p->paid);
+        out = money_add_bounded(out, p->carried_out);
     }
     char name[48];
     for (int k = 0; k < LINE_KIND_COUNT; k++) {
@@ -725,7 +714,7 @@ int results_write_payments(const month_t *m, const char *dir,
             ntotals++;
         }
         if (k < ntotals)
-            totals[k].total = sum_bounded(totals[k].total, p->paid);
+            totals[k].total = money_add_bounded(totals[k].total, p->paid);
     }
     if (table_write(&t, dir, "payments.csv", h, msg, len) != 0)
         return -1;

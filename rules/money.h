@@ -9,6 +9,7 @@
 #ifndef COMMISSIONS_MONEY_H
 #define COMMISSIONS_MONEY_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -71,6 +72,16 @@ bool money_mul(int64_t a, int64_t b, int64_t *out);
 static inline bool money_accumulate(money_t *acc, money_t v)
 {
     return money_add(*acc, v, acc);
+}
+/* a + b where the caller's bounds prove it fits int64 (month.h: the sums
+ * of magnitudes a decided month guarantees, which bound every report
+ * total): asserted; never wrapped (a is returned should it not fit). */
+static inline money_t money_add_bounded(money_t a, money_t b)
+{
+    money_t r;
+    bool fits = money_add(a, b, &r);
+    assert(fits);
+    return fits ? r : a;
 }
 /* round_half_even(a * b / d) as money_muldiv, false when the rounded result
  * does not fit int64 (or d <= 0). */
