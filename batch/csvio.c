@@ -281,8 +281,8 @@ bool csv_valid_text(const char *s, size_t len)
     return true;
 }
 
-/* D+ with no sign, at most INT32_MAX (leading zeros allowed). */
-static bool parse_int(const char *s, size_t len, int64_t *out)
+/* D+ with no sign, at most max <= INT32_MAX (leading zeros allowed). */
+static bool parse_int(const char *s, size_t len, int64_t max, int64_t *out)
 {
     int64_t v = 0;
     if (len == 0)
@@ -291,7 +291,7 @@ static bool parse_int(const char *s, size_t len, int64_t *out)
         if (s[i] < '0' || s[i] > '9')
             return false;
         v = v * 10 + (s[i] - '0');
-        if (v > INT32_MAX)
+        if (v > max)
             return false;
     }
     *out = v;
@@ -339,7 +339,13 @@ static rule_code check_typed(const column_spec_t *col, csv_value_t *v)
     case COL_CURRENCY:
         return csv_valid_currency(v->s, v->len) ? RULE_NONE : RULE_BAD_CURRENCY;
     case COL_INT:
-        return parse_int(v->s, v->len, &v->i) ? RULE_NONE : RULE_BAD_INT;
+        return parse_int(v->s, v->len, INT32_MAX, &v->i) ? RULE_NONE : RULE_BAD_INT;
+    case COL_DAYS:
+        return parse_int(v->s, v->len, CSV_DAYS_MAX, &v->i) ? RULE_NONE : RULE_BAD_INT;
+    case COL_MONTHS:
+        return parse_int(v->s, v->len, CSV_MONTHS_MAX, &v->i) ? RULE_NONE : RULE_BAD_INT;
+    case COL_POINTS:
+        return parse_int(v->s, v->len, CSV_POINTS_MAX, &v->i) ? RULE_NONE : RULE_BAD_INT;
     case COL_RATE:
         return decimal_parse(v->s, v->len, RATE_SCALE, CSV_RATE_MAX, &v->i) ? RULE_NONE
                                                                              : RULE_BAD_MONEY;

@@ -38,14 +38,29 @@ typedef enum column_type {
     COL_CURRENCY, /* an ISO 4217 code (csv_valid_currency)    -> bad_currency */
     COL_INT,      /* D+ (no sign), fits int32; value.i        -> bad_int */
     COL_RATE,     /* D+(.D{1,4})?, 0..100; value.i scale 4    -> bad_money */
-    COL_MULTIPLE, /* D+(.D{1,2})?; value.i scale 2            -> bad_money */
+    COL_MULTIPLE, /* D+(.D{1,2})?, <= 1000; value.i scale 2    -> bad_money */
+    /* Bounded counts (D+ like COL_INT, within the limits below): what the
+     * rules add to dates, multiply or sum stays far inside its type. */
+    COL_DAYS,     /* 0..CSV_DAYS_MAX days; value.i            -> bad_int */
+    COL_MONTHS,   /* 0..CSV_MONTHS_MAX months; value.i        -> bad_int */
+    COL_POINTS,   /* 0..CSV_POINTS_MAX points; value.i        -> bad_int */
 } column_type;
 
 /* Limits behind the types above (SPEC §2). */
 #define CSV_ID_MAX 64                            /* bytes of a COL_ID */
 #define CSV_TEXT_MAX 256                         /* bytes of a COL_TEXT */
 #define CSV_RATE_MAX INT64_C(1000000)            /* COL_RATE: 100.0000 at scale 4 */
-#define CSV_MULTIPLE_MAX INT64_C(1000000000)     /* COL_MULTIPLE: 10000000.00 at scale 2 */
+/* COL_MULTIPLE: 1000.00 at scale 2, so that an mrc (at most MONEY_INPUT_MAX,
+ * 10^15 cents) times a multiple stays within 10^18 cents: a spiff fits int64. */
+#define CSV_MULTIPLE_MAX INT64_C(100000)
+/* COL_DAYS: ten years. The last day of a period up to 9989-12 plus this is
+ * still a 4-digit-year date (payments' due_date). */
+#define CSV_DAYS_MAX 3650
+/* COL_MONTHS: fifty years (terms, windows). */
+#define CSV_MONTHS_MAX 600
+/* COL_POINTS: per activity and per threshold; 9.2 billion awards of the
+ * largest would be needed to overflow a total. */
+#define CSV_POINTS_MAX 1000000000
 /* A record (all its fields, quotes included) longer than this is a file error
  * (CSV_BAD_SYNTAX): no valid record comes near it, and it is nearly always an
  * unterminated quote swallowing the rest of the file. Bounds memory. */

@@ -8,6 +8,7 @@
  */
 #include "ingest.h"
 
+#include <assert.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -33,6 +34,7 @@ typedef struct reader {
     month_t *month;
     strmap_t seen;        /* ids seen in this file */
     int64_t rows, rejected;
+    money_t gross;        /* sum of |amount| of the file's rows so far (revenue.csv) */
     ledger_t *ledger;     /* makes stubs of earlier orders whole (NULL: none) */
     VEC(int32_t) originals; /* orders.csv: stubs named as originals, made whole after it */
 } reader_t;
@@ -74,6 +76,18 @@ static bool first_in_file(reader_t *r, const csv_value_t *id, int32_t line, cons
     }
     strmap_put(&r->seen, arena_strndup(r->arena, id->s, id->len), id->len, 1);
     return true;
+}
+
+/* A file error: the money total of the file would overflow at this row. */
+static bool total_overflow(reader_t *r, int32_t line, const char *column, const char *what)
+{
+    char max[MONEY_BUF];
+    fail_with(r->err, EXIT_INVALID_INPUT,
+              "%s:%d: column %s: %s would overflow (past %s); the amounts of this file cannot "
+              "be added exactly",
+              r->display, line, column, what, money_format(INT64_MAX, max));
+    r->failed = true;
+    return false;
 }
 
 static currency_t currency_of(const csv_value_t *v)
@@ -236,7 +250,7 @@ static bool agreement_row(void *ctx, const csv_value_t *v, int32_t line)
                      .start = (date_t)v[AGREEMENTS_START].i, .end = opt_date(&v[AGREEMENTS_END]),
                      .interval = (interval_t)v[AGREEMENTS_INTERVAL].i,
                      .lag_days = (int32_t)v[AGREEMENTS_LAG].i,
-                     .min_payout = v[AGREEMENTS_MIN_PAYOUT].i};
+                     .min_payout = v[AGREEMENTS_MIN_PAYOUT].i, .line = line};
     VEC_PUSH(ms->agreements, a);
     strmap_put(&ms->agreement_ix, a.id, v[AGREEMENTS_ID].len, (int32_t)(ms->agreements.n - 1));
     return true;
@@ -300,7 +314,7 @@ static bool commitment_row(void *ctx, const csv_value_t *v, int32_t line)
                       .basis = v[COMMITMENTS_BASIS].i == 1 ? BASIS_MRC : BASIS_REVENUE,
                       .amount = v[COMMITMENTS_AMOUNT].i,
                       .start = (period_t)v[COMMITMENTS_START].i,
-                      .end = (period_t)v[COMMITMENTS_END].i};
+                      .end = (period_t)v[COMMITMENTS_END].i, .line = line};
     VEC_PUSH(ms->commitments, c);
     return true;
 }
@@ -382,10 +396,9 @@ static bool benefit_row(void *ctx, const csv_value_t *v, int32_t line)
 {
     reader_t *r = ctx;
     book_t *b = r->target;
-    (void)line;
     benefit_t f = {.program = str(r, &v[BENEFITS_PROGRAM]), .tier = str(r, &v[BENEFITS_TIER]),
                    .benefit = str(r, &v[BENEFITS_BENEFIT]), .monthly_amount = v[BENEFITS_AMOUNT].i,
-                   .currency = currency_of(&v[BENEFITS_CURRENCY])};
+                   .currency = currency_of(&v[BENEFITS_CURRENCY]), .line = line};
     VEC_PUSH(b->benefits, f);
     return true;
 }
@@ -752,9 +765,14 @@ static bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
     month_t *m = r->month;
     control_t *c = &m->control;
     const master_t *ms = m->master;
-    money_t amount = v[REVENUE_AMOUNT].i;
+    money_t amount = v[REVENUE_AMOUNT].i, mag;
     r->rows++;
-    c->revenue_amount_in += amount;
+    /* Σ|amount| of the file fits int64, so does every total of a subset of
+     * its rows (assigned, per agreement, per service, per currency) and of
+     * their residuals (rate <= 100 %): this one check bounds them all. */
+    if (!money_abs(amount, &mag) || !money_accumulate(&r->gross, mag) ||
+        !money_accumulate(&c->revenue_amount_in, amount))
+        return total_overflow(r, line, "amount", "the sum of |amount| over the file");
     /* References are resolved here, once; duplicates and wrong_period are
      * settled after the whole file (settle_revenue). */
     const csv_value_t *service = &v[REVENUE_SERVICE];
@@ -828,7 +846,10 @@ static void settle_revenue(reader_t *r)
             bool dup = rv[i].rule == RULE_DUPLICATE_ID;
             reject(r, lineseq_at(&m->revenue_lines, i), dup ? "revenue_id" : "period",
                    rv[i].rule);
-            m->control.revenue_amount_rejected_rows += rv[i].amount; /* count from rejects */
+            /* a subset of the rows read: bounded by their Σ|amount| (revenue_row) */
+            bool fits = money_accumulate(&m->control.revenue_amount_rejected_rows, rv[i].amount);
+            assert(fits);
+            (void)fits;
             VEC_PUSH(gone, (int32_t)i);
             continue;
         }
@@ -1039,4 +1060,48 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     }
     m->control.rejects_total += (int64_t)ds->master_rejects.n;
     return EXIT_DONE;
+}
+
+/* ---- overflow of a total (rules' month_overflow) --------------------------- */
+
+exit_code ingest_overflow_error(const month_t *m, batch_error_t *err)
+{
+    const month_overflow_t *o = &m->overflow;
+    static const char *const files[] = {
+        [SOURCE_REVENUE] = "revenue.csv",       [SOURCE_ORDERS] = "orders.csv",
+        [SOURCE_ADJUSTMENTS] = "adjustments.csv", [SOURCE_ACTIVITIES] = "activities.csv",
+        [SOURCE_COMMITMENTS] = "master/commitments.csv",
+        [SOURCE_AGREEMENTS] = "master/agreements.csv", [SOURCE_BENEFITS] = "book/benefits.csv"};
+    char where[160] = "", pbuf[PERIOD_BUF], lbuf[24] = "", cbuf[96] = "", max[MONEY_BUF];
+    period_format(m->period, pbuf);
+    if (o->line > 0)
+        snprintf(lbuf, sizeof(lbuf), ":%d", o->line);
+    if (o->column)
+        snprintf(cbuf, sizeof(cbuf), " column %s:", o->column);
+    switch (o->source) {
+    case SOURCE_NONE:
+        snprintf(where, sizeof(where), "%s:", pbuf);
+        break;
+    case SOURCE_REVENUE:
+    case SOURCE_ORDERS:
+    case SOURCE_ADJUSTMENTS:
+    case SOURCE_ACTIVITIES: {
+        char fp[PERIOD_BUF];
+        snprintf(where, sizeof(where), "periods/%s/%s%s:%s", period_format(o->period, fp),
+                 files[o->source], lbuf, cbuf);
+        break;
+    }
+    default:
+        snprintf(where, sizeof(where), "%s%s:%s", files[o->source], lbuf, cbuf);
+        break;
+    }
+    const char *agreement = o->agreement >= 0 ? m->master->agreements.v[o->agreement].id : NULL;
+    if (o->source == SOURCE_AGREEMENTS)
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "%s %s%s%s in %s is past 9999-12-31; nothing was written", where,
+                         o->what, agreement ? " " : "", agreement ? agreement : "", pbuf);
+    return fail_with(err, EXIT_INVALID_INPUT,
+                     "%s %s%s%s in %s overflows (past %s in absolute value); nothing was written",
+                     where, o->what, agreement ? " " : "", agreement ? agreement : "", pbuf,
+                     money_format(INT64_MAX, max));
 }

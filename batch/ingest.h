@@ -49,6 +49,13 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
 exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
                         input_list_t *inputs, batch_error_t *err);
 
+/* The file error (exit 3) for m->overflow, set by month_decide: the file,
+ * line and column of the row that pushed a total over, what overflowed and
+ * for which agreement, e.g.
+ *   periods/2017-11/orders.csv:57: column mrc: the spiff lines of the
+ *   agreement A-1 in 2017-11 overflows (past 92233720368547758.07 ...) */
+exit_code ingest_overflow_error(const month_t *m, batch_error_t *err);
+
 /* The default rule book compiled into the binary (rules/book/ tables). */
 extern const char *const book_default_names[];
 extern const char *const book_default_texts[];

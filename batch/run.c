@@ -135,8 +135,11 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
     if (!j->o->every_account) /* explain (every_account) looks orders up by id afterwards */
         month_shrink_order_map(&j->month);
     char msg[512];
-    if (!month_decide(&j->month, msg, sizeof(msg)))
+    if (!month_decide(&j->month, msg, sizeof(msg))) {
+        if (month_overflowed(&j->month)) /* an input error: exit 3 naming the row */
+            return ingest_overflow_error(&j->month, err);
         return fail_with(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
+    }
     log_stage("%s: decided", j->pbuf);
     return EXIT_DONE;
 }

@@ -32,7 +32,7 @@ static const column_spec_t agreements[] = {
     {"currency", COL_CURRENCY, REQ, NULL},   {"start_date", COL_DATE, REQ, NULL},
     {"end_date", COL_DATE, COL_ABSENT_OK, NULL},
     {"payment_interval", COL_ENUM, REQ, intervals},
-    {"payment_lag_days", COL_INT, REQ, NULL}, {"min_payout", COL_MONEY, REQ, NULL},
+    {"payment_lag_days", COL_DAYS, REQ, NULL}, {"min_payout", COL_MONEY, REQ, NULL},
 };
 static const column_spec_t products[] = {
     {"product_code", COL_ID, REQ, NULL},     {"name", COL_TEXT, REQ, NULL},
@@ -50,7 +50,7 @@ static const column_spec_t commitments[] = {
 static const column_spec_t programs[] = {
     {"program", COL_ID, REQ, NULL},          {"legacy", COL_ENUM, REQ, legacies},
     {"basis", COL_ENUM, REQ, program_basis}, {"review", COL_ENUM, REQ, reviews},
-    {"window_months", COL_INT, REQ, NULL},   {"entry_tier", COL_ID, REQ, NULL},
+    {"window_months", COL_MONTHS, REQ, NULL}, {"entry_tier", COL_ID, REQ, NULL},
     {"freeze_until", COL_PERIOD, COL_ABSENT_OK, NULL},
     {"combine_from", COL_PERIOD, COL_ABSENT_OK, NULL},
     {"effective_from", COL_PERIOD, REQ, NULL},
@@ -62,8 +62,8 @@ static const column_spec_t tiers[] = {
 };
 static const column_spec_t points[] = {
     {"program", COL_ID, REQ, NULL},          {"phase_tier", COL_ID, REQ, NULL},
-    {"activity_code", COL_ID, REQ, NULL},    {"points", COL_INT, REQ, NULL},
-    {"requires_points", COL_INT, COL_ABSENT_OK, NULL},
+    {"activity_code", COL_ID, REQ, NULL},    {"points", COL_POINTS, REQ, NULL},
+    {"requires_points", COL_POINTS, COL_ABSENT_OK, NULL},
     {"repeatable", COL_ENUM, REQ, yes_no},
 };
 static const column_spec_t benefits[] = {
@@ -75,7 +75,7 @@ static const column_spec_t rates[] = {
     {"plan_id", COL_ID, REQ, NULL},          {"component", COL_ENUM, REQ, components},
     {"category", COL_TEXT, REQ, NULL},       {"tier", COL_TEXT, REQ, NULL},
     {"rate_pct", COL_RATE, OPT, NULL},       {"mrc_multiple", COL_MULTIPLE, OPT, NULL},
-    {"min_term_months", COL_INT, COL_ABSENT_OK, NULL},
+    {"min_term_months", COL_MONTHS, COL_ABSENT_OK, NULL},
     {"effective_from", COL_DATE, REQ, NULL}, {"effective_to", COL_DATE, COL_ABSENT_OK, NULL},
 };
 static const column_spec_t orders[] = {
@@ -85,7 +85,7 @@ static const column_spec_t orders[] = {
     {"original_order_id", COL_ID, OPT, NULL}, {"opportunity_id", COL_ID, COL_ABSENT_OK, NULL},
     {"order_date", COL_DATE, REQ, NULL},     {"install_date", COL_DATE, COL_ABSENT_OK, NULL},
     {"mrc", COL_MONEY, REQ, NULL},           {"nrc", COL_MONEY, REQ, NULL},
-    {"currency", COL_CURRENCY, REQ, NULL},   {"term_months", COL_INT, REQ, NULL},
+    {"currency", COL_CURRENCY, REQ, NULL},   {"term_months", COL_MONTHS, REQ, NULL},
 };
 static const column_spec_t revenue[] = {
     {"revenue_id", COL_ID, REQ, NULL},       {"period", COL_PERIOD, REQ, NULL},

@@ -4,6 +4,11 @@
  * A fixture is DATASET + expected/P/results/ CSVs (+ expected/P/payments.csv).
  * expected/P/exit holding a number means the run of P must end with that
  * exit code (e.g. 3 for a file error) and produce nothing to compare.
+ *
+ * verify compares or fails: a fixture without expected/, a period that runs
+ * but lacks any of the results files SPEC §6 lists, and an expected/P for
+ * which periods/P does not exist (nothing ran to compare with) are each a
+ * difference (exit 6), printed like a differing row.
  */
 #include "verify.h"
 
@@ -130,11 +135,37 @@ static int diff_files(const char *label, const char *expected, const char *actua
     return diffs;
 }
 
-/* Compare every file under expected/P/ (results/ CSVs and payments.csv). */
+/* The results files of a run (SPEC §6): every one must be expected. */
+static const char *const results_files[] = {
+    "attribution.csv", "revenue.csv", "lines.csv",    "commitments.csv", "tiers.csv",
+    "points.csv",      "payables.csv", "rejects.csv", "control.csv",
+};
+
+/* Compare every file under expected/P/ (results/ CSVs and payments.csv);
+ * a results file the run writes but expected/P/results/ lacks is a
+ * difference too. */
 static int compare_period(const char *fixture, const char *period, const char *out)
 {
     int diffs = 0;
     char rel[128];
+    snprintf(rel, sizeof(rel), "expected/%s", period);
+    char *pdir = path_join(fixture, rel);
+    bool have = path_is_dir(pdir);
+    free(pdir);
+    if (!have) {
+        printf("%s %s: no expected/%s: nothing to compare with\n", fixture, period, period);
+        return 1;
+    }
+    for (size_t i = 0; i < sizeof(results_files) / sizeof(results_files[0]); i++) {
+        snprintf(rel, sizeof(rel), "expected/%s/results/%s", period, results_files[i]);
+        char *e = path_join(fixture, rel);
+        if (!path_exists(e)) {
+            printf("%s %s/results/%s: no expected file (%s): nothing to compare with\n", fixture,
+                   period, results_files[i], rel);
+            diffs++;
+        }
+        free(e);
+    }
     snprintf(rel, sizeof(rel), "expected/%s/results", period);
     char *exp_dir = path_join(fixture, rel);
     snprintf(rel, sizeof(rel), "%s/results", period);
@@ -194,6 +225,24 @@ static exit_code verify_one(const char *fixture, int *diffs, batch_error_t *err)
     int before = *diffs;
     if (periods.n == 0)
         rc = fail_with(err, EXIT_USAGE, "%s: not a fixture (no periods/)", fixture);
+    char *edir = path_join(fixture, "expected");
+    names_t expected = list_dir(edir, true);
+    if (rc == EXIT_DONE && !path_is_dir(edir)) {
+        printf("%s: no expected/ folder: nothing to compare with\n", fixture);
+        (*diffs)++;
+    }
+    /* an expected period that no periods/ folder produces is never compared */
+    for (size_t i = 0, k = 0; rc == EXIT_DONE && i < expected.n; i++) {
+        while (k < periods.n && strcmp(periods.v[k], expected.v[i]) < 0)
+            k++;
+        if (k == periods.n || strcmp(periods.v[k], expected.v[i]) != 0) {
+            printf("%s expected/%s: no periods/%s: the run never produces it\n", fixture,
+                   expected.v[i], expected.v[i]);
+            (*diffs)++;
+        }
+    }
+    names_free(&expected);
+    free(edir);
     for (size_t i = 0; i < periods.n && rc == EXIT_DONE; i++) {
         run_options_t o = {.data_dir = fixture, .db_path = db, .out_dir = out, .quiet = true};
         if (!period_parse(periods.v[i], strlen(periods.v[i]), &o.period)) {

@@ -632,12 +632,14 @@ static int write_control(const month_t *m, const char *dir, char *msg, size_t le
     money_t kinds[LINE_KIND_COUNT] = {0}, in = 0, earned = 0, paid = 0, out = 0;
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         for (int k = 0; k < LINE_KIND_COUNT; k++)
-            kinds[k] += m->current[a].by_kind[k];
+            kinds[k] = money_add_bounded(kinds[k], m->current[a].by_kind[k]);
         const payable_t *p = &m->payables[a];
-        in += p->present ? p->carried_in : 0;
-        earned += p->present ? p->earned : 0;
-        paid += p->present ? p->paid : 0;
-        out += p->present ? p->carried_out : 0;
+        if (!p->present)
+            continue;
+        in = money_add_bounded(in, p->carried_in);
+        earned = money_add_bounded(earned, p->earned);
+        paid = money_add_bounded(paid, p->paid);
+        out = money_add_bounded(out, p->carried_out);
     }
     char name[48];
     for (int k = 0; k < LINE_KIND_COUNT; k++) {

@@ -28,9 +28,22 @@ void commitments_retire(month_t *m)
         /* P6: only the commitment's own agreement retires it */
         r.retired_period = mrc ? m->current[c->agreement].installed_mrc
                                : m->current[c->agreement].revenue;
-        r.retired_to_date = month_agreement_sum(m, c->agreement, c->start, m->period, mrc);
-        r.remaining = c->amount > r.retired_to_date ? c->amount - r.retired_to_date : 0;
-        r.percent_hundredths = money_muldiv(r.retired_to_date, 10000, c->amount);
+        if (!month_agreement_sum(m, c->agreement, c->start, m->period, mrc, &r.retired_to_date)) {
+            month_overflow(m, "the retired to date of the commitment of the agreement", c->agreement,
+                           SOURCE_COMMITMENTS, m->period, c->line, "amount");
+            return;
+        }
+        /* remaining = amount - to_date (> 0 here), checked: to_date may be
+         * very negative; percent = to_date x 10000 / amount in 128 bits,
+         * uncapped (§8.7): it must still fit int64 hundredths */
+        if ((c->amount > r.retired_to_date &&
+             !money_sub(c->amount, r.retired_to_date, &r.remaining)) ||
+            !money_muldiv_checked(r.retired_to_date, 10000, c->amount, &r.percent_hundredths)) {
+            month_overflow(m, "the percent retired or remaining amount of the commitment of the "
+                           "agreement",
+                           c->agreement, SOURCE_COMMITMENTS, m->period, c->line, "amount");
+            return;
+        }
         r.status = commitments_status(c->amount, r.retired_to_date, c->start, c->end, m->period);
         VEC_PUSH(m->commitments, r);
     }

@@ -36,6 +36,17 @@ void date_to_ymd(date_t z, int *y, int *m, int *d)
     *y = yoe + era * 400 + (*m <= 2);
 }
 
+bool date_add_days(date_t d, int64_t days, date_t *out)
+{
+    if (days > INT32_MAX || days < INT32_MIN)
+        return false;
+    int64_t r = (int64_t)d + days; /* both within int32: no overflow */
+    if (r < date_from_ymd(DATE_MIN_YEAR, 1, 1) || r > date_from_ymd(DATE_MAX_YEAR, 12, 31))
+        return false;
+    *out = (date_t)r;
+    return true;
+}
+
 static bool digits(const char *s, int n, int *out)
 {
     int v = 0;

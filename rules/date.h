@@ -32,6 +32,13 @@ void date_to_ymd(date_t d, int *y, int *m, int *day);
 char *date_format(date_t d, char *buf);
 char *period_format(period_t p, char *buf);
 
+/* d + days, false (out untouched) when the result leaves the dates the
+ * batch reads and writes, 1900-01-01 .. 9999-12-31 (4-digit years). Date
+ * offsets from input (payment_lag_days) go through it. */
+bool date_add_days(date_t d, int64_t days, date_t *out);
+#define DATE_MIN_YEAR 1900
+#define DATE_MAX_YEAR 9999
+
 date_t period_first_day(period_t p);
 date_t period_last_day(period_t p);
 period_t period_of_date(date_t d);

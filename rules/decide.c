@@ -29,6 +29,16 @@ static void count_orders(month_t *m)
     }
 }
 
+/* A revenue row's amount into a total; on overflow, the row is named. */
+static bool add_revenue(month_t *m, money_t *total, const revenue_t *r, size_t i, const char *what,
+                        int32_t agreement)
+{
+    if (money_accumulate(total, r->amount))
+        return true;
+    return month_overflow(m, what, agreement, SOURCE_REVENUE, m->period,
+                          lineseq_at(&m->revenue_lines, i), "amount");
+}
+
 static void assign_all(month_t *m)
 {
     control_t *c = &m->control;
@@ -42,43 +52,50 @@ static void assign_all(month_t *m)
                                    : (const void *)&m->orders.v[r[16].service].status);
         assign_revenue(m, r);
         lines_residual(m, r);
+        bool ok;
         switch (r->status) {
         case STATUS_ASSIGNED:
             c->revenue_assigned++;
-            c->revenue_amount_assigned += r->amount;
-            m->current[r->agreement].revenue += r->amount;
+            ok = add_revenue(m, &c->revenue_amount_assigned, r, i,
+                             "the period's assigned revenue", -1) &&
+                 add_revenue(m, &m->current[r->agreement].revenue, r, i,
+                             "the assigned revenue of the agreement", r->agreement);
             break;
         case STATUS_UNASSIGNED:
             c->revenue_unassigned++;
-            c->revenue_amount_unassigned += r->amount;
+            ok = add_revenue(m, &c->revenue_amount_unassigned, r, i,
+                             "the period's unassigned revenue", -1);
             break;
         case STATUS_HELD:
             c->revenue_held++;
-            c->revenue_amount_held += r->amount;
+            ok = add_revenue(m, &c->revenue_amount_held, r, i, "the period's held revenue", -1);
             break;
         default:
             c->revenue_rejected++;
-            c->revenue_amount_rejected += r->amount;
+            ok = add_revenue(m, &c->revenue_amount_rejected, r, i,
+                             "the period's rejected revenue", -1);
             break;
         }
+        if (!ok)
+            return;
     }
 }
 
 bool month_decide(month_t *m, char *msg, size_t msglen)
 {
-    attr_tally_opportunities(m);
-    attr_decide_period(m);
-    count_orders(m);
-    tiers_place(m);
-    assign_all(m);
-    lines_spiffs(m);
-    lines_chargebacks(m);
-    lines_adjustments(m);
-    points_award(m);
-    lines_credits(m);
-    lines_aggregate(m);
-    commitments_retire(m);
-    tiers_review(m);
-    payables_settle(m);
+    /* Each stage stops at an overflow (month_overflow); none runs after one. */
+    static void (*const stages[])(month_t *) = {
+        attr_tally_opportunities, attr_decide_period, count_orders, tiers_place, assign_all,
+        lines_spiffs, lines_chargebacks, lines_adjustments, points_award, lines_credits,
+        lines_aggregate, commitments_retire, tiers_review, payables_settle,
+    };
+    for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
+        stages[i](m);
+        if (month_overflowed(m)) {
+            if (msglen)
+                msg[0] = '\0';
+            return false;
+        }
+    }
     return conservation_check(m, msg, msglen);
 }

@@ -11,7 +11,9 @@
 
 /* Decide period m->period. Preconditions: master, book, prior state and the
  * period's rows are loaded (orders of P undecided, revenue rows with product
- * resolved). Returns false with msg when a conservation check fails. */
+ * resolved). Returns false when an input makes a sum, product or date offset
+ * overflow (m->overflow says which row and what; msg is "") or, with msg,
+ * when a conservation check fails. */
 bool month_decide(month_t *m, char *msg, size_t msglen);
 
 #endif

@@ -113,7 +113,7 @@ money_t revenue_commission(const month_t *m, const revenue_t *r)
 static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)
 {
     line_t l = {.agreement = agreement, .kind = kind, .source_id = source,
-                .product = -1, .order = -1};
+                .product = -1, .order = -1, .row = -1};
     return l;
 }
 
@@ -129,7 +129,11 @@ void lines_spiffs(month_t *m)
             continue;
         /* §8.6: recognised as installed once, whether or not a spiff row matches */
         o->installed_period = m->period;
-        m->current[o->agreement].installed_mrc += o->mrc;
+        if (!money_accumulate(&m->current[o->agreement].installed_mrc, o->mrc)) {
+            month_overflow(m, "the installed MRC of the agreement", o->agreement, SOURCE_ORDERS,
+                           o->period, o->line, "mrc");
+            return;
+        }
         const agreement_t *ag = &m->master->agreements.v[o->agreement];
         const product_t *p = &m->master->products.v[o->product];
         int32_t row = rates_find(m->book, ag->plan_id, COMPONENT_SPIFF, p->category,
@@ -147,8 +151,12 @@ void lines_spiffs(month_t *m)
         if (rt->min_term_months >= 0 && o->term_months < rt->min_term_months) {
             l.amount = 0;
             l.note = RULE_TERM_BELOW_MINIMUM;
-        } else {
-            l.amount = money_muldiv(o->mrc, rt->mrc_multiple, 100);
+        } else if (!money_muldiv_checked(o->mrc, rt->mrc_multiple, 100, &l.amount)) {
+            /* |mrc| <= MONEY_INPUT_MAX and multiple <= 1000.00 keep it in
+             * range; a failure is a broken bound, still never a wrap */
+            month_overflow(m, "the spiff (mrc x mrc_multiple)", o->agreement, SOURCE_ORDERS,
+                           o->period, o->line, "mrc");
+            return;
         }
         o->has_spiff = true;
         o->spiff = l.amount;
@@ -193,6 +201,7 @@ void lines_chargebacks(month_t *m)
         line_t l = new_line(d->agreement, LINE_CHARGEBACK, d->id);
         l.has_basis = true;
         l.basis = svc->spiff;
+        /* |spiff x unserved / term| <= |spiff|: in range, negation included */
         l.amount = -money_muldiv(svc->spiff, svc->term_months - served, svc->term_months);
         l.note = RULE_MONTHS_SERVED;
         l.note_months = served;
@@ -210,6 +219,7 @@ void lines_adjustments(month_t *m)
         const adjustment_t *adj = &m->adjustments.v[i];
         line_t l = new_line(adj->agreement, LINE_ADJUSTMENT, adj->id);
         l.amount = adj->amount;
+        l.row = (int32_t)i;
         VEC_PUSH(m->lines, l);
     }
 }
@@ -229,25 +239,78 @@ void lines_credits(month_t *m)
                 continue;
             line_t l = new_line((int32_t)a, LINE_CREDIT, bf->benefit);
             l.amount = bf->monthly_amount;
+            l.row = (int32_t)k;
             VEC_PUSH(m->lines, l);
         }
     }
 }
 
+/* What overflowed, per line kind: one agreement's lines of that kind. */
+static const char *const kind_total[LINE_KIND_COUNT] = {
+    "the residual lines of the agreement", "the spiff lines of the agreement",
+    "the chargeback lines of the agreement", "the adjustment lines of the agreement",
+    "the credit lines of the agreement"};
+/* ... or the sum of the magnitudes of every line of the period. */
+static const char *const lines_gross = "the sum of |amount| over the period's lines";
+
+/* An overflow summing line l: name the input row its amount came from. */
+static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t agreement)
+{
+    switch (l->kind) {
+    case LINE_SPIFF:
+    case LINE_CHARGEBACK: { /* the service's MRC made the amount */
+        const order_t *o = &m->orders.v[l->order];
+        month_overflow(m, what, agreement, SOURCE_ORDERS, o->period, o->line, "mrc");
+        return;
+    }
+    case LINE_ADJUSTMENT:
+        month_overflow(m, what, agreement, SOURCE_ADJUSTMENTS, m->period,
+                       m->adjustments.v[l->row].line, "amount");
+        return;
+    case LINE_CREDIT:
+        month_overflow(m, what, agreement, SOURCE_BENEFITS, m->period,
+                       m->book->benefits.v[l->row].line, "monthly_amount");
+        return;
+    default:
+        month_overflow(m, what, agreement, SOURCE_NONE, m->period, 0, NULL);
+        return;
+    }
+}
+
+/* Sums every line into its agreement's by_kind, checked; and the sum of the
+ * magnitudes of all the period's lines (every kind, every agreement), so that
+ * whatever subset of lines a report or a payable totals, in whatever order
+ * (a currency, a category, a statement, earned), fits int64 too. */
 void lines_aggregate(month_t *m)
 {
+    money_t gross = 0;
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
             continue;
         agreement_period_t *c = &m->current[r->agreement];
-        c->by_kind[LINE_RESIDUAL] += revenue_commission(m, r);
+        money_t amount = revenue_commission(m, r), mag; /* |amount| <= |revenue| */
+        bool own = money_accumulate(&c->by_kind[LINE_RESIDUAL], amount);
+        if (!own || !money_abs(amount, &mag) || !money_accumulate(&gross, mag)) {
+            month_overflow(m, own ? lines_gross : kind_total[LINE_RESIDUAL],
+                           own ? -1 : r->agreement, SOURCE_REVENUE, m->period,
+                           lineseq_at(&m->revenue_lines, i), "amount");
+            return;
+        }
         c->cash_lines++;
     }
     for (size_t i = 0; i < m->lines.n; i++) {
         const line_t *l = &m->lines.v[i];
         agreement_period_t *c = &m->current[l->agreement];
-        c->by_kind[l->kind] += l->amount;
+        money_t mag;
+        if (!money_accumulate(&c->by_kind[l->kind], l->amount)) {
+            line_overflow(m, l, kind_total[l->kind], l->agreement);
+            return;
+        }
+        if (!money_abs(l->amount, &mag) || !money_accumulate(&gross, mag)) {
+            line_overflow(m, l, lines_gross, -1);
+            return;
+        }
         if (l->kind != LINE_CREDIT)
             c->cash_lines++;
     }

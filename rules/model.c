@@ -85,7 +85,17 @@ bool agreement_active_in(const agreement_t *a, period_t p)
            (a->end == DATE_NONE || a->end >= period_first_day(p));
 }
 
-money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc)
+bool month_overflow(month_t *m, const char *what, int32_t agreement, month_source_t source,
+                    period_t period, int32_t line, const char *column)
+{
+    if (!m->overflow.what)
+        m->overflow = (month_overflow_t){.what = what, .agreement = agreement, .source = source,
+                                         .period = period, .line = line, .column = column};
+    return false;
+}
+
+bool month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc,
+                         money_t *out)
 {
     money_t sum = 0;
     /* history is sorted by (agreement, period): binary search the first row. */
@@ -102,11 +112,14 @@ money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t
         const history_t *h = &m->history.v[i];
         if (h->agreement != a || h->period > to || h->period >= m->period)
             break;
-        sum += mrc ? h->installed_mrc : h->revenue;
+        if (!money_accumulate(&sum, mrc ? h->installed_mrc : h->revenue))
+            return false;
     }
-    if (from <= m->period && m->period <= to)
-        sum += mrc ? m->current[a].installed_mrc : m->current[a].revenue;
-    return sum;
+    if (from <= m->period && m->period <= to &&
+        !money_accumulate(&sum, mrc ? m->current[a].installed_mrc : m->current[a].revenue))
+        return false;
+    *out = sum;
+    return true;
 }
 
 /* The keys of ix[0..n) strictly ascend. */

@@ -64,6 +64,7 @@ typedef struct agreement {
     interval_t interval;
     int32_t lag_days;
     money_t min_payout;
+    int32_t line; /* in agreements.csv, for messages */
 } agreement_t;
 
 typedef struct product {
@@ -83,6 +84,7 @@ typedef struct commitment {
     basis_t basis; /* revenue or mrc */
     money_t amount;
     period_t start, end;
+    int32_t line; /* in commitments.csv, for messages */
 } commitment_t;
 
 /* ---- book/ -------------------------------------------------------------- */
@@ -113,6 +115,7 @@ typedef struct benefit {
     const char *program, *tier, *benefit;
     money_t monthly_amount;
     currency_t currency;
+    int32_t line; /* in benefits.csv, for messages */
 } benefit_t;
 
 typedef struct rate {
@@ -278,6 +281,8 @@ typedef struct line {
     int32_t note_months; /* for RULE_MONTHS_SERVED */
     int32_t product;     /* for grouping by category; -1 for adjustments */
     int32_t order;       /* order index for spiff/chargeback, else -1 */
+    int32_t row;         /* adjustment: index in m->adjustments; credit: in
+                            book->benefits; else -1 (names the row of an overflow) */
 } line_t;
 
 /* Tier placement of one agreement around P (4.3). */

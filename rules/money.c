@@ -139,5 +139,51 @@ money_t money_muldiv(int64_t a, int64_t b, int64_t d)
 
 bool money_add(money_t a, money_t b, money_t *out)
 {
-    return !__builtin_add_overflow(a, b, out);
+    money_t r;
+    if (__builtin_add_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+
+bool money_sub(money_t a, money_t b, money_t *out)
+{
+    money_t r;
+    if (__builtin_sub_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+
+bool money_mul(int64_t a, int64_t b, int64_t *out)
+{
+    int64_t r;
+    if (__builtin_mul_overflow(a, b, &r))
+        return false;
+    *out = r;
+    return true;
+}
+
+bool money_abs(money_t v, money_t *out)
+{
+    if (v == INT64_MIN)
+        return false;
+    *out = v < 0 ? -v : v;
+    return true;
+}
+
+bool money_muldiv_checked(int64_t a, int64_t b, int64_t d, money_t *out)
+{
+    if (d <= 0)
+        return false;
+    /* |a * b| < 2^126 fits __int128; so does the rounded quotient. */
+    __int128 num = (__int128)a * b;
+    __int128 q = num / d, r = num % d;
+    __int128 twice = (r < 0 ? -r : r) * 2;
+    if (twice > d || (twice == d && (q % 2 != 0)))
+        q += num < 0 ? -1 : 1;
+    if (q < INT64_MIN || q > INT64_MAX)
+        return false;
+    *out = (money_t)q;
+    return true;
 }

@@ -9,6 +9,7 @@
 #ifndef COMMISSIONS_MONEY_H
 #define COMMISSIONS_MONEY_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -22,8 +23,10 @@ typedef int64_t decimal_t;
 #define MULTIPLE_SCALE 2 /* mrc_multiple: D+(.D{1,2})? */
 
 /* Largest absolute amount accepted from input: 10^15 cents (10 trillion).
- * Keeps every sum of up to 10^3 such values far from int64 overflow and
- * every product with a rate inside 128 bits. */
+ * One value times the largest mrc_multiple (CSV_MULTIPLE_MAX, 1000.00)
+ * still fits int64 (10^18 < 2^63), so every single line fits; what many
+ * values add up to is checked where it is summed (money_add and kin below),
+ * and an overflow there is an input error, never a wrapped value. */
 #define MONEY_INPUT_MAX INT64_C(1000000000000000)
 
 /* Parse `-?D+(.D{1,2})?` of length len into cents. Returns false on any other
@@ -47,10 +50,43 @@ char *money_put(money_t v, char *p);
 char *decimal_format(decimal_t v, int scale, char *buf);
 
 /* round_half_even(a * b / d) with a 128-bit intermediate; d > 0.
- * The single rounding function of the product (SPEC §2). */
+ * The single rounding function of the product (SPEC §2). Precondition: the
+ * result fits int64 (|b| <= d, or the caller's bounds say so); where it may
+ * not, use money_muldiv_checked. */
 money_t money_muldiv(int64_t a, int64_t b, int64_t d);
 
-/* a + b, false on int64 overflow (checked before the arithmetic). */
+/* Checked arithmetic: each returns false, leaving *out untouched, when the
+ * exact result does not fit int64 (checked before anything is stored; the
+ * result is never wrapped). Every money sum and product of the rules goes
+ * through one of these (SPEC §2: "every sum/product overflow-checked").
+ *
+ *   money_t total = 0;
+ *   for (...)
+ *       if (!money_add(total, v[i], &total))
+ *           return overflow_at(i);   // the caller names the row
+ */
 bool money_add(money_t a, money_t b, money_t *out);
+bool money_sub(money_t a, money_t b, money_t *out);
+bool money_mul(int64_t a, int64_t b, int64_t *out);
+/* *acc += v, false (acc unchanged) on overflow. */
+static inline bool money_accumulate(money_t *acc, money_t v)
+{
+    return money_add(*acc, v, acc);
+}
+/* a + b where the caller's bounds prove it fits int64 (month.h: the sums
+ * of magnitudes a decided month guarantees, which bound every report
+ * total): asserted; never wrapped (a is returned should it not fit). */
+static inline money_t money_add_bounded(money_t a, money_t b)
+{
+    money_t r;
+    bool fits = money_add(a, b, &r);
+    assert(fits);
+    return fits ? r : a;
+}
+/* round_half_even(a * b / d) as money_muldiv, false when the rounded result
+ * does not fit int64 (or d <= 0). */
+bool money_muldiv_checked(int64_t a, int64_t b, int64_t d, money_t *out);
+/* |v| as an int64, false for INT64_MIN (no positive counterpart). */
+bool money_abs(money_t v, money_t *out);
 
 #endif

@@ -74,6 +74,31 @@ typedef struct rate_memo {
                              NULL when the table would be too big (no memo) */
 } rate_memo_t;
 
+/* Where an input row of an overflow lies (batch/ turns it into a path). */
+typedef enum month_source {
+    SOURCE_NONE,        /* no single row: a total carried across periods */
+    SOURCE_REVENUE,     /* periods/P/revenue.csv */
+    SOURCE_ORDERS,      /* periods/P/orders.csv */
+    SOURCE_ADJUSTMENTS, /* periods/P/adjustments.csv */
+    SOURCE_ACTIVITIES,  /* periods/P/activities.csv */
+    SOURCE_COMMITMENTS, /* master/commitments.csv */
+    SOURCE_AGREEMENTS,  /* master/agreements.csv */
+    SOURCE_BENEFITS,    /* book/benefits.csv */
+} month_source_t;
+
+/* The first sum, product or date offset of the run whose exact result does
+ * not fit its type (SPEC §2: never a wrapped value). The rules stop at it
+ * and month_decide fails; batch/ reports it as a file error (exit 3) naming
+ * the row whose value pushed the total over, and what overflowed. */
+typedef struct month_overflow {
+    const char *what;      /* NULL: none; a phrase, "assigned revenue of agreement" */
+    int32_t agreement;     /* the agreement whose total it is; -1: the period's */
+    month_source_t source; /* the row's file */
+    period_t period;       /* the row's period, for periods/P/ files */
+    int32_t line;          /* the row's line; 0: none */
+    const char *column;    /* the row's column; NULL: none */
+} month_overflow_t;
+
 typedef struct month {
     arena_t arena;
     period_t period;
@@ -124,6 +149,17 @@ typedef struct month {
     payable_t *payables;             /* per agreement */
     VEC(commitment_result_t) commitments;
     control_t control;
+    /* Set by the first overflow (month_overflow); the results are then
+     * incomplete and must not be written. After a month_decide that
+     * succeeded these sums of magnitudes fit int64, so any total of a subset
+     * of their terms, added in any order (a currency, a partner, a category,
+     * a statement), fits too and reports may add them without a check:
+     *   Σ|amount| over P's revenue rows            (ingest, revenue.csv)
+     *   Σ|amount| over P's lines, every kind       (lines_aggregate)
+     *   Σ|revenue|, Σ|installed_mrc|, Σ|carried_in|, Σ|earned|, Σ|balance|
+     *   over the agreements (payables_settle; paid and carried_out are each
+     *   the balance or 0). */
+    month_overflow_t overflow;
 } month_t;
 
 /* Allocate the per-agreement arrays once master is set. */
@@ -135,8 +171,16 @@ bool agreement_active_on(const agreement_t *a, date_t d);
 bool agreement_active_in(const agreement_t *a, period_t p);
 
 /* Assigned revenue (or installed MRC when mrc) of agreement a over periods
- * [from, to], from history plus `current` when to reaches P. */
-money_t month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc);
+ * [from, to], from history plus `current` when to reaches P, into *out;
+ * false (out untouched) when the sum does not fit int64. */
+bool month_agreement_sum(const month_t *m, int32_t a, period_t from, period_t to, bool mrc,
+                         money_t *out);
+
+/* Record an overflow (the first one only: later ones follow from it) and
+ * return false, so a caller can `return month_overflow(...)`. */
+bool month_overflow(month_t *m, const char *what, int32_t agreement, month_source_t source,
+                    period_t period, int32_t line, const char *column);
+static inline bool month_overflowed(const month_t *m) { return m->overflow.what != NULL; }
 
 /* A revenue row's service (its order's id; NULL when blank, "" when it
  * names no known order) and account id ("" when accounts.csv lacks it, or

@@ -3,7 +3,6 @@
  */
 #include "points.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,7 +88,12 @@ void points_award(month_t *m)
             reject_activity(act, RULE_NO_MARKETPLACE_AGREEMENT, 0);
             continue;
         }
-        int64_t total = m->points_before[a] + m->current[a].points;
+        int64_t total, after;
+        if (!money_add(m->points_before[a], m->current[a].points, &total)) {
+            month_overflow(m, "the points to date of the agreement", a, SOURCE_ACTIVITIES,
+                           m->period, act->line, "activity_code");
+            return;
+        }
         const tier_state_t *t = &m->tiers[a];
         int32_t row = t->program < 0 ? -1
                                      : points_rule_for(b, b->programs.v[t->program].name,
@@ -109,11 +113,16 @@ void points_award(month_t *m)
             reject_activity(act, RULE_ALREADY_AWARDED, total);
             continue;
         }
+        if (!money_add(total, pr->points, &after) ||
+            !money_accumulate(&m->current[a].points, pr->points)) {
+            month_overflow(m, "the points to date of the agreement", a, SOURCE_ACTIVITIES,
+                           m->period, act->line, "activity_code");
+            return;
+        }
         strmap_put(&m->awarded, key, klen, 1);
-        m->current[a].points += pr->points;
         act->status = STATUS_AWARDED;
         act->rule = RULE_AWARDED;
         act->points = pr->points;
-        act->points_to_date = total + pr->points;
+        act->points_to_date = after;
     }
 }

@@ -57,24 +57,40 @@ void tiers_place(month_t *m)
 }
 
 /* The basis of program g for agreement a over its window ending P, for the
- * placement of period `placement` (combined from combine_from on, P7). */
-static int64_t basis_value(const month_t *m, int32_t a, const program_t *g, period_t placement)
+ * placement of period `placement` (combined from combine_from on, P7);
+ * false (an overflow recorded) when the sum does not fit int64. */
+static bool basis_value(month_t *m, int32_t a, const program_t *g, period_t placement,
+                        int64_t *out)
 {
     const master_t *ms = m->master;
-    if (g->basis == BASIS_POINTS)
-        return m->points_before[a] + m->current[a].points;
+    if (g->basis == BASIS_POINTS) {
+        if (money_add(m->points_before[a], m->current[a].points, out))
+            return true;
+        return month_overflow(m, "the points to date of the agreement (tier basis)", a,
+                              SOURCE_NONE, m->period, 0, NULL);
+    }
     period_t from = m->period - g->window_months + 1;
-    if (g->combine_from == PERIOD_NONE || placement < g->combine_from)
-        return month_agreement_sum(m, a, from, m->period, false);
+    if (g->combine_from == PERIOD_NONE || placement < g->combine_from) {
+        if (month_agreement_sum(m, a, from, m->period, false, out))
+            return true;
+        return month_overflow(m, "the tier basis (revenue over the window) of the agreement", a,
+                              SOURCE_NONE, m->period, 0, NULL);
+    }
     int32_t partner = ms->agreements.v[a].partner;
-    int64_t sum = 0;
+    int64_t sum = 0, one;
     for (int32_t k = ms->by_partner_first[partner]; k < ms->by_partner_first[partner + 1]; k++) {
         int32_t other = ms->by_partner[k];
         int32_t gp = program_for(m->book, ms->agreements.v[other].legacy, placement);
-        if (gp >= 0 && strcmp(m->book->programs.v[gp].name, g->name) == 0)
-            sum += month_agreement_sum(m, other, from, m->period, false);
+        if (gp < 0 || strcmp(m->book->programs.v[gp].name, g->name) != 0)
+            continue;
+        if (!month_agreement_sum(m, other, from, m->period, false, &one) ||
+            !money_accumulate(&sum, one))
+            return month_overflow(m, "the combined tier basis (the partner's revenue over the "
+                                  "window) of the agreement", a, SOURCE_NONE, m->period, 0,
+                                  NULL);
     }
-    return sum;
+    *out = sum;
+    return true;
 }
 
 /* Highest-rank tier of program whose min_value <= v; NULL when none. */
@@ -101,8 +117,9 @@ void tiers_review(month_t *m)
         t->next_tier = NULL;
         t->next_rule = RULE_NONE;
         t->next_program = program_for(b, ag->legacy, next);
-        if (t->program >= 0)
-            t->basis_value = basis_value(m, (int32_t)a, &b->programs.v[t->program], m->period);
+        if (t->program >= 0 &&
+            !basis_value(m, (int32_t)a, &b->programs.v[t->program], m->period, &t->basis_value))
+            return;
         if (t->next_program < 0 || !agreement_active_in(ag, m->period))
             continue;
         const program_t *g = &b->programs.v[t->next_program];
@@ -112,7 +129,8 @@ void tiers_review(month_t *m)
         /* §8.9: on a program change the review compares with the new entry tier */
         const char *current = change ? g->entry_tier : t->tier;
         t->reviewed = true;
-        t->basis_value = basis_value(m, (int32_t)a, g, next);
+        if (!basis_value(m, (int32_t)a, g, next, &t->basis_value))
+            return;
         if (g->freeze_until != PERIOD_NONE && next <= g->freeze_until) {
             t->next_tier = current; /* P7: placements frozen */
             t->next_rule = RULE_FROZEN;
@@ -131,7 +149,9 @@ bool tiers_next_threshold(const book_t *b, const tier_state_t *t, int32_t *next,
     int32_t up = tiers_next_higher(b, b->programs.v[t->program].name, t->tier);
     if (up < 0)
         return false;
-    int64_t gap = b->tiers.v[up].min_value - t->basis_value;
+    int64_t gap;
+    if (!money_sub(b->tiers.v[up].min_value, t->basis_value, &gap))
+        return false; /* a basis below -9.2e18: no figure to show */
     *next = up;
     *needed = gap > 0 ? gap : 0;
     return true;

@@ -22,7 +22,8 @@ int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier
 /* For statements and the Tiers sheet: the tier above the one in effect for P
  * (*next, a book tiers index), its threshold and the basis still needed to
  * reach it (max(0, threshold - basis_value): 0 means the review will
- * promote). false at the top tier or without a tier. */
+ * promote). false at the top tier, without a tier, or when that distance
+ * does not fit int64 (a basis below about -9.2 * 10^16.00: no figure). */
 bool tiers_next_threshold(const book_t *b, const tier_state_t *t, int32_t *next, int64_t *needed);
 
 #endif

@@ -222,6 +222,63 @@ static void test_negative_revenue(void **state)
     assert_result(f, "C-REV", "-100.00", "1000.00", "200.00", 8333, RULE_ON_TRACK);
 }
 
+/* ---- overflow (SPEC §2: never a wrapped value) -------------------------------- */
+
+static int32_t commitment_ix(const fake_t *f, const char *id)
+{
+    for (size_t i = 0; i < f->master.commitments.n; i++)
+        if (strcmp(f->master.commitments.v[i].id, id) == 0)
+            return (int32_t)i;
+    fail_msg("no commitment %s", id);
+    return -1;
+}
+
+/* Proves the percent retired (uncapped, §8.7) is taken in 128 bits: on a
+ * commitment of 0.01 the largest to_date whose hundredths fit int64 is exact,
+ * one cent more is an overflow naming commitments.csv's line and amount. */
+static void test_percent_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    commitment_t *c = &f->master.commitments.v[commitment_ix(f, "C-L3")];
+    c->amount = 1;
+    c->line = 4;
+    m->current[fake_ag(f, "A1-L3")].revenue = INT64_C(922337203685477);
+    commitments_retire(m);
+    assert_false(month_overflowed(m));
+    assert_int_equal(result_of(f, "C-L3")->percent_hundredths, INT64_C(9223372036854770000));
+    m->commitments.n = 0;
+    m->current[fake_ag(f, "A1-L3")].revenue = INT64_C(922337203685478);
+    commitments_retire(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.source, SOURCE_COMMITMENTS);
+    assert_int_equal(m->overflow.line, 4);
+    assert_string_equal(m->overflow.column, "amount");
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A1-L3"));
+}
+
+/* Proves retired to date (history + P) and remaining are checked sums. */
+static void test_to_date_and_remaining_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    fake_history(f, "A1", "2017-10", "1.00", "0.00");
+    m->history.v[0].revenue = INT64_MAX;
+    m->current[fake_ag(f, "A1")].revenue = 1;
+    commitments_retire(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A1"));
+    assert_non_null(strstr(m->overflow.what, "retired to date"));
+
+    memset(&m->overflow, 0, sizeof(m->overflow));
+    m->commitments.n = 0;
+    m->history.v[0].revenue = INT64_MIN + 1; /* 1200.00 - that does not fit */
+    m->current[fake_ag(f, "A1")].revenue = 0;
+    commitments_retire(m);
+    assert_true(month_overflowed(m));
+    assert_non_null(strstr(m->overflow.what, "remaining"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +293,8 @@ int main(void)
         FAKE_TEST(test_percent_half_even),
         FAKE_TEST(test_percent_not_capped),
         FAKE_TEST(test_negative_revenue),
+        FAKE_TEST(test_percent_overflow),
+        FAKE_TEST(test_to_date_and_remaining_overflow),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -763,7 +763,7 @@ static void test_header_only(void **state)
 static void test_blank_values(void **state)
 {
     (void)state;
-    for (column_type t = COL_ID; t <= COL_MULTIPLE; t++) {
+    for (column_type t = COL_ID; t <= COL_POINTS; t++) {
         int64_t i = 7;
         assert_int_equal(check_one(t, COL_REQUIRED, "", NULL), RULE_MISSING_VALUE);
         assert_int_equal(check_one(t, COL_OPTIONAL, "", &i), RULE_NONE);
@@ -1003,13 +1003,41 @@ static void test_multiple_values(void **state)
         {"2.5", RULE_NONE, 250},
         {"0", RULE_NONE, 0},
         {"3", RULE_NONE, 300},
-        {"10000000", RULE_NONE, CSV_MULTIPLE_MAX},
-        {"10000000.01", RULE_BAD_MONEY, 0},
+        {"1000", RULE_NONE, CSV_MULTIPLE_MAX},
+        {"1000.00", RULE_NONE, CSV_MULTIPLE_MAX},
+        {"1000.01", RULE_BAD_MONEY, 0},
+        {"10000000", RULE_BAD_MONEY, 0},
         {"2.555", RULE_BAD_MONEY, 0},
         {"-2", RULE_BAD_MONEY, 0},
         {"2x", RULE_BAD_MONEY, 0},
     };
     CHECK_CASES(COL_MULTIPLE, cases);
+}
+
+/* Bounded counts: days 0..3650 (payment_lag_days), months 0..600 (terms,
+ * windows), points 0..10^9; just inside passes exactly, just past is bad_int. */
+static void test_bounded_counts(void **state)
+{
+    (void)state;
+    const value_case_t days[] = {
+        {"0", RULE_NONE, 0},           {"3650", RULE_NONE, 3650},
+        {"03650", RULE_NONE, 3650},    {"3651", RULE_BAD_INT, 0},
+        {"2147483647", RULE_BAD_INT, 0}, {"-1", RULE_BAD_INT, 0},
+    };
+    CHECK_CASES(COL_DAYS, days);
+    const value_case_t months[] = {
+        {"0", RULE_NONE, 0},
+        {"600", RULE_NONE, 600},
+        {"601", RULE_BAD_INT, 0},
+        {"99999999999", RULE_BAD_INT, 0},
+    };
+    CHECK_CASES(COL_MONTHS, months);
+    const value_case_t points[] = {
+        {"1000000000", RULE_NONE, 1000000000},
+        {"1000000001", RULE_BAD_INT, 0},
+        {"1.5", RULE_BAD_INT, 0},
+    };
+    CHECK_CASES(COL_POINTS, points);
 }
 
 /* All types in one row: typed values land at their spec index. */
@@ -1485,6 +1513,7 @@ int main(void)
         cmocka_unit_test(test_int_values),
         cmocka_unit_test(test_rate_values),
         cmocka_unit_test(test_multiple_values),
+        cmocka_unit_test(test_bounded_counts),
         cmocka_unit_test(test_typed_row),
         cmocka_unit_test(test_abort),
         cmocka_unit_test(test_stats),

@@ -205,6 +205,28 @@ static void test_whole_months_backwards(void **state)
     assert_int_equal(months("2018-01-01", "2016-01-01"), 0);
 }
 
+/* Proves date offsets stay 4-digit-year dates: the largest lag (3650 days)
+ * from 2017-11-30 is exact, 9999-12-31 is the last date and a day past it,
+ * or any offset beyond int32 (the lag of issue 19), is refused. */
+static void test_add_days_bounded(void **state)
+{
+    (void)state;
+    date_t d = 0, last = date_from_ymd(9999, 12, 31);
+    char buf[DATE_BUF];
+    assert_true(date_add_days(date_from_ymd(2017, 11, 30), 3650, &d));
+    assert_string_equal(date_format(d, buf), "2027-11-28");
+    assert_true(date_add_days(date_from_ymd(9999, 12, 1), 30, &d));
+    assert_int_equal(d, last);
+    assert_false(date_add_days(last, 1, &d));
+    assert_int_equal(d, last); /* untouched */
+    assert_false(date_add_days(date_from_ymd(2017, 11, 30), INT32_MAX, &d));
+    assert_false(date_add_days(date_from_ymd(2017, 11, 30), INT64_MAX, &d));
+    assert_false(date_add_days(date_from_ymd(2017, 11, 30), INT64_MIN, &d));
+    assert_true(date_add_days(date_from_ymd(1900, 1, 2), -1, &d));
+    assert_string_equal(date_format(d, buf), "1900-01-01");
+    assert_false(date_add_days(d, -1, &d));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -219,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_whole_months_plain),
         cmocka_unit_test(test_whole_months_clamped),
         cmocka_unit_test(test_whole_months_backwards),
+        cmocka_unit_test(test_add_days_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
  */
 #include "fake.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "assignment.h"
@@ -671,6 +672,98 @@ static void test_aggregate(void **state)
     assert_int_equal(a2->cash_lines, 0);
 }
 
+/* ---- overflow (SPEC §2: never a wrapped value) -------------------------------- */
+
+/* A small world for the largest amounts: A1 (plan PL-X) pays a spiff of
+ * 1000.00 x mrc, the largest multiple the book accepts. */
+static month_t *big_world(fake_t *f)
+{
+    fake_partner(f, "P1", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_CTL, "PL-X", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A2", "P1", LEGACY_CTL, "PL-X", "USD", "2017-01-01", NULL);
+    fake_product(f, "DATA", LEGACY_CTL, "data", true);
+    fake_rate(f, "PL-X", COMPONENT_SPIFF, "*", "*", "1000", -1, "2017-01-01", NULL);
+    fake_finish(f);
+    return fake_month(f, "2017-11");
+}
+
+/* Proves spiffs of the largest mrc x the largest multiple are exact (10^18
+ * cents each, nine of them 9 x 10^18), and the tenth, whose sum would pass
+ * int64, is an overflow naming that order's line and column mrc. */
+static void test_spiff_sum_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = big_world(f);
+    char id[16];
+    for (int i = 1; i <= 10; i++) {
+        snprintf(id, sizeof(id), "N%d", i);
+        installed(f, id, "A1", "DATA", ORDER_NEW, "2017-11-10", "10000000000000.00", 24);
+    }
+    lines_spiffs(m);
+    assert_false(month_overflowed(m));
+    assert_int_equal(line_of(f, LINE_SPIFF, "N9")->amount, INT64_C(1000000000000000000));
+    lines_aggregate(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.source, SOURCE_ORDERS);
+    assert_int_equal(m->overflow.line, fake_find_order(f, "N10")->line);
+    assert_string_equal(m->overflow.column, "mrc");
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A1"));
+    /* the total stopped at the last sum that fit */
+    assert_int_equal(m->current[fake_ag(f, "A1")].by_kind[LINE_SPIFF],
+                     INT64_C(9000000000000000000));
+}
+
+/* Proves many large adjustments: 9,223 of 10^13.00 fit exactly, the 9,224th
+ * is an overflow naming its line in adjustments.csv and column amount. */
+static void test_adjustment_sum_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = big_world(f);
+    char id[16];
+    for (int i = 1; i <= 9223; i++) {
+        snprintf(id, sizeof(id), "ADJ-%d", i);
+        fake_adjustment(f, id, "A1", "10000000000000.00");
+    }
+    lines_adjustments(m);
+    lines_aggregate(m);
+    assert_false(month_overflowed(m));
+    assert_int_equal(m->current[fake_ag(f, "A1")].by_kind[LINE_ADJUSTMENT],
+                     INT64_C(9223) * MONEY_INPUT_MAX);
+    memset(m->current, 0, m->master->agreements.n * sizeof(*m->current));
+    m->lines.n = 0;
+    fake_adjustment(f, "ADJ-9224", "A1", "10000000000000.00");
+    lines_adjustments(m);
+    lines_aggregate(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.source, SOURCE_ADJUSTMENTS);
+    assert_int_equal(m->overflow.line, 9224 + 1);
+    assert_string_equal(m->overflow.column, "amount");
+}
+
+/* Proves lines of two agreements that each fit but whose magnitudes add past
+ * int64 are refused (a report totals them per currency). */
+static void test_gross_over_agreements(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = big_world(f);
+    for (int i = 1; i <= 5000; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "ADJ-%d", i);
+        fake_adjustment(f, id, i % 2 ? "A1" : "A2", i % 4 < 2 ? "10000000000000.00"
+                                                               : "-10000000000000.00");
+    }
+    for (int i = 5001; i <= 9300; i++) {
+        char id[16];
+        snprintf(id, sizeof(id), "ADJ-%d", i);
+        fake_adjustment(f, id, "A2", i % 2 ? "10000000000000.00" : "-10000000000000.00");
+    }
+    lines_adjustments(m);
+    lines_aggregate(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, -1);
+    assert_int_equal(m->overflow.line, 9224 + 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +794,9 @@ int main(void)
         FAKE_TEST(test_credits_per_benefit),
         FAKE_TEST(test_credits_tier_without_benefit),
         FAKE_TEST(test_aggregate),
+        FAKE_TEST(test_spiff_sum_overflow),
+        FAKE_TEST(test_adjustment_sum_overflow),
+        FAKE_TEST(test_gross_over_agreements),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -264,6 +264,94 @@ static void test_add_overflow(void **state)
     assert_int_equal(v, -1);
 }
 
+/* Proves an overflowing add leaves the total as it was: never a wrapped value. */
+static void test_add_overflow_leaves_total(void **state)
+{
+    (void)state;
+    money_t total = INT64_MAX - 5;
+    assert_false(money_add(total, 6, &total));
+    assert_int_equal(total, INT64_MAX - 5);
+    assert_true(money_accumulate(&total, 5)); /* just inside: exact */
+    assert_int_equal(total, INT64_MAX);
+    assert_false(money_accumulate(&total, 1));
+    assert_int_equal(total, INT64_MAX);
+    total = INT64_MIN + 1;
+    assert_false(money_accumulate(&total, -2));
+    assert_int_equal(total, INT64_MIN + 1);
+    /* 10,000 amounts of 10^15 cents (issue 19): the 9,224th is refused */
+    money_t sum = 0;
+    int k = 0;
+    while (k < 10000 && money_accumulate(&sum, MAX))
+        k++;
+    assert_int_equal(k, 9223);
+    assert_int_equal(sum, 9223 * MAX);
+}
+
+/* Proves money_sub, money_mul and money_abs refuse what int64 cannot hold. */
+static void test_sub_mul_abs(void **state)
+{
+    (void)state;
+    money_t v = 7;
+    assert_true(money_sub(MAX, -MAX, &v));
+    assert_int_equal(v, 2 * MAX);
+    assert_true(money_sub(-1, INT64_MAX, &v));
+    assert_int_equal(v, INT64_MIN);
+    v = 7;
+    assert_false(money_sub(-2, INT64_MAX, &v));
+    assert_false(money_sub(INT64_MAX, -1, &v));
+    assert_int_equal(v, 7);
+    assert_true(money_mul(MAX, 9223, &v));
+    assert_int_equal(v, 9223 * MAX);
+    assert_false(money_mul(MAX, 9224, &v));
+    assert_false(money_mul(INT64_MIN, -1, &v));
+    assert_int_equal(v, 9223 * MAX);
+    assert_true(money_abs(-MAX, &v));
+    assert_int_equal(v, MAX);
+    assert_true(money_abs(INT64_MIN + 1, &v));
+    assert_int_equal(v, INT64_MAX);
+    assert_false(money_abs(INT64_MIN, &v));
+    assert_int_equal(v, INT64_MAX);
+}
+
+/* Proves money_muldiv_checked rounds as money_muldiv and refuses a result
+ * past int64 (mrc x multiple, a commitment's percent): just inside passes exactly. */
+static void test_muldiv_checked(void **state)
+{
+    (void)state;
+    money_t v = 7;
+    /* the largest mrc times the largest multiple (1000.00): 10^18 cents */
+    assert_true(money_muldiv_checked(MAX, 100000, 100, &v));
+    assert_int_equal(v, INT64_C(1000000000000000000));
+    /* ten times that multiple would wrap */
+    v = 7;
+    assert_false(money_muldiv_checked(MAX, 1000000, 100, &v));
+    assert_int_equal(v, 7);
+    /* percent hundredths of a commitment of 0.01: to_date x 10000 */
+    assert_true(money_muldiv_checked(INT64_C(922337203685477), 10000, 1, &v));
+    assert_int_equal(v, INT64_C(9223372036854770000));
+    assert_false(money_muldiv_checked(INT64_C(922337203685478), 10000, 1, &v));
+    assert_false(money_muldiv_checked(MAX, 10000, 1, &v)); /* 10^13.00 on 0.01: issue 19 */
+    /* exactly INT64_MAX / INT64_MIN after rounding */
+    assert_true(money_muldiv_checked(INT64_MAX, 3, 3, &v));
+    assert_int_equal(v, INT64_MAX);
+    assert_true(money_muldiv_checked(INT64_MIN, 1, 1, &v));
+    assert_int_equal(v, INT64_MIN);
+    assert_false(money_muldiv_checked(INT64_MIN, -1, 1, &v));
+    /* (2^63 - 1) * 2 / 4 = 2^62 - 0.5: half-even rounds to 2^62, which fits */
+    assert_true(money_muldiv_checked(INT64_MAX, 2, 4, &v));
+    assert_int_equal(v, INT64_C(4611686018427387904));
+    /* a divisor <= 0 is refused, not a crash */
+    assert_false(money_muldiv_checked(1, 1, 0, &v));
+    assert_false(money_muldiv_checked(1, 1, -1, &v));
+    /* the same answers as money_muldiv where both apply */
+    int64_t cases[][3] = {{25, 1, 10}, {-25, 1, 10}, {35, 1, 10}, {MAX - 1, 125000, 1000000},
+                          {MAX, 59, 60}, {-MAX, 999999, 1000000}};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        assert_true(money_muldiv_checked(cases[i][0], cases[i][1], cases[i][2], &v));
+        assert_int_equal(v, money_muldiv(cases[i][0], cases[i][1], cases[i][2]));
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -279,6 +367,9 @@ int main(void)
         cmocka_unit_test(test_muldiv_nearest),
         cmocka_unit_test(test_muldiv_large),
         cmocka_unit_test(test_add_overflow),
+        cmocka_unit_test(test_add_overflow_leaves_total),
+        cmocka_unit_test(test_sub_mul_abs),
+        cmocka_unit_test(test_muldiv_checked),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -318,6 +318,80 @@ static void test_conservation_catches_missing_row(void **state)
     assert_non_null(strstr(msg, "payables row"));
 }
 
+/* ---- overflow (SPEC §2: never a wrapped value) -------------------------------- */
+
+/* Proves a balance (carried in + earned) that would pass int64 is an overflow
+ * naming the agreement, while the largest balance that fits is paid exactly. */
+static void test_balance_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    m->carried_in[fake_ag(f, "A-MON")] = INT64_MAX - 10000;
+    earn(f, "A-MON", LINE_RESIDUAL, "100.00");
+    payables_settle(m);
+    assert_false(month_overflowed(m));
+    const payable_t *p = payable_of(f, "A-MON");
+    assert_int_equal(p->balance, INT64_MAX);
+    assert_int_equal(p->paid, INT64_MAX);
+    assert_string_equal(rule_name(p->status), "paid");
+
+    earn(f, "A-MON", LINE_ADJUSTMENT, "0.01"); /* one cent more */
+    payables_settle(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A-MON"));
+    assert_int_equal(m->overflow.source, SOURCE_NONE);
+    assert_non_null(strstr(m->overflow.what, "balance"));
+}
+
+/* Proves earned (the sum of the cash kinds) is checked too. */
+static void test_earned_overflow(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    agreement_period_t *c = &m->current[fake_ag(f, "A-ZERO")];
+    c->by_kind[LINE_RESIDUAL] = INT64_MAX;
+    c->by_kind[LINE_SPIFF] = 1;
+    c->cash_lines = 2;
+    payables_settle(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A-ZERO"));
+    assert_non_null(strstr(m->overflow.what, "earned"));
+}
+
+/* Proves balances that each fit but whose magnitudes add past int64 over the
+ * agreements are refused: every report total of a subset must fit. */
+static void test_balances_across_agreements(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    m->carried_in[fake_ag(f, "A-MON")] = INT64_MAX / 2 + 1;
+    m->carried_in[fake_ag(f, "A-ZERO")] = INT64_MAX / 2 + 1;
+    payables_settle(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, -1);
+}
+
+/* Proves the due date is the last day of P + lag while it stays a 4-digit
+ * year, and an overflow naming payment_lag_days past 9999-12-31. */
+static void test_due_date_bounded(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world_in(f, "9999-12");
+    earn(f, "A-MON", LINE_RESIDUAL, "100.00");
+    f->master.agreements.v[fake_ag(f, "A-MON")].lag_days = 0;
+    f->master.agreements.v[fake_ag(f, "A-QTR")].lag_days = 0;
+    payables_settle(m);
+    assert_false(month_overflowed(m));
+    assert_payable(f, "A-MON", RULE_PAID, "0.00", "100.00", "100.00", "100.00", "0.00",
+                   "9999-12-31");
+    f->master.agreements.v[fake_ag(f, "A-MON")].lag_days = 1;
+    payables_settle(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A-MON"));
+    assert_int_equal(m->overflow.source, SOURCE_AGREEMENTS);
+    assert_string_equal(m->overflow.column, "payment_lag_days");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,6 +410,10 @@ int main(void)
         FAKE_TEST(test_conservation_catches_aggregate),
         FAKE_TEST(test_conservation_catches_counts),
         FAKE_TEST(test_conservation_catches_missing_row),
+        FAKE_TEST(test_balance_overflow),
+        FAKE_TEST(test_earned_overflow),
+        FAKE_TEST(test_balances_across_agreements),
+        FAKE_TEST(test_due_date_bounded),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -285,10 +285,29 @@ static void test_check_order(void **state)
     assert_activity(f, "AC3", STATUS_REJECTED, RULE_PREREQUISITE_NOT_MET, "M1", 0, 0);
 }
 
+/* Proves points to date are a checked sum: up to INT64_MAX exactly, then an
+ * overflow naming the activity's line, never a negative total. */
+static void test_points_total_overflow(void **state)
+{
+    fake_t *f = *state;
+    world(f);
+    provider_at(f, "Silver", INT64_MAX - 20);
+    fake_activity(f, "ACT-1", "PRV", "webinar", "2017-11-03");
+    fake_activity(f, "ACT-2", "PRV", "webinar", "2017-11-04");
+    fake_activity(f, "ACT-3", "PRV", "webinar", "2017-11-05");
+    award(f);
+    assert_true(month_overflowed(&f->month));
+    assert_activity(f, "ACT-2", STATUS_AWARDED, RULE_AWARDED, "M1", 10, INT64_MAX);
+    assert_int_equal(f->month.overflow.source, SOURCE_ACTIVITIES);
+    assert_int_equal(f->month.overflow.line, activity_of(f, "ACT-3")->line);
+    assert_int_equal(f->month.current[fake_ag(f, "M1")].points, 20);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         FAKE_TEST(test_awarded),
+        FAKE_TEST(test_points_total_overflow),
         FAKE_TEST(test_phase_dependent_points),
         FAKE_TEST(test_phase_fallback),
         FAKE_TEST(test_activity_not_in_phase),

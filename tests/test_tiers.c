@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "rates.h"
 #include "tiers.h"
 
 /* A three-tier revenue program; thresholds in money literals. */
@@ -581,10 +582,77 @@ static void test_next_threshold(void **state)
     assert_false(tiers_next_threshold(b, &t, &next, &needed));
 }
 
+/* ---- overflow (SPEC §2: never a wrapped value) -------------------------------- */
+
+/* Proves the tier basis over the window is a checked sum: the largest basis
+ * that fits places exactly (Elite), one cent more is an overflow naming the
+ * agreement, never a negative basis. */
+static void test_basis_overflow(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_history(f, "A1", "2017-10", "1.00", "0.00");
+    m->history.v[0].revenue = INT64_MAX - 100;
+    revenue_of_p(f, "A1", "1.00");
+    tiers_place(m);
+    tiers_review(m);
+    assert_false(month_overflowed(m));
+    assert_int_equal(state_of(f, "A1")->basis_value, INT64_MAX);
+    assert_string_equal(state_of(f, "A1")->next_tier, "Elite");
+    revenue_of_p(f, "A1", "1.01");
+    tiers_review(m);
+    assert_true(month_overflowed(m));
+    assert_int_equal(m->overflow.agreement, fake_ag(f, "A1"));
+    assert_non_null(strstr(m->overflow.what, "tier basis"));
+}
+
+/* Proves the combined basis (P7) sums the partner's agreements checked. */
+static void test_combined_basis_overflow(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, "2017-12");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    m->current[fake_ag(f, "A1")].revenue = INT64_MAX / 2 + 1;
+    m->current[fake_ag(f, "A1B")].revenue = INT64_MAX / 2 + 1;
+    tiers_place(m);
+    tiers_review(m);
+    assert_true(month_overflowed(m));
+    assert_non_null(strstr(m->overflow.what, "combined tier basis"));
+}
+
+/* Proves the distance to the next tier is not wrapped for a basis near INT64_MIN. */
+static void test_next_threshold_far_below(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, NULL);
+    fake_finish(f);
+    const book_t *b = &f->book;
+    int32_t g = program_for(b, LEGACY_LVL3, fake_period("2017-11"));
+    tier_state_t t = {.program = g, .tier = "Authorized", .basis_value = INT64_MIN + 1};
+    int32_t next = -1;
+    int64_t needed = -1;
+    assert_false(tiers_next_threshold(b, &t, &next, &needed));
+    assert_int_equal(needed, -1);
+    t.basis_value = INT64_MIN + 1000000; /* 10,000.00 - that is exactly INT64_MAX + 1: no */
+    assert_false(tiers_next_threshold(b, &t, &next, &needed));
+    t.basis_value = INT64_MIN + 1000001; /* ... and this is exactly INT64_MAX */
+    assert_true(tiers_next_threshold(b, &t, &next, &needed));
+    assert_int_equal(needed, INT64_MAX);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         FAKE_TEST(test_entry),
+        FAKE_TEST(test_basis_overflow),
+        FAKE_TEST(test_combined_basis_overflow),
+        FAKE_TEST(test_next_threshold_far_below),
         FAKE_TEST(test_no_program),
         FAKE_TEST(test_placement_from_last_review),
         FAKE_TEST(test_placement_kept_without_review),

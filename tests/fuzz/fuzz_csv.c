@@ -107,6 +107,15 @@ static void check_typed(const column_spec_t *col, const csv_value_t *v)
     case COL_INT:
         FUZZ_CHECK(all_digits(v->s, v->len) && v->i >= 0 && v->i <= INT32_MAX);
         break;
+    case COL_DAYS:
+        FUZZ_CHECK(all_digits(v->s, v->len) && v->i >= 0 && v->i <= CSV_DAYS_MAX);
+        break;
+    case COL_MONTHS:
+        FUZZ_CHECK(all_digits(v->s, v->len) && v->i >= 0 && v->i <= CSV_MONTHS_MAX);
+        break;
+    case COL_POINTS:
+        FUZZ_CHECK(all_digits(v->s, v->len) && v->i >= 0 && v->i <= CSV_POINTS_MAX);
+        break;
     case COL_RATE:
         FUZZ_CHECK(decimal_parse(v->s, v->len, RATE_SCALE, CSV_RATE_MAX, &x) && x == v->i);
         break;
