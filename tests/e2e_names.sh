@@ -38,9 +38,10 @@ done
 check "close 2017-11 exits 0 ($(head -c 200 "$work/err"))" 0 $?
 
 # nothing outside out/P: every new file under the work folder is the ledger
-# or in a period's output folder
+# (and the dataset's identity beside it, DATA/.commissions-id) or in a
+# period's output folder
 stray=$(cd "$work" && find . -type f ! -path './data/out/2017-1[12]/*' ! -name 'ledger.db*' \
-  ! -name err | sort | comm -13 <(echo "$before") -)
+  ! -path ./data/.commissions-id ! -name err | sort | comm -13 <(echo "$before") -)
 check "no file outside out/P" "" "$stray"
 check "no temporary folder left" "" "$(cd "$d/out" && ls -A | grep '^\.tmp' || true)"
 
