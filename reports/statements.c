@@ -494,8 +494,8 @@ void st_docs_free(st_docs_t *d)
 
 void st_docs_push(st_docs_t *d, const char *partner_id, const unsigned char *bytes, size_t len)
 {
-    if (d->n == d->cap) {
-        d->cap = d->cap ? d->cap * 2 : 64;
+    if (d->n >= d->cap) { /* cap 0 with n > 0: v holds n malloc'd documents */
+        d->cap = d->n < 32 ? 64 : d->n * 2;
         d->v = realloc(d->v, d->cap * sizeof(*d->v));
         if (!d->v)
             abort();

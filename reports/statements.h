@@ -35,8 +35,9 @@ typedef struct st_doc {
     size_t len;
 } st_doc_t;
 typedef struct st_docs {
-    st_doc_t *v;
-    size_t n, cap;
+    st_doc_t *v; /* malloc'd, like each document's fields */
+    size_t n;
+    size_t cap; /* room in v; start from {0} */
 } st_docs_t;
 
 /* The documents of every partner with activity in P, sorted by partner_id

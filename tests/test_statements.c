@@ -384,6 +384,46 @@ static void test_round_trip(void **state)
     rm_rf(dir);
 }
 
+/* Documents cut at every length and with bytes changed (a damaged or
+ * tampered ledger): render fails with a message or writes a workbook, and
+ * never reads outside the bytes (ASan) nor crashes. */
+static void test_damaged_documents(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    st_docs_t built;
+    char err[512];
+    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    const st_doc_t *d = &built.v[0];
+    char *dir = tmp_dir(), out[600];
+    snprintf(out, sizeof(out), "%s/out", dir);
+    for (size_t len = 0; len < d->len; len++) {
+        st_docs_t one = {0};
+        st_docs_push(&one, d->partner_id, d->bytes, len);
+        assert_int_equal(st_docs_render(&one, out, false, err, sizeof(err)), -1);
+        assert_non_null(strstr(err, "unusable"));
+        st_docs_free(&one);
+    }
+    unsigned char *v = malloc(d->len);
+    uint64_t seed = 7;
+    for (int i = 0; i < 300; i++) {
+        memcpy(v, d->bytes, d->len);
+        for (int k = 0; k < 1 + i % 4; k++) {
+            seed = seed * 6364136223846793005u + 1442695040888963407u;
+            v[(seed >> 33) % d->len] ^= (unsigned char)(1u << ((seed >> 20) % 8));
+        }
+        st_docs_t one = {0};
+        st_docs_push(&one, d->partner_id, v, d->len);
+        err[0] = 0;
+        if (st_docs_render(&one, out, false, err, sizeof(err)) != 0)
+            assert_true(err[0] != 0);
+        st_docs_free(&one);
+    }
+    free(v);
+    st_docs_free(&built);
+    rm_rf(dir);
+}
+
 /* ---- characters XML forbids --------------------------------------------------------- */
 
 /* No byte sequence XML 1.0 forbids in text (C0 but tab, LF, CR; U+FFFE,
@@ -478,7 +518,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         FAKE_TEST(test_hostile_sheet_names),     FAKE_TEST(test_hostile_file_names),
-        FAKE_TEST(test_round_trip),              FAKE_TEST(test_forbidden_xml_characters),
+        FAKE_TEST(test_round_trip),              FAKE_TEST(test_damaged_documents),
+        FAKE_TEST(test_forbidden_xml_characters),
         FAKE_TEST(test_errors_name_the_reason),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
