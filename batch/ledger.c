@@ -14,6 +14,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include "attribution.h"
 #include "sha256.h"
@@ -101,9 +102,10 @@ static const char *const schema_sql =
     " partner_id TEXT, agreement_id TEXT, currency TEXT, amount INTEGER, due_date TEXT);"
     "CREATE INDEX payments_by_period ON payments(period, payment_id);"
     /* each partner's statement of P as the run built it (reports/statements.h
-     * st_docs_build): close renders these, never the inputs */
+     * st_docs_build_each), zlib-deflated (doc) with its inflated size: close
+     * renders these, never the inputs */
     "CREATE TABLE statement_docs(period TEXT, partner_id TEXT, doc BLOB NOT NULL,"
-    " PRIMARY KEY(period, partner_id));"
+    " size INTEGER NOT NULL, PRIMARY KEY(period, partner_id));"
     /* dataset_id: the dataset this ledger was started for */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     /* the hash chain (ledger_chain_append): one link per run and per close,
@@ -1296,16 +1298,48 @@ exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err
     return e;
 }
 
-exit_code ledger_save_doc(ledger_t *l, period_t p, const char *partner_id,
-                          const unsigned char *bytes, size_t len, batch_error_t *err)
+void ledger_docs_add(ledger_docs_t *d, const char *partner_id, const unsigned char *bytes,
+                     size_t len)
 {
-    sqlite3_stmt *st = prep(l, "INSERT INTO statement_docs VALUES(?1, ?2, ?3)");
+    uLongf zlen = compressBound((uLong)len);
+    unsigned char *z = malloc(zlen);
+    char *id = strdup(partner_id);
+    if (!z || !id || compress2(z, &zlen, bytes, (uLong)len, Z_BEST_SPEED) != Z_OK)
+        abort(); /* only out of memory fails a deflate into compressBound's room */
+    if (d->n == d->cap) {
+        d->cap = d->cap ? d->cap * 2 : 64;
+        d->v = realloc(d->v, d->cap * sizeof(*d->v));
+        if (!d->v)
+            abort();
+    }
+    unsigned char *fit = realloc(z, zlen ? zlen : 1);
+    d->v[d->n++] = (ledger_doc_t){.partner_id = id, .z = fit ? fit : z, .zlen = zlen, .size = len};
+}
+
+void ledger_docs_free(ledger_docs_t *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        free(d->v[i].partner_id);
+        free(d->v[i].z);
+    }
+    free(d->v);
+    memset(d, 0, sizeof(*d));
+}
+
+exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batch_error_t *err)
+{
+    sqlite3_stmt *st = prep(l, "INSERT INTO statement_docs VALUES(?1, ?2, ?3, ?4)");
     if (!st)
         return db_fail(l, err, "statement_docs");
-    bind_period(st, 1, p);
-    bind_text(st, 2, partner_id);
-    bind_blob(st, 3, bytes, len);
-    int rc = sqlite3_step(st);
+    int rc = SQLITE_DONE;
+    for (size_t i = 0; i < d->n && rc == SQLITE_DONE; i++) {
+        sqlite3_reset(st);
+        bind_period(st, 1, p);
+        bind_text(st, 2, d->v[i].partner_id);
+        bind_blob(st, 3, d->v[i].z, d->v[i].zlen);
+        sqlite3_bind_int64(st, 4, (sqlite3_int64)d->v[i].size);
+        rc = sqlite3_step(st);
+    }
     sqlite3_finalize(st);
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
 }
@@ -1315,16 +1349,33 @@ exit_code ledger_load_docs(ledger_t *l, period_t p,
                                         const unsigned char *bytes, size_t len),
                            void *ctx, batch_error_t *err)
 {
-    sqlite3_stmt *st =
-        prep(l, "SELECT partner_id, doc FROM statement_docs WHERE period = ?1 ORDER BY partner_id");
+    sqlite3_stmt *st = prep(l, "SELECT partner_id, doc, size FROM statement_docs"
+                               " WHERE period = ?1 ORDER BY partner_id");
     if (!st)
         return db_fail(l, err, "statement_docs");
     bind_period(st, 1, p);
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-        push(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_blob(st, 1),
-             (size_t)sqlite3_column_bytes(st, 1));
+    int rc = SQLITE_DONE;
+    exit_code e = EXIT_DONE;
+    while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        sqlite3_int64 size = sqlite3_column_int64(st, 2);
+        uLongf n = size > 0 ? (uLongf)size : 0;
+        unsigned char *doc = malloc(n ? n : 1);
+        if (!doc)
+            abort();
+        if (size < 0 || (sqlite3_int64)n != size ||
+            uncompress(doc, &n, sqlite3_column_blob(st, 1),
+                       (uLong)sqlite3_column_bytes(st, 1)) != Z_OK ||
+            (sqlite3_int64)n != size)
+            e = fail_with(err, EXIT_INTERNAL, "ledger: statement_docs: the document of %s does "
+                                              "not inflate to its recorded size", id);
+        else
+            push(ctx, id, doc, n);
+        free(doc);
+    }
     sqlite3_finalize(st);
+    if (e != EXIT_DONE)
+        return e;
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
 }
 
@@ -1444,7 +1495,7 @@ static const chain_table_t run_tables[] = {
     {"tiers", "SELECT * FROM tiers WHERE period = ?1 ORDER BY agreement_id"},
     {"commitments", "SELECT * FROM commitments WHERE period = ?1 ORDER BY commitment_id"},
     {"payables", "SELECT * FROM payables WHERE period = ?1 ORDER BY agreement_id"},
-    {"statement_docs", "SELECT partner_id, doc FROM statement_docs WHERE period = ?1"
+    {"statement_docs", "SELECT partner_id, doc, size FROM statement_docs WHERE period = ?1"
                        " ORDER BY partner_id"},
 };
 /* What a close of P records. */

@@ -89,10 +89,23 @@ exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err)
  * rejected), with the amount and currency. */
 exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err);
 
-/* One partner's statement document of P (reports/statements.h st_docs),
- * written by the run inside its transaction. */
-exit_code ledger_save_doc(ledger_t *l, period_t p, const char *partner_id,
-                          const unsigned char *bytes, size_t len, batch_error_t *err);
+/* Partners' statement documents of P (reports/statements.h st_docs) as the
+ * ledger stores them: deflated (zlib, level 1), with the inflated size. */
+typedef struct ledger_doc {
+    char *partner_id;
+    unsigned char *z;
+    size_t zlen, size;
+} ledger_doc_t;
+typedef struct ledger_docs {
+    ledger_doc_t *v;
+    size_t n, cap;
+} ledger_docs_t;
+/* Deflate one document onto d (no ledger access: any thread). */
+void ledger_docs_add(ledger_docs_t *d, const char *partner_id, const unsigned char *bytes,
+                     size_t len);
+void ledger_docs_free(ledger_docs_t *d);
+/* Write d as P's documents (inside the run's transaction). */
+exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batch_error_t *err);
 /* P's documents in partner_id order, each handed to push. */
 exit_code ledger_load_docs(ledger_t *l, period_t p,
                            void (*push)(void *ctx, const char *partner_id,

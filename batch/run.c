@@ -51,7 +51,8 @@ struct job {
     dataset_t ds;
     month_t month;
     input_list_t inputs; /* master, book and period files */
-    st_docs_t docs;      /* P's statement documents (run: built; close: from the ledger) */
+    st_docs_t docs;      /* statement documents to render (run --statements, close) */
+    ledger_docs_t zdocs; /* run: P's statement documents as the ledger stores them */
     char *tmp_dir;
 };
 
@@ -77,6 +78,7 @@ static void job_release(job_t *j)
     lock_release(&j->lock);
     month_release(&j->month);
     st_docs_free(&j->docs);
+    ledger_docs_free(&j->zdocs);
     dataset_release(&j->ds);
     free(j->inputs.v);
     free(j->db_path);
@@ -204,42 +206,74 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     if (rc != EXIT_DONE)
         return rc;
     log_stage("%s: payouts.xlsx written", j->pbuf);
-    if (j->o->statements) { /* the documents the ledger records: a draft is the final
-                                  statement but for the draft marker */
-        char *dir = path_join(j->tmp_dir, "statements");
-        if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
-        free(dir);
-        if (rc == EXIT_DONE)
-            log_stage("%s: draft statements written", j->pbuf);
-    }
     return rc;
 }
 
-/* P's rows, its statement documents, then the chain link over them. */
-static exit_code out_ledger(job_t *j, batch_error_t *err)
+/* st_doc_sink: one statement document, deflated for the ledger, and kept
+ * whole for the drafts (run --statements). */
+static int keep_doc(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
 {
-    exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
-    for (size_t i = 0; rc == EXIT_DONE && i < j->docs.n; i++)
-        rc = ledger_save_doc(j->ledger, j->o->period, j->docs.v[i].partner_id, j->docs.v[i].bytes,
-                             j->docs.v[i].len, err);
+    job_t *j = ctx;
+    ledger_docs_add(&j->zdocs, partner_id, bytes, len);
+    if (j->o->statements)
+        st_docs_push(&j->docs, partner_id, bytes, len);
+    return 0;
+}
+
+/* Each partner's statement document, built one at a time (the ledger
+ * records them after the stages, with the chain link); with --statements,
+ * the drafts rendered from the same bytes, so a draft is the final
+ * statement (rendered by close from the ledger's rows) but for the draft
+ * marker. */
+static exit_code out_statements(job_t *j, batch_error_t *err)
+{
+    char msg[512];
+    if (st_docs_build_each(&j->month, keep_doc, j, msg, sizeof(msg)) != 0)
+        return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+    log_stage("%s: statement documents built (%zu)", j->pbuf, j->zdocs.n);
+    if (!j->o->statements)
+        return EXIT_DONE;
+    exit_code rc = EXIT_DONE;
+    char *dir = path_join(j->tmp_dir, "statements");
+    if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
+        rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+    free(dir);
+    st_docs_free(&j->docs);
+    if (rc == EXIT_DONE)
+        log_stage("%s: draft statements written", j->pbuf);
+    return rc;
+}
+
+/* After every stage: the statement documents, then the chain link over
+ * everything P recorded. */
+static exit_code out_chain(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ledger_save_docs(j->ledger, j->o->period, &j->zdocs, err);
+    ledger_docs_free(&j->zdocs);
     char link[65];
     if (rc == EXIT_DONE)
         rc = ledger_chain_append(j->ledger, j->o->period, false, link, err);
     if (rc == EXIT_DONE)
-        log_stage("%s: ledger rows written (not committed yet; chain link %.16s)", j->pbuf, link);
+        log_stage("%s: statement documents recorded, chain link %.16s (not committed yet)",
+                  j->pbuf, link);
+    return rc;
+}
+
+/* P's rows (the statement documents and the chain link follow the stages). */
+static exit_code out_ledger(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    if (rc == EXIT_DONE)
+        log_stage("%s: ledger rows written", j->pbuf);
     return rc;
 }
 
 /* The outputs of a run only read the decided month: the ledger rows (inside
- * the open transaction, touched by that one thread only), payouts.xlsx,
- * lines.csv, revenue.csv and the other results are independent stages. Two
- * workers (this thread and one more, for the two cores) take them in the
- * order given, each taking the next when it is done: the ledger's order
- * inserts (~3 s at 1M orders) never wait for a core, a month with a long
- * Exceptions sheet has the CSVs written beside it, and the last stages are
- * short enough to even the workers out (revenue.csv on its own: with the
- * small results it ran ~1.3 s on one worker while the other was done). The
+ * the open transaction, touched by that one thread only), the statement
+ * documents, payouts.xlsx, lines.csv, revenue.csv and the other results are
+ * independent stages. Two workers (this thread and one more, for the two
+ * cores) take them in the order given, each taking the next when it is
+ * done, longest first so the last, short ones even the workers out. The
  * first failing stage, in the order given, is the run's error; once one
  * fails no other starts. */
 typedef struct stage {
@@ -302,12 +336,10 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     free(results);
     if (!made)
         return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
-    char msg[512];
-    if (st_docs_build(&j->month, &j->docs, msg, sizeof(msg)) != 0)
-        return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
-    stage_t stages[] = {{.fn = out_ledger}, {.fn = out_workbooks}, {.fn = out_lines},
-                        {.fn = out_revenue}, {.fn = out_results}};
-    return run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
+    stage_t stages[] = {{.fn = out_ledger},  {.fn = out_statements}, {.fn = out_workbooks},
+                        {.fn = out_lines},   {.fn = out_revenue},    {.fn = out_results}};
+    exit_code rc = run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
+    return rc == EXIT_DONE ? out_chain(j, err) : rc;
 }
 
 /* Swap tmp into out/P: out/P is old, absent for an instant, then complete.
@@ -772,6 +804,7 @@ static exit_code warn_changed_inputs(job_t *j, batch_error_t *err)
     arena_release(&arena);
     return rc;
 }
+
 
 static void push_doc(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
 {

@@ -436,21 +436,30 @@ static bool partner_active(const month_t *m, int32_t p)
     return false;
 }
 
-static int doc_cmp(const void *x, const void *y)
+/* Partners by id, bytewise (the documents' order). */
+static int partner_cmp(const void *x, const void *y, void *ctx)
 {
-    return strcmp(((const st_doc_t *)x)->partner_id, ((const st_doc_t *)y)->partner_id);
+    const partner_t *v = ctx;
+    return strcmp(v[*(const int32_t *)x].id, v[*(const int32_t *)y].id);
 }
 
-int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen)
+int st_docs_build_each(const month_t *m, st_doc_sink sink, void *ctx, char *err, size_t errlen)
 {
     (void)err;
     (void)errlen;
     const master_t *ms = m->master;
-    memset(out, 0, sizeof(*out));
+    int32_t *order = malloc((ms->partners.n ? ms->partners.n : 1) * sizeof(*order));
+    if (!order)
+        abort();
+    size_t np = 0;
+    for (size_t p = 0; p < ms->partners.n; p++)
+        if (partner_active(m, (int32_t)p))
+            order[np++] = (int32_t)p;
+    qsort_r(order, np, sizeof(*order), partner_cmp, (void *)ms->partners.v);
     index_t ix = index_month(m);
-    for (size_t p = 0; p < ms->partners.n; p++) {
-        if (!partner_active(m, (int32_t)p))
-            continue;
+    int rc = 0;
+    for (size_t i = 0; i < np && rc == 0; i++) {
+        int32_t p = order[i];
         const partner_t *pt = &ms->partners.v[p];
         wbuf_t b = {0};
         put(&b, DOC_MAGIC, 4);
@@ -466,20 +475,24 @@ int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen)
         for (int32_t k = ms->by_partner_first[p]; k < ms->by_partner_first[p + 1]; k++)
             if (agreement_shown(m, ms->by_partner[k]))
                 build_agreement(&b, m, &ix, ms->by_partner[k]);
-        if (out->n == out->cap) {
-            out->cap = out->cap ? out->cap * 2 : 64;
-            out->v = realloc(out->v, out->cap * sizeof(*out->v));
-            if (!out->v)
-                abort();
-        }
-        char *id = strdup(pt->id);
-        if (!id)
-            abort();
-        out->v[out->n++] = (st_doc_t){.partner_id = id, .bytes = b.p, .len = b.n};
+        rc = sink(ctx, pt->id, b.p, b.n);
+        free(b.p);
     }
     index_free(&ix);
-    qsort(out->v, out->n, sizeof(*out->v), doc_cmp);
+    free(order);
+    return rc;
+}
+
+static int push_sink(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
+{
+    st_docs_push(ctx, partner_id, bytes, len);
     return 0;
+}
+
+int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen)
+{
+    memset(out, 0, sizeof(*out));
+    return st_docs_build_each(m, push_sink, out, err, errlen);
 }
 
 void st_docs_free(st_docs_t *d)

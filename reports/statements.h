@@ -40,8 +40,17 @@ typedef struct st_docs {
     size_t cap; /* room in v; start from {0} */
 } st_docs_t;
 
-/* The documents of every partner with activity in P, sorted by partner_id
- * (bytewise). Linear in the month's rows. 0, or -1 with a message in err. */
+/* Receives one document; the bytes are the caller's and valid only during
+ * the call. Returns 0 to go on; anything else stops the build, which returns
+ * it. */
+typedef int (*st_doc_sink)(void *ctx, const char *partner_id, const unsigned char *bytes,
+                           size_t len);
+/* The document of every partner with activity in P, one at a time to sink,
+ * in partner_id order (bytewise): only one document is in memory at once.
+ * Linear in the month's rows. 0, or sink's non-zero result. */
+int st_docs_build_each(const month_t *m, st_doc_sink sink, void *ctx, char *err, size_t errlen);
+/* st_docs_build_each into out (every document in memory, sorted by
+ * partner_id). 0, or -1 with a message in err. */
 int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen);
 void st_docs_free(st_docs_t *d);
 /* Append one document (copies partner_id and bytes): how a loader fills docs. */
