@@ -123,7 +123,8 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
                            bool (*on_row)(void *, const csv_value_t *, int32_t), bool optional,
                            input_list_t *inputs, prefetch_t *ahead)
 {
-    r->display = arena_strndup(r->arena, rel, strlen(rel));
+    if (!r->display) /* a caller may name the file otherwise (the whatif book) */
+        r->display = arena_strndup(r->arena, rel, strlen(rel));
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject,
                           .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL,
                           .on_near = spec == &schema_revenue ? revenue_near : NULL};
@@ -462,6 +463,16 @@ static exit_code read_book_table(dataset_t *ds, const book_table_t *t, batch_err
 {
     reader_t r = {.arena = &ds->arena, .err = err, .target = &ds->book};
     char rel[64];
+    if (ds->book_dir) { /* whatif: its table of this name replaces the dataset's */
+        char *path = path_join(ds->book_dir, t->name);
+        bool there = path_exists(path);
+        if (there)
+            r.display = arena_strndup(&ds->arena, path, strlen(path));
+        free(path);
+        if (there)
+            return read_file(&r, ds->book_dir, t->name, t->spec, t->on_row, false, &ds->inputs,
+                             NULL);
+    }
     snprintf(rel, sizeof(rel), "book/%s", t->name);
     char *path = path_join(ds->dir, rel);
     bool own = path_exists(path);
@@ -571,6 +582,10 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
     exit_code named = check_folder_names(dir, "master", master_names, err);
     if (named == EXIT_DONE)
         named = check_folder_names(dir, "book", book_names, err);
+    if (named == EXIT_DONE && ds->book_dir && !path_is_dir(ds->book_dir))
+        named = fail_with(err, EXIT_INVALID_INPUT, "no such book directory: %s", ds->book_dir);
+    if (named == EXIT_DONE && ds->book_dir)
+        named = check_folder_names(ds->book_dir, ".", book_names, err);
     if (named != EXIT_DONE)
         return named;
     for (size_t i = 0; i < sizeof(master_files) / sizeof(master_files[0]); i++) {

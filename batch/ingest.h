@@ -24,6 +24,9 @@ typedef VEC(input_file_t) input_list_t;
 
 typedef struct dataset {
     const char *dir;
+    const char *book_dir; /* whatif (NULL otherwise): a folder whose book tables replace
+                             the dataset's tables of the same name; set before
+                             ingest_dataset */
     arena_t arena;
     master_t master;
     book_t book;
