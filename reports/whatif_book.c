@@ -18,10 +18,10 @@
 
 /* The money columns of a side, in the order the reports show them. */
 #define WI_MONEY (LINE_KIND_COUNT + 3)
-static const char *const money_names[WI_MONEY] = {"residual", "spiff",  "chargeback",
-                                                  "adjustment", "credit", "earned",
-                                                  "paid",     "carried_out"};
-_Static_assert(LINE_KIND_COUNT == 5, "money_names lists the line kinds");
+static const char *const money_names[WI_MONEY] = {
+    "residual", "spiff", "chargeback", "adjustment", "credit", "restatement", "earned", "paid",
+    "carried_out"};
+_Static_assert(LINE_KIND_COUNT == 6, "money_names lists the line kinds");
 
 static money_t side_money(const wi_side_t *s, int k)
 {
@@ -135,13 +135,14 @@ static int write_comparison(xu_book_t *b, const wi_table_t *t, char *msg, size_t
         "next tier (actual)", "next tier (what-if)",
         "residual (actual)", "residual (what-if)", "spiff (actual)", "spiff (what-if)",
         "chargeback (actual)", "chargeback (what-if)", "adjustment (actual)",
-        "adjustment (what-if)", "credit (actual)", "credit (what-if)", "earned (actual)",
+        "adjustment (what-if)", "credit (actual)", "credit (what-if)", "restatement (actual)",
+        "restatement (what-if)", "earned (actual)",
         "earned (what-if)", "paid (actual)", "paid (what-if)", "carried (actual)",
         "carried (what-if)", "difference earned", "difference paid", "difference carried",
         "changes"};
     const int nh = (int)(sizeof(h) / sizeof(h[0]));
     xu_headers(b, ws, h, nh);
-    double widths[27];
+    double widths[29];
     for (int i = 0; i < nh; i++)
         widths[i] = i < 3 ? 16 : 14;
     xu_widths(ws, widths, nh);

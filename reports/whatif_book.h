@@ -43,6 +43,7 @@ bool wi_changes(const wi_row_t *r);
 
 /* comparison.csv: agreement_id, partner_id, currency, then per side
  * (actual_, whatif_) tier, next_tier, residual, spiff, chargeback, adjustment, credit,
+ * restatement,
  * earned, paid, carried_out, status, then diff_earned, diff_paid,
  * diff_carried_out and changed (yes/no). Sorted bytewise by agreement_id.
  * 0, or -1 with msg. */
