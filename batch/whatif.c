@@ -62,10 +62,11 @@ static exit_code load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t so
         " FROM payables WHERE period = ?1",
         "SELECT agreement_id, tier, next_tier FROM tiers WHERE period = ?1",
         "SELECT agreement_id, residual, spiff, chargeback, adjustment, credit"
-        " FROM agreement_periods WHERE period = ?1"};
+        " FROM agreement_periods WHERE period = ?1",
+        "SELECT agreement_id, sum(amount) FROM restated WHERE period = ?1 GROUP BY agreement_id"};
     char pbuf[PERIOD_BUF];
     period_format(p, pbuf);
-    for (int q = 0; q < 3; q++) {
+    for (int q = 0; q < 4; q++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(ledger_db(l), sql[q], -1, &st, NULL) != SQLITE_OK)
             return fail_with(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
@@ -89,9 +90,11 @@ static exit_code load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t so
                 a->present = true;
                 a->tier = dup_col(arena, st, 1);
                 a->next = dup_col(arena, st, 2);
-            } else {
-                for (int k = 0; k < LINE_KIND_COUNT; k++)
+            } else if (q == 2) {
+                for (int k = 0; k < LINE_KINDS_STORED; k++)
                     a->by_kind[k] = sqlite3_column_int64(st, 1 + k);
+            } else {
+                a->by_kind[LINE_RESTATEMENT] = sqlite3_column_int64(st, 1);
             }
         }
         sqlite3_finalize(st);
