@@ -1345,3 +1345,71 @@ exit_code ingest_overflow_error(const month_t *m, batch_error_t *err)
                      where, o->what, agreement ? " " : "", agreement ? agreement : "", pbuf,
                      money_format(INT64_MAX, max));
 }
+
+/* ---- §4.8 explain: one row of a corrected file ------------------------------ */
+
+typedef struct restated_find {
+    const month_t *m;
+    const char *id;
+    revenue_t *out;
+    int32_t *line;
+    bool *found;
+} restated_find_t;
+
+static bool restated_find_row(void *ctx, const csv_value_t *v, int32_t line)
+{
+    restated_find_t *f = ctx;
+    const month_t *m = f->m;
+    const master_t *ms = m->master;
+    if (v[REVENUE_ID].len != strlen(f->id) || memcmp(v[REVENUE_ID].s, f->id, v[REVENUE_ID].len))
+        return true;
+    if ((period_t)v[REVENUE_PERIOD].i != m->period)
+        return true; /* wrong_period: a reject of that run, not restated */
+    const csv_value_t *service = &v[REVENUE_SERVICE];
+    int32_t order = -1;
+    if (service->len) {
+        char *sid = strndup(service->s, service->len);
+        if (!sid)
+            abort();
+        order = month_order_ref(m, sid);
+        free(sid);
+    }
+    if (order >= 0 && month_order_period(m, order) > m->period)
+        order = -1;
+    int32_t account = order >= 0 ? -1
+                                 : strmap_get(&ms->account_ix, v[REVENUE_ACCOUNT].s,
+                                              v[REVENUE_ACCOUNT].len);
+    *f->out = (revenue_t){
+        .amount = v[REVENUE_AMOUNT].i,
+        .product = strmap_get(&ms->product_ix, v[REVENUE_PRODUCT].s, v[REVENUE_PRODUCT].len),
+        .service = order >= 0 ? order : revenue_without_order(account, service->len > 0),
+        .currency = currency_pack(currency_of(&v[REVENUE_CURRENCY])), .agreement = -1};
+    assign_revenue_in(m, f->out, m->period);
+    *f->line = line;
+    *f->found = true;
+    return false; /* the first occurrence stands (duplicate_id) */
+}
+
+static bool restated_find_reject(void *ctx, int32_t line, const char *column, rule_code reason)
+{
+    (void)ctx, (void)line, (void)column, (void)reason;
+    return true;
+}
+
+exit_code ingest_restated_row(const char *dir, const char *rel, const month_t *m,
+                              const char *id, revenue_t *out, int32_t *line, bool *found,
+                              batch_error_t *err)
+{
+    *found = false;
+    restated_find_t f = {.m = m, .id = id, .out = out, .line = line, .found = found};
+    csv_callbacks_t cb = {.on_row = restated_find_row, .on_reject = restated_find_reject};
+    csv_stats_t st;
+    csv_error_t ce;
+    char *path = path_join(dir, rel);
+    csv_status s = csv_read_file(path, rel, &schema_revenue, &cb, &f, &st, &ce);
+    free(path);
+    if (s != CSV_OK && !(s == CSV_ABORTED && *found))
+        return fail_with(err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
+                         ce.message);
+    return EXIT_DONE;
+}

@@ -89,6 +89,16 @@ check "workbook Lines names the restated period" yes \
   "$(unzip -p "$data/out/$p3/payouts.xlsx" 'xl/worksheets/*.xml'  | grep -q "restates $p1" && echo yes)"
 check "workbook Control reconciles it" yes \
   "$(unzip -p "$data/out/$p3/payouts.xlsx" 'xl/worksheets/*.xml'  | grep -q "restatement of $p1 reconciles" && echo yes)"
+run explain --data "$data" --revenue R1 --period $p1 >/dev/null
+check "explain --revenue: the old assignment" yes "$(has "500.00 × 10% = 50.00" "$work/out")"
+check "explain --revenue: the first restated one" yes "$(has "restated in $p2 (periods/$p2/restate/$p1/revenue.csv line 2): 650.00 USD" "$work/out")"
+check "explain --revenue: the second restated one" yes "$(has "600.00 × 10% = 60.00 (tier Registered of $p1)" "$work/out")"
+check "explain --revenue of a row billed only in a correction" 0 "$(run explain --data "$data" --revenue R7 --period $p1)"
+check "  assigned to its account's owner, as $p1 knew it" yes "$(has "assigned to agreement A2" "$work/out")"
+run explain --data "$data" --agreement A1 --period $p1 >/dev/null
+check "explain --agreement: later restatements of the period" yes "$(has "restated in $p3: assigned revenue 1200.00, residuals 120.00 (line: basis -150.00, amount -15.00)" "$work/out")"
+run explain --data "$data" --agreement A1 --period $p2 >/dev/null
+check "explain --agreement: the restatement it pays" yes "$(has "restates $p1: assigned revenue 1350.00 (stated 1100.00), residuals 135.00 (stated 110.00)" "$work/out")"
 sqlite3 "$data/ledger.db" "UPDATE restated SET amount = amount + 1 WHERE period = '$p3'"
 check "audit finds a changed restatement" 6 "$(run audit --data "$data")"
 check "naming the table" yes "$(has "restated" "$work/err")"
