@@ -905,6 +905,12 @@ typedef struct restate_reader {
     const char **tier;
     money_t *revenue, *residual;
     restate_file_t *file;
+    /* duplicate_id: while the ids ascend (billing exports usually do) a new
+     * id is greater than the last and none can repeat, so they are only
+     * kept compactly (ids); the first id that does not ascend puts them all
+     * in the reader's seen map, which checks every later row */
+    idseq_t ids;
+    bool mapped;
     int32_t *category_of; /* per product */
     size_t ncat;
     int32_t *rates;
@@ -926,6 +932,28 @@ static int32_t restate_rate(const month_t *m, restate_reader_t *x, int32_t a, in
     return row;
 }
 
+/* First occurrence of the row's id in the file? (restate_reader_t.ids) */
+static bool restate_first(reader_t *r, restate_reader_t *x, const csv_value_t *id, int32_t line)
+{
+    if (!x->mapped) {
+        size_t last = x->ids.last_len, n = id->len < last ? id->len : last;
+        int c = memcmp(id->s, x->ids.last, n);
+        if (x->ids.n == 0 || c > 0 || (c == 0 && id->len > last)) {
+            idseq_push(&x->ids, id->s, id->len);
+            return true;
+        }
+        idseq_cursor_t cur;
+        idseq_cursor(&cur, &x->ids);
+        for (size_t i = 0; i < x->ids.n; i++) {
+            const char *s = idseq_at(&cur, i);
+            strmap_put(&r->seen, arena_strndup(r->arena, s, cur.len), cur.len, 1);
+        }
+        idseq_release(&x->ids);
+        x->mapped = true;
+    }
+    return first_in_file(r, id, line, "revenue_id");
+}
+
 /* A row of the corrected file: checked as revenue.csv's rows are (format,
  * duplicate_id, wrong_period: rejects naming this file), assigned as P's
  * rows were (orders first delivered up to P, agreement active in P), and its
@@ -941,7 +969,7 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
     /* bounds every total of a subset of the rows and of their residuals */
     if (!money_abs(amount, &mag) || !money_accumulate(&r->gross, mag))
         return total_overflow(r, line, "amount", "the sum of |amount| over the file");
-    if (!first_in_file(r, &v[REVENUE_ID], line, "revenue_id"))
+    if (!restate_first(r, x, &v[REVENUE_ID], line))
         return true;
     if ((period_t)v[REVENUE_PERIOD].i != x->period) {
         reject(r, line, "period", RULE_WRONG_PERIOD);
@@ -1002,7 +1030,7 @@ static void restate_categories(const master_t *ms, restate_reader_t *x)
  * figures differ from those last stated for P, a restated_t (lines_restatements
  * posts the difference). */
 static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *ledger, period_t p,
-                                  input_list_t *inputs, batch_error_t *err)
+                                  input_list_t *inputs, prefetch_t *ahead, batch_error_t *err)
 {
     char qbuf[PERIOD_BUF], pbuf[PERIOD_BUF], rel[128];
     period_format(m->period, qbuf);
@@ -1010,9 +1038,13 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     snprintf(rel, sizeof(rel), "periods/%s/restate/%s", qbuf, pbuf);
     static const char *const names[] = {"revenue.csv", NULL};
     exit_code rc = check_folder_names(ds->dir, rel, names, err);
-    if (rc != EXIT_DONE)
+    if (rc != EXIT_DONE) {
+        prefetch_cancel(ahead);
         return rc;
+    }
     period_state_t st = ledger ? ledger_period_state(ledger, p) : PERIOD_UNRUN;
+    if (p >= m->period || st != PERIOD_CLOSED)
+        prefetch_cancel(ahead);
     if (p >= m->period || st != PERIOD_CLOSED)
         return fail_with(err, EXIT_STATE_CONFLICT,
                          "%s: %s is %s: only a closed period before %s can be restated "
@@ -1037,7 +1069,9 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
                   .target = &x};
     if (rc == EXIT_DONE)
-        rc = read_file(&r, ds->dir, rel, &schema_revenue, restate_row, false, inputs, NULL);
+        rc = read_file(&r, ds->dir, rel, &schema_revenue, restate_row, false, inputs, ahead);
+    else
+        prefetch_cancel(ahead);
     file.path = r.display;
     file.rows_read = r.rows;
     file.rows_rejected = (int64_t)(m->rejects.n - before);
@@ -1066,6 +1100,7 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     free(x.residual);
     free(x.category_of);
     free(x.rates);
+    idseq_release(&x.ids);
     free(rev0);
     free(res0);
     return rc;
@@ -1075,15 +1110,17 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
  * must be folders named YYYY-MM (a period names one folder, so the same
  * period cannot be restated twice in one Q); anything else is a file error. */
 static exit_code read_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
-                                   input_list_t *inputs, batch_error_t *err)
+                                   input_list_t *inputs, prefetch_t *ahead, batch_error_t *err)
 {
     char qbuf[PERIOD_BUF], rel[96];
     snprintf(rel, sizeof(rel), "periods/%s/restate", period_format(m->period, qbuf));
     char *dir = path_join(ds->dir, rel);
     DIR *d = opendir(dir);
     free(dir);
-    if (!d)
+    if (!d) {
+        prefetch_cancel(ahead);
         return EXIT_DONE;
+    }
     VEC(period_t) ps = {0};
     exit_code rc = EXIT_DONE;
     struct dirent *e;
@@ -1108,10 +1145,42 @@ static exit_code read_restatements(const dataset_t *ds, month_t *m, ledger_t *le
             ps.v[k] = ps.v[k - 1];
             ps.v[k - 1] = t;
         }
-    for (size_t i = 0; rc == EXIT_DONE && i < ps.n; i++)
-        rc = read_restatement(ds, m, ledger, ps.v[i], inputs, err);
+    if (rc != EXIT_DONE || !ps.n)
+        prefetch_cancel(ahead);
+    for (size_t i = 0; rc == EXIT_DONE && i < ps.n; i++) /* ahead: the first one's */
+        rc = read_restatement(ds, m, ledger, ps.v[i], inputs, i == 0 ? ahead : NULL, err);
     free(ps.v);
     return rc;
+}
+
+/* Start parsing the first corrected file (the smallest period folder of
+ * periods/Q/restate/ holding a revenue.csv) on a thread of its own, so that
+ * it overlaps reading the period's own files; NULL when there is none (or
+ * no thread). read_restatements checks the folder and consumes it. */
+static prefetch_t *restate_prefetch(const dataset_t *ds, period_t q)
+{
+    char qbuf[PERIOD_BUF], rel[96], first[8] = "";
+    snprintf(rel, sizeof(rel), "periods/%s/restate", period_format(q, qbuf));
+    char *dir = path_join(ds->dir, rel);
+    DIR *d = opendir(dir);
+    free(dir);
+    if (!d)
+        return NULL;
+    struct dirent *e;
+    period_t p;
+    while ((e = readdir(d)))
+        if (strlen(e->d_name) == 7 && period_parse(e->d_name, 7, &p) &&
+            (!first[0] || strcmp(e->d_name, first) < 0))
+            memcpy(first, e->d_name, 8);
+    closedir(d);
+    if (!first[0])
+        return NULL;
+    char file[128];
+    snprintf(file, sizeof(file), "%s/%s/revenue.csv", rel, first);
+    char *path = path_join(ds->dir, file);
+    prefetch_t *ahead = path_exists(path) ? prefetch_start(path, file, &schema_revenue) : NULL;
+    free(path);
+    return ahead;
 }
 
 /* Approval, adjustment and activity ids are unique across all periods. */
@@ -1260,6 +1329,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     }
     for (size_t i = 0; i < ds->master_rejects.n; i++)
         VEC_PUSH(m->rejects, ds->master_rejects.v[i]);
+    prefetch_t *restated = restate_prefetch(ds, m->period);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
                       .ledger = ledger};
@@ -1283,6 +1353,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
         free(r.originals.v);
         if (rc != EXIT_DONE) {
             prefetch_cancel(revenue);
+            prefetch_cancel(restated);
             return rc;
         }
         if (files[i].spec == &schema_revenue)
@@ -1299,7 +1370,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     }
     m->control.rejects_total += (int64_t)ds->master_rejects.n;
     /* the order map still knows every order: a corrected file looks services up */
-    return read_restatements(ds, m, ledger, inputs, err);
+    return read_restatements(ds, m, ledger, inputs, restated, err);
 }
 
 /* ---- overflow of a total (rules' month_overflow) --------------------------- */
