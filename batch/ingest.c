@@ -975,7 +975,8 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
         reject(r, line, "period", RULE_WRONG_PERIOD);
         return true;
     }
-    x->file->amount_in += amount;
+    if (!money_accumulate(&x->file->amount_in, amount))
+        return total_overflow(r, line, "amount", "the sum of amount over the file");
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
     if (order >= 0 && month_order_period(m, order) > x->period)
@@ -996,9 +997,9 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
                       ? residual_amount(m->book, amount, restate_rate(m, x, a, rv.product))
                       : 0;
     x->file->rows_assigned++;
-    x->file->amount_assigned += amount;
-    x->revenue[a] += amount; /* |residual| <= |amount|: bounded by r->gross */
-    x->residual[a] += res;
+    if (!money_accumulate(&x->file->amount_assigned, amount) ||
+        !money_accumulate(&x->revenue[a], amount) || !money_accumulate(&x->residual[a], res))
+        return total_overflow(r, line, "amount", "an assigned revenue total of the file");
     return true;
 }
 
@@ -1076,11 +1077,15 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     file.rows_read = r.rows;
     file.rows_rejected = (int64_t)(m->rejects.n - before);
     for (size_t a = 0; rc == EXIT_DONE && a < na; a++) {
-        /* every total fits: each is a subset of this file's or P's rows */
-        file.revenue += x.revenue[a];
-        file.residual += x.residual[a];
-        file.revenue_before += rev0[a];
-        file.residual_before += res0[a];
+        if (!money_accumulate(&file.revenue, x.revenue[a]) ||
+            !money_accumulate(&file.residual, x.residual[a]) ||
+            !money_accumulate(&file.revenue_before, rev0[a]) ||
+            !money_accumulate(&file.residual_before, res0[a])) {
+            rc = fail_with(err, EXIT_INVALID_INPUT,
+                           "%s: the totals over the agreements (now and as %s stated) would "
+                           "overflow (past %s)", rel, pbuf, "92233720368547758.07");
+            break;
+        }
         if (x.revenue[a] == rev0[a] && x.residual[a] == res0[a])
             continue;
         restated_t e = {.agreement = (int32_t)a, .period = p, .revenue = x.revenue[a],
