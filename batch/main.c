@@ -33,7 +33,7 @@ static const option_spec_t options[OPT_COUNT] = {
     [OPT_ORDER] = {"--order", true, "ID      explain an order's attribution"},
     [OPT_REVENUE] = {"--revenue", true, "ID    explain a revenue row (with --period)"},
     [OPT_AGREEMENT] = {"--agreement", true, "ID  explain an agreement's payable (with --period)"},
-    [OPT_BOOK] = {"--book", true, "DIR      whatif: book tables replacing the dataset's of the same name"},
+    [OPT_BOOK] = {"--book", true, "DIR      whatif: tables replacing the book's (--out: the what-if folder)"},
 };
 
 typedef enum { CMD_RUN, CMD_CHECK, CMD_CLOSE, CMD_VERIFY, CMD_EXPLAIN, CMD_STATUS, CMD_AUDIT,
@@ -64,8 +64,7 @@ static const command_spec_t commands[CMD_COUNT] = {
                     B(OPT_DATA) | B(OPT_DB)},
     [CMD_AUDIT] = {"audit", "recompute the ledger's hash chain; 6 when it differs", B(OPT_DATA),
                    B(OPT_DATA) | B(OPT_DB)},
-    [CMD_WHATIF] = {"whatif", "decide a period run already with another rule book; compare "
-                              "(--out: the what-if folder, default DIR/out/whatif-P)",
+    [CMD_WHATIF] = {"whatif", "decide a period run already with another book; out/whatif-P",
                     B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_BOOK),
                     B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_BOOK) | B(OPT_DB) | B(OPT_OUT) |
                         B(OPT_QUIET)},
