@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ingest.h"
 #include "labels.h"
 #include "ledger.h"
 #include "month.h"
@@ -140,6 +141,89 @@ static void explain_revenue(const month_t *m, const revenue_t *r, const char *id
            rate, money_format(revenue_commission(m, r), com));
 }
 
+/* §4.8: the row's assignment in each later corrected file of this period
+ * (the inputs of later runs), after its assignment in the period's own run. */
+static exit_code explain_restated_row(const month_t *m, ledger_t *l, const char *dir,
+                                      const char *id, int *shown, batch_error_t *err)
+{
+    char pb[PERIOD_BUF], like[64];
+    snprintf(like, sizeof(like), "periods/%%/restate/%s/revenue.csv", period_format(m->period, pb));
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ledger_db(l), "SELECT period, path FROM inputs WHERE path LIKE ?1 AND"
+                           " period > ?2 ORDER BY period", -1, &st, NULL) != SQLITE_OK)
+        return fail_with(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
+    sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, pb, -1, SQLITE_STATIC);
+    exit_code rc = EXIT_DONE;
+    while (rc == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
+        const char *q = (const char *)sqlite3_column_text(st, 0);
+        const char *rel = (const char *)sqlite3_column_text(st, 1);
+        revenue_t rv;
+        int32_t line = 0;
+        bool found = false;
+        rc = ingest_restated_row(dir, rel, m, id, &rv, &line, &found, err);
+        if (rc != EXIT_DONE)
+            break;
+        if (!found) {
+            if (*shown)
+                printf("restated in %s (%s): no row %s (its revenue is 0 there)\n", q, rel, id);
+            continue;
+        }
+        (*shown)++;
+        char b[MONEY_BUF], rate[MONEY_BUF], com[MONEY_BUF];
+        printf("restated in %s (%s line %d): %s %s\n", q, rel, line, money_format(rv.amount, b),
+               currency_unpack(rv.currency).code);
+        printf("  decision:    %s", status_names[rv.status]);
+        if (rv.status == STATUS_ASSIGNED)
+            printf(" to agreement %s", agreement_name(m, rv.agreement));
+        printf("\n");
+        print_rule(rv.rule);
+        if (rv.status != STATUS_ASSIGNED)
+            continue;
+        rule_code note = revenue_note(m, &rv);
+        if (note != RULE_NONE)
+            printf("  no commission: %s\n", rule_name(note));
+        else
+            printf("  residual:    %s × %s%% = %s (tier %s of %s)\n", b,
+                   decimal_format(revenue_rate_pct(m, &rv), RATE_SCALE, rate),
+                   money_format(revenue_commission(m, &rv), com),
+                   m->tiers[rv.agreement].tier ? m->tiers[rv.agreement].tier : "(none)", pb);
+    }
+    sqlite3_finalize(st);
+    return rc;
+}
+
+/* §4.8: restatements the agreement's payable holds (of earlier periods), and
+ * restatements of this period posted by later runs (the ledger's). */
+static void explain_agreement_restated(const month_t *m, ledger_t *l, int32_t a)
+{
+    char b1[MONEY_BUF], b2[MONEY_BUF], b3[MONEY_BUF], b4[MONEY_BUF], pb[PERIOD_BUF];
+    for (size_t i = 0; i < m->restated.n; i++) {
+        const restated_t *x = &m->restated.v[i];
+        if (x->agreement != a)
+            continue;
+        printf("  restates %s: assigned revenue %s (stated %s), residuals %s (stated %s)\n",
+               period_format(x->period, pb), money_format(x->revenue, b1),
+               money_format(x->revenue_before, b2), money_format(x->residual, b3),
+               money_format(x->residual_before, b4));
+    }
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(ledger_db(l), "SELECT period, revenue, residual, basis, amount FROM"
+                           " restated WHERE agreement_id = ?1 AND restated_period = ?2"
+                           " ORDER BY period", -1, &st, NULL) != SQLITE_OK)
+        return;
+    sqlite3_bind_text(st, 1, m->master->agreements.v[a].id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, period_format(m->period, pb), -1, SQLITE_STATIC);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        printf("  restated in %s: assigned revenue %s, residuals %s (line: basis %s, amount %s)\n",
+               (const char *)sqlite3_column_text(st, 0),
+               money_format(sqlite3_column_int64(st, 1), b1),
+               money_format(sqlite3_column_int64(st, 2), b2),
+               money_format(sqlite3_column_int64(st, 3), b3),
+               money_format(sqlite3_column_int64(st, 4), b4));
+    sqlite3_finalize(st);
+}
+
 static void explain_agreement(const month_t *m, int32_t a)
 {
     const agreement_t *ag = &m->master->agreements.v[a];
@@ -219,17 +303,22 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
             for (size_t i = 0; i < m->revenue.n && !r; i++)
                 if (strcmp(idseq_at(&c, i), q->id) == 0)
                     r = &m->revenue.v[i];
+            int shown = r != NULL;
             if (r)
                 explain_revenue(m, r, q->id);
-            else
+            else /* a row first billed in a corrected file of this period */
+                printf("revenue %s: not a row of this period's own revenue.csv\n", q->id);
+            rc = explain_restated_row(m, run_job_ledger(j), o->data_dir, q->id, &shown, err);
+            if (rc == EXIT_DONE && !shown)
                 rc = fail_with(err, EXIT_INVALID_INPUT,
-                               "revenue %s is not a decided row of this period (see rejects.csv)",
-                               q->id);
+                               "revenue %s is not a decided row of this period nor of a later "
+                               "correction of it (see rejects.csv)", q->id);
         } else {
             int32_t a = strmap_get(&m->master->agreement_ix, q->id, strlen(q->id));
-            if (a >= 0)
+            if (a >= 0) {
                 explain_agreement(m, a);
-            else
+                explain_agreement_restated(m, run_job_ledger(j), a);
+            } else
                 rc = fail_with(err, EXIT_INVALID_INPUT, "agreement %s is not in master data",
                                q->id);
         }

@@ -24,6 +24,9 @@ typedef VEC(input_file_t) input_list_t;
 
 typedef struct dataset {
     const char *dir;
+    const char *book_dir; /* whatif (NULL otherwise): a folder whose book tables replace
+                             the dataset's tables of the same name; set before
+                             ingest_dataset */
     arena_t arena;
     master_t master;
     book_t book;
@@ -55,6 +58,15 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
  *   periods/2017-11/orders.csv:57: column mrc: the spiff lines of the
  *   agreement A-1 in 2017-11 overflows (past 92233720368547758.07 ...) */
 exit_code ingest_overflow_error(const month_t *m, batch_error_t *err);
+
+/* §4.8, for explain: in m, the month of the restated period P (decided
+ * read-only, order map whole), the first row revenue_id id of P in the
+ * corrected file rel (periods/Q/restate/P/revenue.csv) assigned as Q's
+ * restatement assigned it (orders delivered up to P, agreement active in
+ * P): *found, *out and its *line in the file. */
+exit_code ingest_restated_row(const char *dir, const char *rel, const month_t *m,
+                              const char *id, revenue_t *out, int32_t *line, bool *found,
+                              batch_error_t *err);
 
 /* The default rule book compiled into the binary (rules/book/ tables). */
 extern const char *const book_default_names[];

@@ -106,6 +106,14 @@ static const char *const schema_sql =
      * renders these, never the inputs */
     "CREATE TABLE statement_docs(period TEXT, partner_id TEXT, doc BLOB NOT NULL,"
     " size INTEGER NOT NULL, PRIMARY KEY(period, partner_id));"
+    /* §4.8: per agreement, each restatement of an earlier period
+     * (restated_period) that the run of period posted: the corrected file's
+     * assigned revenue and residuals (what a later restatement of the same
+     * period is measured against) and the line posted (basis, amount) */
+    "CREATE TABLE restated(agreement_id TEXT, period TEXT, restated_period TEXT,"
+    " revenue INTEGER, residual INTEGER, basis INTEGER, amount INTEGER,"
+    " PRIMARY KEY(agreement_id, restated_period, period));"
+    "CREATE INDEX restated_by_period ON restated(period, restated_period, agreement_id);"
     /* dataset_id: the dataset this ledger was started for */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
     /* the hash chain (ledger_chain_append): one link per run and per close,
@@ -643,6 +651,12 @@ static void *decode_stubs(void *arg)
             e = fail_with(err, EXIT_INTERNAL,
                           "ledger: the stored orders of period %s do not decode"
                           " (order_stubs); the ledger is damaged", period);
+        else { /* which period delivered which stubs (month_order_period) */
+            period_t pp = PERIOD_NONE;
+            period_parse(period, 7, &pp);
+            VEC_PUSH(m->stub_periods, pp);
+            VEC_PUSH(m->stub_period_end, m->stubs.n);
+        }
         hand_over_stubs(d, false);
     }
     if (e == EXIT_DONE && rc != SQLITE_DONE)
@@ -993,6 +1007,29 @@ static void save_events(saver_t *s, const month_t *m)
     sqlite3_finalize(st);
 }
 
+/* §4.8 the restatements P posted (m->restated: only changed figures). */
+static void save_restated(saver_t *s, const month_t *m)
+{
+    sqlite3_stmt *st = saver_prep(s, "INSERT INTO restated VALUES(?,?,?,?,?,?,?)");
+    for (size_t i = 0; st && i < m->restated.n && s->rc == EXIT_DONE; i++) {
+        const restated_t *x = &m->restated.v[i];
+        money_t basis, amount;
+        bool fits = money_sub(x->revenue, x->revenue_before, &basis) &&
+                    money_sub(x->residual, x->residual_before, &amount);
+        assert(fits); /* lines_restatements made the same differences */
+        (void)fits;
+        bind_text(st, 1, agreement_id_of(m, x->agreement));
+        bind_period(st, 2, m->period);
+        bind_period(st, 3, x->period);
+        sqlite3_bind_int64(st, 4, x->revenue);
+        sqlite3_bind_int64(st, 5, x->residual);
+        sqlite3_bind_int64(st, 6, basis);
+        sqlite3_bind_int64(st, 7, amount);
+        saver_step(s, st);
+    }
+    sqlite3_finalize(st);
+}
+
 static void save_agreements(saver_t *s, const month_t *m)
 {
     sqlite3_stmt *agg = saver_prep(s, "INSERT INTO agreement_periods VALUES(?,?,?,?,?,?,?,?,?,?)");
@@ -1009,7 +1046,7 @@ static void save_agreements(saver_t *s, const month_t *m)
             bind_period(agg, 2, m->period);
             sqlite3_bind_int64(agg, 3, c->revenue);
             sqlite3_bind_int64(agg, 4, c->installed_mrc);
-            for (int k = 0; k < LINE_KIND_COUNT; k++)
+            for (int k = 0; k < LINE_KINDS_STORED; k++) /* restatement: table restated */
                 sqlite3_bind_int64(agg, 5 + k, c->by_kind[k]);
             sqlite3_bind_int64(agg, 10, c->points);
             saver_step(s, agg);
@@ -1169,13 +1206,14 @@ exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *i
         "DELETE FROM agreement_periods WHERE period = ?1", "DELETE FROM tiers WHERE period = ?1",
         "DELETE FROM payables WHERE period = ?1", "DELETE FROM commitments WHERE period = ?1",
         "DELETE FROM inputs WHERE period = ?1", "DELETE FROM controls WHERE period = ?1",
-        "DELETE FROM statement_docs WHERE period = ?1",
+        "DELETE FROM statement_docs WHERE period = ?1", "DELETE FROM restated WHERE period = ?1",
     };
     for (size_t i = 0; i < sizeof(clear) / sizeof(clear[0]); i++)
         exec_p(&s, clear[i], m->period);
     save_orders(&s, m);
     save_events(&s, m);
     save_agreements(&s, m);
+    save_restated(&s, m);
     save_run(&s, m, inputs);
     return s.rc;
 }
@@ -1497,6 +1535,7 @@ static const chain_table_t run_tables[] = {
     {"payables", "SELECT * FROM payables WHERE period = ?1 ORDER BY agreement_id"},
     {"statement_docs", "SELECT partner_id, doc, size FROM statement_docs WHERE period = ?1"
                        " ORDER BY partner_id"},
+    {"restated", "SELECT * FROM restated WHERE period = ?1 ORDER BY restated_period, agreement_id"},
 };
 /* What a close of P records. */
 static const chain_table_t close_tables[] = {
@@ -1882,4 +1921,40 @@ exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
     sqlite3_finalize(st);
     sqlite3_finalize(cur);
     return e;
+}
+
+/* ---- §4.8 restatement: what an earlier period stated ------------------------ */
+
+exit_code ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
+                               money_t *revenue, money_t *residual, batch_error_t *err)
+{
+    static const char *const sql[] = {
+        "SELECT agreement_id, tier FROM tiers WHERE period = ?2",
+        "SELECT agreement_id, revenue, residual FROM agreement_periods WHERE period = ?2",
+        /* the last restatement of p before P overrides what p's run stated */
+        "SELECT agreement_id, revenue, residual FROM restated WHERE restated_period = ?2"
+        " AND period < ?1 ORDER BY agreement_id, period"};
+    for (int q = 0; q < 3; q++) {
+        sqlite3_stmt *st = prep(l, sql[q]);
+        if (!st)
+            return db_fail(l, err, sql[q]);
+        bind_period(st, 1, m->period);
+        bind_period(st, 2, p);
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            int32_t a = agreement_index(m, st, 0);
+            if (a < 0)
+                continue; /* an agreement no longer in master data: nothing to post to */
+            if (q == 0)
+                tier[a] = col_str(m, st, 1);
+            else {
+                revenue[a] = sqlite3_column_int64(st, 1);
+                residual[a] = sqlite3_column_int64(st, 2);
+            }
+        }
+        sqlite3_finalize(st);
+        if (rc != SQLITE_DONE)
+            return db_fail(l, err, sql[q]);
+    }
+    return EXIT_DONE;
 }

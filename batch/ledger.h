@@ -23,7 +23,7 @@
  * written when the ledger is created: a file without it, or of another
  * schema version, is refused and left untouched (exit 4). */
 #define LEDGER_APPLICATION_ID 0x434F4D4D /* "COMM" */
-#define LEDGER_SCHEMA_VERSION 1
+#define LEDGER_SCHEMA_VERSION 2
 
 typedef struct ledger ledger_t;
 
@@ -155,6 +155,14 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err);
 
 /* One line per period for `status` (payments per currency). */
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
+
+/* §4.8, for restating the closed period p in the run of m->period: per
+ * agreement of m's master data (arrays of agreements.n, zero-filled by the
+ * caller), the tier in effect for p (NULL: none; a string of m's arena) and
+ * the assigned revenue and residuals last stated for p: by p's run, or by
+ * the newest restatement of p before m->period. */
+exit_code ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
+                               money_t *revenue, money_t *residual, batch_error_t *err);
 
 /* Raw handle for explain queries. */
 struct sqlite3 *ledger_db(ledger_t *l);

@@ -12,9 +12,10 @@
 #include "run.h"
 #include "util.h"
 #include "verify.h"
+#include "whatif.h"
 
 typedef enum { OPT_DATA, OPT_PERIOD, OPT_DB, OPT_OUT, OPT_STATEMENTS, OPT_QUIET, OPT_ORDER,
-               OPT_REVENUE, OPT_AGREEMENT, OPT_COUNT } opt_id;
+               OPT_REVENUE, OPT_AGREEMENT, OPT_BOOK, OPT_COUNT } opt_id;
 
 typedef struct option_spec {
     const char *name;
@@ -32,10 +33,11 @@ static const option_spec_t options[OPT_COUNT] = {
     [OPT_ORDER] = {"--order", true, "ID      explain an order's attribution"},
     [OPT_REVENUE] = {"--revenue", true, "ID    explain a revenue row (with --period)"},
     [OPT_AGREEMENT] = {"--agreement", true, "ID  explain an agreement's payable (with --period)"},
+    [OPT_BOOK] = {"--book", true, "DIR      whatif: tables replacing the book's (--out: the what-if folder)"},
 };
 
 typedef enum { CMD_RUN, CMD_CHECK, CMD_CLOSE, CMD_VERIFY, CMD_EXPLAIN, CMD_STATUS, CMD_AUDIT,
-               CMD_COUNT } cmd_id;
+               CMD_WHATIF, CMD_COUNT } cmd_id;
 
 typedef struct command_spec {
     const char *name, *summary;
@@ -62,6 +64,10 @@ static const command_spec_t commands[CMD_COUNT] = {
                     B(OPT_DATA) | B(OPT_DB)},
     [CMD_AUDIT] = {"audit", "recompute the ledger's hash chain; 6 when it differs", B(OPT_DATA),
                    B(OPT_DATA) | B(OPT_DB)},
+    [CMD_WHATIF] = {"whatif", "decide a period run already with another book; out/whatif-P",
+                    B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_BOOK),
+                    B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_BOOK) | B(OPT_DB) | B(OPT_OUT) |
+                        B(OPT_QUIET)},
 };
 
 static void usage(FILE *f, int cmd)
@@ -138,6 +144,42 @@ static exit_code check_paths(const run_options_t *ro, batch_error_t *err)
     return rc;
 }
 
+/* whatif's own paths, after check_paths (which checks its --out against the
+ * inputs and the ledger as for any output folder): the what-if folder
+ * (--out, default DIR/out/whatif-P, replaced whole) must neither be nor lie
+ * within nor contain the period's outputs DIR/out/P, and the book it reads
+ * (--book) must not overlap it, since replacing the folder would delete the
+ * book. Exit 2 naming both paths. */
+static exit_code check_whatif_paths(const run_options_t *ro, batch_error_t *err)
+{
+    char pbuf[PERIOD_BUF], rel[64];
+    period_format(ro->period, pbuf);
+    snprintf(rel, sizeof(rel), "out/whatif-%s", pbuf);
+    char *def = path_join(ro->data_dir, rel);
+    snprintf(rel, sizeof(rel), "out/%s", pbuf);
+    char *outp = path_join(ro->data_dir, rel);
+    const char *out = ro->out_dir ? ro->out_dir : def;
+    char *c_out = path_canonical(out), *c_book = path_canonical(ro->book_dir);
+    char *c_outp = path_canonical(outp);
+    exit_code rc = EXIT_DONE;
+    if (!c_out || !c_book || !c_outp)
+        rc = fail_with(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
+    else if (path_within(c_out, c_outp) || path_within(c_outp, c_out))
+        rc = fail_with(err, EXIT_USAGE,
+                       "the what-if folder %s (--out) overlaps the period's outputs %s: a "
+                       "what-if never writes out/P", out, outp);
+    else if (path_within(c_out, c_book) || path_within(c_book, c_out))
+        rc = fail_with(err, EXIT_USAGE,
+                       "the what-if folder %s (--out) overlaps the book it reads %s (--book): "
+                       "writing the what-if would replace it", out, ro->book_dir);
+    free(c_out);
+    free(c_book);
+    free(c_outp);
+    free(def);
+    free(outp);
+    return rc;
+}
+
 static int usage_error(int cmd, const char *fmt, const char *arg)
 {
     fprintf(stderr, "commissions: ");
@@ -208,11 +250,13 @@ static int dispatch(int argc, char **argv)
         run_options_t ro = {.data_dir = val[OPT_DATA], .db_path = val[OPT_DB],
                             .out_dir = val[OPT_OUT], .statements = set[OPT_STATEMENTS],
                             .quiet = set[OPT_QUIET], .period = PERIOD_NONE,
-                            .bind_dataset = true};
+                            .bind_dataset = true, .book_dir = val[OPT_BOOK]};
         if (set[OPT_PERIOD] && !period_parse(val[OPT_PERIOD], strlen(val[OPT_PERIOD]), &ro.period))
             return usage_error(cmd, "--period '%s' is not YYYY-MM", val[OPT_PERIOD]);
         signals_install();
         rc = check_paths(&ro, &err);
+        if (rc == EXIT_DONE && cmd == CMD_WHATIF)
+            rc = check_whatif_paths(&ro, &err);
         if (rc != EXIT_DONE) {
             fprintf(stderr, "commissions: %s\n", err.message);
             return rc;
@@ -232,6 +276,9 @@ static int dispatch(int argc, char **argv)
             break;
         case CMD_AUDIT:
             rc = cmd_audit(&ro, &err);
+            break;
+        case CMD_WHATIF:
+            rc = cmd_whatif(&ro, &err);
             break;
         default: {
             int which = set[OPT_ORDER] + set[OPT_REVENUE] + set[OPT_AGREEMENT];

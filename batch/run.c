@@ -109,6 +109,7 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
     prefetch_t *revenue = ingest_prefetch_revenue(j->o->data_dir, j->o->period);
     if (revenue)
         prefetch_expect(revenue, memory_before_revenue(j));
+    j->ds.book_dir = j->o->book_dir;
     exit_code rc = ingest_dataset(&j->ds, j->o->data_dir, err);
     if (rc != EXIT_DONE) {
         prefetch_cancel(revenue);
@@ -959,7 +960,15 @@ exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t
         rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
     if (rc == EXIT_DONE)
         rc = job_decide(j, err);
-    if (rc == EXIT_DONE)
+    if (rc == EXIT_DONE && o->book_dir) { /* whatif: the book is the one replaced */
+        input_list_t kept = {0};
+        for (size_t i = 0; i < j->inputs.n; i++)
+            if (strncmp(j->inputs.v[i].path, "master/", 7) == 0 ||
+                strncmp(j->inputs.v[i].path, "periods/", 8) == 0)
+                VEC_PUSH(kept, j->inputs.v[i]);
+        rc = ledger_check_inputs(j->ledger, o->period, &kept, err);
+        free(kept.v);
+    } else if (rc == EXIT_DONE)
         rc = ledger_check_inputs(j->ledger, o->period, &j->inputs, err);
     return rc;
 }

@@ -20,6 +20,8 @@ typedef struct run_options {
     bool every_account;  /* explain: resolve every revenue row's account */
     bool bind_dataset;   /* the ledger is bound to DATA/.commissions-id (the command
                             line's commands; verify's throwaway ledgers are not) */
+    const char *book_dir; /* whatif: its book tables replace the dataset's of the same
+                             name (NULL: the dataset's book) */
 } run_options_t;
 
 exit_code cmd_run(const run_options_t *o, batch_error_t *err);
@@ -30,9 +32,14 @@ exit_code cmd_status(const run_options_t *o, batch_error_t *err);
  * first period and table that differ. */
 exit_code cmd_audit(const run_options_t *o, batch_error_t *err);
 
-/* Decide period o->period in memory against the ledger, read-only, after
- * checking that the inputs are the ones the ledger recorded for it (explain).
- * The job owns everything; release it with run_job_free. */
+/* Decide period o->period in memory against the ledger, read-only, from the
+ * state before P (explain, whatif), after checking that the inputs are the
+ * ones the ledger recorded for P's run: every input, or with o->book_dir
+ * (whatif) the master and period files only, the book being replaced. P must
+ * have been run (open or closed; exit 4 otherwise). The job owns everything;
+ * release it with run_job_free. Every command that decides a period goes
+ * through the one entry point job_decide (run.c): (the period's inputs, the
+ * ledger's state before P, the rule book) -> the decided month. */
 typedef struct job job_t;
 struct month;
 struct ledger;

@@ -62,6 +62,8 @@ static const rule_text_t texts[RULE_COUNT] = {
       "Nothing to resolve", "Nada que resolver"),
     T(RULE_MONTHS_SERVED, "Spiff charged back for the months of term not served", "Incentivo revertido por los meses no cumplidos",
       "Nothing to resolve", "Nada que resolver"),
+    T(RULE_RESTATES, "Correction of an earlier period's revenue", "Corrección del ingreso de un período anterior",
+      "Nothing to resolve", "Nada que resolver"),
     T(RULE_ENTRY, "Entry tier: no review yet", "Nivel de entrada: sin revisión aún", "Nothing to resolve", "Nada que resolver"),
     T(RULE_REVIEW, "The last review changed the tier", "La última revisión cambió el nivel", "Nothing to resolve", "Nada que resolver"),
     T(RULE_CARRIED, "The last review confirmed the tier", "La última revisión confirmó el nivel", "Nothing to resolve", "Nada que resolver"),
@@ -122,6 +124,12 @@ const char *rule_resolve(lang_t lang, rule_code code)
 
 const char *note_explain(lang_t lang, rule_code note, int32_t months, char *buf, size_t len)
 {
+    if (note == RULE_RESTATES) { /* months: the period restated */
+        char p[PERIOD_BUF];
+        snprintf(buf, len, lang == LANG_ES ? "%s (reexpresa %s)" : "%s (restates %s)",
+                 rule_explain(lang, note), period_format((period_t)months, p));
+        return buf;
+    }
     if (note != RULE_MONTHS_SERVED)
         return rule_explain(lang, note);
     snprintf(buf, len, lang == LANG_ES ? "%s (%d meses cumplidos)" : "%s (%d months served)",

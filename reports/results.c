@@ -126,6 +126,11 @@ static const char *note_text(rule_code note, int32_t months, char *buf, size_t l
         snprintf(buf, len, "months_served=%d", months);
         return buf;
     }
+    if (note == RULE_RESTATES) { /* §4.8: months holds the period restated */
+        char p[PERIOD_BUF];
+        snprintf(buf, len, "restates %s", period_format((period_t)months, p));
+        return buf;
+    }
     return rule_name(note);
 }
 
@@ -643,9 +648,42 @@ static int write_control(const month_t *m, const char *dir, char *msg, size_t le
     }
     char name[48];
     for (int k = 0; k < LINE_KIND_COUNT; k++) {
+        if (k == LINE_RESTATEMENT && !m->restate_files.n)
+            continue; /* a period without corrected files: no restatement rows */
         snprintf(name, sizeof(name), "lines_%s_amount", line_kind_names[k]);
         const char *row[] = {name, money_format(kinds[k], v)};
         table_add(&t, row);
+    }
+    /* §4.8 per corrected file: rows, amounts, and the residuals now against
+     * those last stated; lines_restatement_amount is the sum over the files
+     * of residual - residual_stated */
+    for (size_t i = 0; i < m->restate_files.n; i++) {
+        const restate_file_t *f = &m->restate_files.v[i];
+        char pbuf[PERIOD_BUF];
+        period_format(f->period, pbuf);
+        struct {
+            const char *what;
+            int64_t v;
+            bool money;
+        } rows2[] = {
+            {"rows_read", f->rows_read, false},
+            {"rows_rejected", f->rows_rejected, false},
+            {"rows_assigned", f->rows_assigned, false},
+            {"revenue_amount_in", f->amount_in, true},
+            {"revenue_amount_assigned", f->amount_assigned, true},
+            {"revenue_assigned_stated", f->revenue_before, true},
+            {"residual", f->residual, true},
+            {"residual_stated", f->residual_before, true},
+        };
+        for (size_t k = 0; k < sizeof(rows2) / sizeof(rows2[0]); k++) {
+            snprintf(name, sizeof(name), "restate_%s_%s", pbuf, rows2[k].what);
+            if (rows2[k].money)
+                money_format(rows2[k].v, v);
+            else
+                snprintf(v, sizeof(v), "%" PRId64, rows2[k].v);
+            const char *row[] = {name, v};
+            table_add(&t, row);
+        }
     }
     const char *r1[] = {"payables_carried_in", money_format(in, v)};
     table_add(&t, r1);

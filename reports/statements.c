@@ -85,8 +85,8 @@ static const char *const L[LANG_COUNT][L_COUNT] = {
      "Filas", "Base", "Tasa %", "Monto", "Nota", "Total", "BORRADOR"},
 };
 static const char *const kind_label[LANG_COUNT][LINE_KIND_COUNT] = {
-    {"Residual", "Spiff", "Chargeback", "Adjustment", "Credit"},
-    {"Residual", "Incentivo", "Reversión", "Ajuste", "Crédito"},
+    {"Residual", "Spiff", "Chargeback", "Adjustment", "Credit", "Restatement"},
+    {"Residual", "Incentivo", "Reversión", "Ajuste", "Crédito", "Reexpresión"},
 };
 static const char *const status_label[LANG_COUNT][2] = {{"awarded", "refused"},
                                                         {"otorgado", "rechazado"}};
@@ -946,7 +946,7 @@ static void write_payable(sheet_t *s, const d_agreement_t *a)
     section(s, s->l[L_PAYABLE]);
     label_money(s, s->l[L_CARRIED_IN], a->carried_in, NULL);
     for (int k = 0; k < LINE_KIND_COUNT; k++)
-        if (k != LINE_CREDIT)
+        if (k != LINE_CREDIT && (k != LINE_RESTATEMENT || a->by_kind[k]))
             label_money(s, kind_label[s->lang][k], a->by_kind[k], NULL);
     label_money(s, s->l[L_EARNED], a->earned, NULL);
     label_money(s, s->l[L_BALANCE], a->balance, NULL);

@@ -417,6 +417,8 @@ static void write_lines(xu_book_t *b, const month_t *m)
     }
     for (size_t i = 0; i < m->lines.n; i++) {
         const line_t *l = &m->lines.v[i];
+        if (l->kind == LINE_RESTATEMENT)
+            continue; /* a row each, naming the period restated (below) */
         size_t c = l->product >= 0 ? (size_t)cat_of[l->product] : ncat;
         size_t k = (size_t)l->agreement * slots + (size_t)l->kind * (ncat + 1) + c;
         sum[k] += l->amount;
@@ -435,6 +437,18 @@ static void write_lines(xu_book_t *b, const month_t *m)
             xu_keep(b, xu_text(s.ws, r, 2, c < ncat ? cats[c] : "", NULL));
             xu_keep(b, xu_money(s.ws, r, 3, sum[a * slots + k], b->money));
         }
+    for (size_t i = 0; i < m->lines.n; i++) { /* §4.8: "restates P" in the category column */
+        const line_t *l = &m->lines.v[i];
+        if (l->kind != LINE_RESTATEMENT)
+            continue;
+        char note[32];
+        snprintf(note, sizeof(note), "restates %s", l->source_id);
+        lxw_row_t r = sheet_row(&s);
+        xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[l->agreement].id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, line_kind_names[LINE_RESTATEMENT], NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, note, NULL));
+        xu_keep(b, xu_money(s.ws, r, 3, l->amount, b->money));
+    }
     sheet_finish_part(&s);
     free(cats);
     free(cat_of);
@@ -665,6 +679,43 @@ static void write_control(xu_book_t *b, const month_t *m)
     r = sheet_row(&s);
     xu_keep(b, xu_text(s.ws, r, 0, "revenue amount reconciles", b->bold));
     xu_keep(b, xu_text(s.ws, r, 1, amt == c->revenue_amount_in ? "OK" : "DIFF", b->bold));
+    /* §4.8 each corrected file: its residuals now and as last stated, and
+     * the restatement lines posted for it (their difference) */
+    for (size_t i = 0; i < m->restate_files.n; i++) {
+        const restate_file_t *f = &m->restate_files.v[i];
+        char pbuf[PERIOD_BUF], name[96];
+        period_format(f->period, pbuf);
+        money_t posted = 0; /* a subset of the period's lines: fits (month.h) */
+        for (size_t k = 0; k < m->lines.n; k++)
+            if (m->lines.v[k].kind == LINE_RESTATEMENT && m->lines.v[k].note_months == f->period)
+                posted += m->lines.v[k].amount;
+        struct {
+            const char *what;
+            int64_t v;
+            bool money;
+        } rr[] = {{"rows read", f->rows_read, false},
+                  {"rows rejected", f->rows_rejected, false},
+                  {"revenue amount in", f->amount_in, true},
+                  {"revenue assigned", f->amount_assigned, true},
+                  {"revenue assigned as last stated", f->revenue_before, true},
+                  {"residuals", f->residual, true},
+                  {"residuals as last stated", f->residual_before, true},
+                  {"restatement lines posted", posted, true}};
+        for (size_t k = 0; k < sizeof(rr) / sizeof(rr[0]); k++) {
+            r = sheet_row(&s);
+            snprintf(name, sizeof(name), "restatement of %s: %s", pbuf, rr[k].what);
+            xu_keep(b, xu_text(s.ws, r, 0, name, NULL));
+            if (rr[k].money)
+                xu_keep(b, xu_money(s.ws, r, 1, rr[k].v, b->money));
+            else
+                xu_keep(b, ws_number(s.ws, r, 1, (double)rr[k].v, b->integer));
+        }
+        r = sheet_row(&s);
+        snprintf(name, sizeof(name), "restatement of %s reconciles", pbuf);
+        xu_keep(b, xu_text(s.ws, r, 0, name, b->bold));
+        xu_keep(b, xu_text(s.ws, r, 1, posted == f->residual - f->residual_before ? "OK" : "DIFF",
+                           b->bold));
+    }
     sheet_finish_part(&s);
 }
 

@@ -14,6 +14,11 @@ static void assign_as(revenue_t *r, status_t status, rule_code rule, int32_t agr
 
 void assign_revenue(const month_t *m, revenue_t *r)
 {
+    assign_revenue_in(m, r, m->period);
+}
+
+void assign_revenue_in(const month_t *m, revenue_t *r, period_t period)
+{
     const master_t *ms = m->master;
     int32_t a = -1;
     rule_code rule = RULE_NONE;
@@ -46,7 +51,7 @@ void assign_revenue(const month_t *m, revenue_t *r)
         assign_as(r, STATUS_HELD, RULE_PORTFOLIO_MISMATCH, -1);
     else if (r->currency != currency_pack(ag->currency))
         assign_as(r, STATUS_REJECTED, RULE_CURRENCY_MISMATCH, -1);
-    else if (!agreement_active_in(ag, m->period))
+    else if (!agreement_active_in(ag, period))
         assign_as(r, STATUS_HELD, RULE_AGREEMENT_INACTIVE, -1);
     else
         assign_as(r, STATUS_ASSIGNED, rule, a);

@@ -9,5 +9,8 @@
 #include "month.h"
 
 void assign_revenue(const month_t *m, revenue_t *r);
+/* The same for a row of period `period` (§4.8: a corrected file of an
+ * earlier period P is assigned as P's rows were: active in P). */
+void assign_revenue_in(const month_t *m, revenue_t *r, period_t period);
 
 #endif

@@ -33,6 +33,7 @@ static const char *const rule_names[RULE_COUNT] = {
     [RULE_NOT_COMMISSIONABLE] = "not_commissionable",
     [RULE_TERM_BELOW_MINIMUM] = "term_below_minimum",
     [RULE_MONTHS_SERVED] = "months_served",
+    [RULE_RESTATES] = "restates",
     [RULE_ENTRY] = "entry",
     [RULE_REVIEW] = "review",
     [RULE_CARRIED] = "carried",

@@ -38,6 +38,7 @@ typedef enum rule_code {
     RULE_NOT_COMMISSIONABLE,
     RULE_TERM_BELOW_MINIMUM,
     RULE_MONTHS_SERVED, /* written as months_served=N */
+    RULE_RESTATES,      /* §4.8, written as "restates P" */
     /* 4.3 tiers */
     RULE_ENTRY,
     RULE_REVIEW,

@@ -105,9 +105,18 @@ bool conservation_check(const month_t *m, char *msg, size_t len)
         if (lines_total[k] != agg_total[k])
             return fail(msg, len, line_kind_names[k], lines_total[k], agg_total[k]);
     wide_t cash = lines_total[LINE_RESIDUAL] + lines_total[LINE_SPIFF] +
-                   lines_total[LINE_CHARGEBACK] + lines_total[LINE_ADJUSTMENT];
+                   lines_total[LINE_CHARGEBACK] + lines_total[LINE_ADJUSTMENT] +
+                   lines_total[LINE_RESTATEMENT];
     if (cash != earned)
         return fail(msg, len, "cash lines = earned", cash, earned);
+    /* §4.8: the restatement lines = per corrected file, its residuals over
+     * every agreement - those last stated */
+    wide_t restated = 0;
+    for (size_t i = 0; i < m->restate_files.n; i++)
+        restated += (wide_t)m->restate_files.v[i].residual - m->restate_files.v[i].residual_before;
+    if (restated != lines_total[LINE_RESTATEMENT])
+        return fail(msg, len, "restatement lines = corrected residuals - as last stated", restated,
+                    lines_total[LINE_RESTATEMENT]);
     if (carried_in + earned != paid + carried_out)
         return fail(msg, len, "carried in + earned = paid + carried out", carried_in + earned,
                     paid + carried_out);

@@ -86,7 +86,8 @@ bool month_decide(month_t *m, char *msg, size_t msglen)
     /* Each stage stops at an overflow (month_overflow); none runs after one. */
     static void (*const stages[])(month_t *) = {
         attr_tally_opportunities, attr_decide_period, count_orders, tiers_place, assign_all,
-        lines_spiffs, lines_chargebacks, lines_adjustments, points_award, lines_credits,
+        lines_spiffs, lines_chargebacks, lines_adjustments, lines_restatements, points_award,
+        lines_credits,
         lines_aggregate, commitments_retire, tiers_review, payables_settle,
     };
     for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {

@@ -224,6 +224,27 @@ void lines_adjustments(month_t *m)
     }
 }
 
+void lines_restatements(month_t *m)
+{
+    for (size_t i = 0; i < m->restated.n; i++) {
+        const restated_t *x = &m->restated.v[i];
+        char p[PERIOD_BUF];
+        period_format(x->period, p);
+        line_t l = new_line(x->agreement, LINE_RESTATEMENT, arena_strndup(&m->arena, p, strlen(p)));
+        l.has_basis = true;
+        if (!money_sub(x->revenue, x->revenue_before, &l.basis) ||
+            !money_sub(x->residual, x->residual_before, &l.amount)) {
+            month_overflow(m, "the restatement (now - as last stated) of the agreement",
+                           x->agreement, SOURCE_NONE, m->period, 0, NULL);
+            return;
+        }
+        l.note = RULE_RESTATES;
+        l.note_months = x->period;
+        l.row = (int32_t)i;
+        VEC_PUSH(m->lines, l);
+    }
+}
+
 void lines_credits(month_t *m)
 {
     const book_t *b = m->book;
@@ -249,7 +270,7 @@ void lines_credits(month_t *m)
 static const char *const kind_total[LINE_KIND_COUNT] = {
     "the residual lines of the agreement", "the spiff lines of the agreement",
     "the chargeback lines of the agreement", "the adjustment lines of the agreement",
-    "the credit lines of the agreement"};
+    "the credit lines of the agreement", "the restatement lines of the agreement"};
 /* ... or the sum of the magnitudes of every line of the period. */
 static const char *const lines_gross = "the sum of |amount| over the period's lines";
 

@@ -40,6 +40,12 @@ void lines_chargebacks(month_t *m);
 /* One line per accepted adjustment of P. */
 void lines_adjustments(month_t *m);
 
+/* §4.8: one cash line per m->restated entry (kind restatement, source_id
+ * the period restated, basis = assigned revenue now - as last stated, rate
+ * blank, amount = residuals now - as last stated, note RULE_RESTATES with
+ * note_months the period restated). */
+void lines_restatements(month_t *m);
+
 /* Integration credits (benefits.csv) of the tier in effect for P. */
 void lines_credits(month_t *m);
 

@@ -23,7 +23,7 @@ const char *const order_type_names[4] = {"new", "incremental", "renewal", "disco
 const char *const status_names[STATUS_AWARDED + 1] = {
     "", "attributed", "assigned", "unassigned", "held", "rejected", "awarded"};
 const char *const line_kind_names[LINE_KIND_COUNT] = {
-    "residual", "spiff", "chargeback", "adjustment", "credit"};
+    "residual", "spiff", "chargeback", "adjustment", "credit", "restatement"};
 
 void month_init(month_t *m, const master_t *master, const book_t *book, period_t p)
 {
@@ -70,6 +70,10 @@ void month_release(month_t *m)
     strmap_free(&m->awarded);
     strmap_free(&m->seen_ids);
     free(m->install_updates.v);
+    free(m->stub_periods.v);
+    free(m->stub_period_end.v);
+    free(m->restated.v);
+    free(m->restate_files.v);
     arena_release(&m->arena);
     memset(m, 0, sizeof(*m));
 }
@@ -388,4 +392,19 @@ void book_release(book_t *b)
     free(b->points.v);
     free(b->benefits.v);
     free(b->rates.v);
+}
+
+period_t month_order_period(const month_t *m, int32_t ref)
+{
+    if (ref < ORDER_STUB)
+        return m->orders.v[ref].period;
+    size_t i = (size_t)(ref - ORDER_STUB), lo = 0, hi = m->stub_period_end.n;
+    while (lo < hi) { /* the first period whose stubs end past i */
+        size_t mid = (lo + hi) / 2;
+        if (m->stub_period_end.v[mid] <= i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < m->stub_periods.n ? m->stub_periods.v[lo] : PERIOD_NONE;
 }

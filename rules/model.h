@@ -31,7 +31,10 @@ typedef enum { STATUS_NONE = 0, STATUS_ATTRIBUTED, STATUS_ASSIGNED, STATUS_UNASS
                STATUS_HELD, STATUS_REJECTED, STATUS_AWARDED } status_t;
 /* Commission line kinds; credit is non-cash and never paid. */
 typedef enum { LINE_RESIDUAL, LINE_SPIFF, LINE_CHARGEBACK, LINE_ADJUSTMENT,
-               LINE_CREDIT, LINE_KIND_COUNT } line_kind_t;
+               LINE_CREDIT, LINE_RESTATEMENT, LINE_KIND_COUNT } line_kind_t;
+/* The kinds the ledger keeps per agreement and period (agreement_periods'
+ * columns); restatement lines are kept in their own table (restated). */
+#define LINE_KINDS_STORED (LINE_CREDIT + 1)
 
 extern const char *const legacy_names[LEGACY_COUNT];
 extern const char *const partner_kind_names[KIND_COUNT];
@@ -278,7 +281,7 @@ typedef struct line {
     decimal_t rate;
     money_t amount;
     rule_code note;
-    int32_t note_months; /* for RULE_MONTHS_SERVED */
+    int32_t note_months; /* for RULE_MONTHS_SERVED; RULE_RESTATES: the period restated */
     int32_t product;     /* for grouping by category; -1 for adjustments */
     int32_t order;       /* order index for spiff/chargeback, else -1 */
     int32_t row;         /* adjustment: index in m->adjustments; credit: in

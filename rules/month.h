@@ -74,6 +74,27 @@ typedef struct rate_memo {
                              NULL when the table would be too big (no memo) */
 } rate_memo_t;
 
+/* §4.8: one agreement's figures for an earlier, closed period P whose
+ * corrected revenue file Q (the month) reads: the assigned revenue and
+ * residuals of the corrected file, and as last stated (P's run, or the last
+ * restatement of P before Q). lines_restatements posts the difference. */
+typedef struct restated {
+    int32_t agreement;
+    period_t period; /* P, the period restated */
+    money_t revenue, residual;               /* the corrected file's */
+    money_t revenue_before, residual_before; /* as last stated */
+} restated_t;
+
+/* One corrected file read by Q (periods/Q/restate/P/revenue.csv): its control
+ * totals (control.csv restate_P_* rows). */
+typedef struct restate_file {
+    period_t period; /* P */
+    const char *path;
+    int64_t rows_read, rows_rejected, rows_assigned;
+    money_t amount_in, amount_assigned;
+    money_t revenue_before, residual_before, revenue, residual; /* over agreements */
+} restate_file_t;
+
 /* Where an input row of an overflow lies (batch/ turns it into a path). */
 typedef enum month_source {
     SOURCE_NONE,        /* no single row: a total carried across periods */
@@ -141,6 +162,15 @@ typedef struct month {
     strmap_t seen_ids;       /* approval/adjustment/activity ids of earlier periods,
                                 keyed "kind\x1fid" (kind: approval, adjustment, activity) */
     VEC(int32_t) install_updates; /* earlier orders whose install_date P filled */
+    /* stubs.v[stub_period_end[i-1] .. stub_period_end[i]) are the orders
+     * first delivered in stub_periods[i] (ascending; set by the ledger) */
+    VEC(period_t) stub_periods;
+    VEC(size_t) stub_period_end;
+    /* §4.8 restatements read with P's inputs (periods/P/restate/), in
+     * (period restated, agreement) order; only agreements whose figures
+     * differ from those last stated */
+    VEC(restated_t) restated;
+    VEC(restate_file_t) restate_files;
 
     /* results */
     VEC(line_t) lines;               /* spiff, chargeback, adjustment, credit */
@@ -197,6 +227,9 @@ bool month_revenue_ids_ascending(const month_t *m);
  * The caller frees the array. */
 int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
                             size_t *count);
+
+/* The period that first delivered the order of reference ref (>= 0). */
+period_t month_order_period(const month_t *m, int32_t ref);
 
 /* Stub i's order id. */
 static inline const char *month_stub_id(const month_t *m, size_t i)

@@ -52,7 +52,8 @@ static bool settle_one(month_t *m, size_t a, gross_t *g)
     if (!money_accumulate(&earned, c->by_kind[LINE_RESIDUAL]) ||
         !money_accumulate(&earned, c->by_kind[LINE_SPIFF]) ||
         !money_accumulate(&earned, c->by_kind[LINE_CHARGEBACK]) ||
-        !money_accumulate(&earned, c->by_kind[LINE_ADJUSTMENT]))
+        !money_accumulate(&earned, c->by_kind[LINE_ADJUSTMENT]) ||
+        !money_accumulate(&earned, c->by_kind[LINE_RESTATEMENT]))
         return month_overflow(m, "earned (the cash lines) of the agreement", ai, SOURCE_NONE,
                               m->period, 0, NULL);
     pay->earned = earned;

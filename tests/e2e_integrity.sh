@@ -146,12 +146,12 @@ printf 'not a database at all\n' >"$work/text.db"
 check "a file that is not SQLite is refused" 4 "$(cmd run --data "$work/d" --db "$work/text.db" --period $p1 --quiet)"
 check "and left as it was" "not a database at all" "$(cat "$work/text.db")"
 cmd run --data "$work/d" --period $p1 --quiet >/dev/null
-check "a ledger is stamped" "1129270605 1" \
+check "a ledger is stamped" "1129270605 2" \
   "$(sqlite3 "$work/d/ledger.db" 'PRAGMA application_id' 'PRAGMA user_version' | tr '\n' ' ' | sed 's/ $//')"
 cp "$work/d/ledger.db" "$work/v2.db"
-sqlite3 "$work/v2.db" 'PRAGMA user_version = 2'
+sqlite3 "$work/v2.db" 'PRAGMA user_version = 1'
 check "a ledger of another schema version is refused" 4 "$(cmd run --data "$work/d" --db "$work/v2.db" --period $p2 --quiet)"
-check "the refusal names the version" 1 "$(has "$work/err" "schema version 2")"
+check "the refusal names the version" 1 "$(has "$work/err" "schema version 1")"
 # the demo's ledger used for another dataset
 fresh p3_revenue_and_payables other
 check "a ledger started for another dataset is refused" 4 \
