@@ -24,6 +24,14 @@ struct ledger {
     sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
 };
 
+/* Revenue held in a period, per service (its order) and currency: the
+ * workbook's backlog of holds still standing (ledger_load_holds). A report
+ * aggregate, not a decision: outside the hash chain. */
+#define HELD_REVENUE_SQL                                                                \
+    "CREATE TABLE IF NOT EXISTS held_revenue(period TEXT, service_id TEXT, currency TEXT," \
+    " agreement_id TEXT, rows INTEGER, amount INTEGER,"                                  \
+    " PRIMARY KEY(period, service_id, currency));"
+
 static const char *const schema_sql =
     "CREATE TABLE runs(period TEXT PRIMARY KEY,"
     " state TEXT NOT NULL CHECK(state IN('open','closed')), runs INTEGER NOT NULL);"
@@ -106,6 +114,7 @@ static const char *const schema_sql =
     " PRIMARY KEY(period, partner_id));"
     /* dataset_id: the dataset this ledger was started for */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    HELD_REVENUE_SQL
     /* the hash chain (ledger_chain_append): one link per run and per close,
      * never deleted or changed */
     "CREATE TABLE chain(seq INTEGER PRIMARY KEY, period TEXT NOT NULL,"
@@ -1831,4 +1840,102 @@ exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
     sqlite3_finalize(st);
     sqlite3_finalize(cur);
     return e;
+}
+
+/* ---- the workbook's prior period and backlog (issue 21) ---------------------------- */
+
+typedef struct held_row {
+    int32_t service;
+    uint16_t currency;
+    money_t amount;
+} held_row_t;
+
+static int held_row_cmp(const void *x, const void *y)
+{
+    const held_row_t *a = x, *b = y;
+    if (a->service != b->service)
+        return a->service < b->service ? -1 : 1;
+    return a->currency < b->currency ? -1 : a->currency > b->currency;
+}
+
+exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
+{
+    saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
+    if (sqlite3_exec(l->db, HELD_REVENUE_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(l, err, "held_revenue");
+    exec_p(&s, "DELETE FROM held_revenue WHERE period = ?1", m->period);
+    /* only the held rows, grouped by sorting them: nothing for a month without holds */
+    VEC(held_row_t) v = {0};
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[i];
+        if (r->status == STATUS_HELD && r->service >= 0) {
+            held_row_t h = {r->service, r->currency, r->amount};
+            VEC_PUSH(v, h);
+        }
+    }
+    qsort(v.v, v.n, sizeof(*v.v), held_row_cmp);
+    sqlite3_stmt *ins = saver_prep(&s, "INSERT INTO held_revenue VALUES(?1,?2,?3,?4,?5,?6)");
+    for (size_t i = 0; ins && s.rc == EXIT_DONE && i < v.n;) {
+        size_t j = i;
+        money_t sum = 0;
+        for (; j < v.n && v.v[j].service == v.v[i].service && v.v[j].currency == v.v[i].currency; j++)
+            sum = money_add_bounded(sum, v.v[j].amount); /* a subset of P's rows */
+        order_decision_t d = month_order_decision(m, v.v[i].service);
+        const char *named = v.v[i].service < ORDER_STUB ? m->orders.v[v.v[i].service].agreement_ref
+                                                        : NULL;
+        currency_t c = currency_unpack(v.v[i].currency);
+        bind_period(ins, 1, m->period);
+        bind_text(ins, 2, d.id);
+        bind_text(ins, 3, c.code);
+        bind_text(ins, 4, named ? named : "");
+        sqlite3_bind_int64(ins, 5, (int64_t)(j - i));
+        sqlite3_bind_int64(ins, 6, sum);
+        saver_step(&s, ins);
+        i = j;
+    }
+    sqlite3_finalize(ins);
+    free(v.v);
+    return s.rc;
+}
+
+exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            batch_error_t *err)
+{
+    (void)err;
+    if (!l)
+        return EXIT_DONE;
+    /* a ledger older than the table has no backlog */
+    sqlite3_stmt *st = prep(l,
+        "SELECT h.service_id, max(h.agreement_id), h.currency, min(h.period), max(h.period),"
+        " count(*), sum(h.rows), sum(h.amount) FROM held_revenue h"
+        " JOIN orders o ON o.order_id = h.service_id"
+        " WHERE h.period < ?1 AND o.status != 1"
+        " GROUP BY h.service_id, h.currency ORDER BY h.service_id, h.currency");
+    if (!st)
+        return EXIT_DONE;
+    bind_period(st, 1, p);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        push(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+             (const char *)sqlite3_column_text(st, 2), col_period(st, 3), col_period(st, 4),
+             sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7));
+    sqlite3_finalize(st);
+    return EXIT_DONE;
+}
+
+exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, batch_error_t *err)
+{
+    *prior = l ? ledger_period_before(l, p) : PERIOD_NONE;
+    if (*prior == PERIOD_NONE)
+        return EXIT_DONE;
+    sqlite3_stmt *st = prep(l, "SELECT agreement_id, paid, carried_out FROM payables"
+                               " WHERE period = ?1 ORDER BY agreement_id");
+    if (!st)
+        return db_fail(l, err, "prior payables");
+    bind_period(st, 1, *prior);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        push(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+             sqlite3_column_int64(st, 2));
+    sqlite3_finalize(st);
+    return EXIT_DONE;
 }

@@ -143,6 +143,25 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err);
 /* One line per period for `status` (payments per currency). */
 exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
 
+/* The workbook's backlog (issue 21): P's held revenue per service (its
+ * order) and currency, replacing an earlier run's rows of P (inside the
+ * transaction). */
+exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err);
+/* Revenue held in periods before p on services whose order is still not
+ * attributed, per service and currency, in service order; nothing for a
+ * NULL ledger or one without the table. */
+typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
+                               const char *currency, period_t first, period_t last, int periods,
+                               int64_t rows, money_t amount);
+exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            batch_error_t *err);
+/* The payables of the newest period run before p (*prior, PERIOD_NONE when
+ * none), in agreement_id order. */
+typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t paid,
+                                money_t carried_out);
+exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, batch_error_t *err);
+
 /* Raw handle for explain queries. */
 struct sqlite3 *ledger_db(ledger_t *l);
 

@@ -53,6 +53,11 @@ struct job {
     input_list_t inputs; /* master, book and period files */
     st_docs_t docs;      /* P's statement documents (run: built; close: from the ledger) */
     char *tmp_dir;
+    /* payouts.xlsx's context (job_wb_context): inputs, previous payables, backlog */
+    wb_context_t wbx;
+    wb_input_t *wb_inputs;
+    wb_prior_t *wb_prior;
+    VEC(wb_hold_t) wb_holds;
 };
 
 static void job_init(job_t *j, const run_options_t *o)
@@ -79,6 +84,9 @@ static void job_release(job_t *j)
     st_docs_free(&j->docs);
     dataset_release(&j->ds);
     free(j->inputs.v);
+    free(j->wb_inputs);
+    free(j->wb_prior);
+    free(j->wb_holds.v);
     free(j->db_path);
     free(j->out_dir);
 }
@@ -198,7 +206,7 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     char msg[512];
     exit_code rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
-    if (wb_write_payouts(&j->month, xlsx, msg, sizeof(msg)) != 0)
+    if (wb_write_payouts_ctx(&j->month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
     free(xlsx);
     if (rc != EXIT_DONE)
@@ -220,6 +228,8 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
 static exit_code out_ledger(job_t *j, batch_error_t *err)
 {
     exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_save_holds(j->ledger, &j->month, err);
     for (size_t i = 0; rc == EXIT_DONE && i < j->docs.n; i++)
         rc = ledger_save_doc(j->ledger, j->o->period, j->docs.v[i].partner_id, j->docs.v[i].bytes,
                              j->docs.v[i].len, err);
@@ -294,8 +304,57 @@ static exit_code run_stages(job_t *j, stage_t *v, size_t n, batch_error_t *err)
     return EXIT_DONE;
 }
 
+static void wb_prior_push(void *ctx, const char *agreement_id, money_t paid, money_t carried_out)
+{
+    job_t *j = ctx;
+    int32_t a = strmap_get(&j->ds.master.agreement_ix, agreement_id, strlen(agreement_id));
+    if (a >= 0)
+        j->wb_prior[a] = (wb_prior_t){true, paid, carried_out};
+}
+
+static void wb_hold_push(void *ctx, const char *service_id, const char *agreement_id,
+                         const char *currency, period_t first, period_t last, int periods,
+                         int64_t rows, money_t amount)
+{
+    job_t *j = ctx;
+    arena_t *a = &j->month.arena;
+    wb_hold_t h = {.service_id = arena_strndup(a, service_id, strlen(service_id)),
+                   .agreement_id = arena_strndup(a, agreement_id ? agreement_id : "",
+                                                 agreement_id ? strlen(agreement_id) : 0),
+                   .first = first, .last = last, .periods = periods, .rows = rows,
+                   .amount = amount};
+    snprintf(h.currency, sizeof(h.currency), "%s", currency ? currency : "");
+    VEC_PUSH(j->wb_holds, h);
+}
+
+/* payouts.xlsx's context, read on this thread before the stages start (the
+ * ledger is the ledger stage's afterwards): the input files, the previous
+ * period run's payables and the backlog of holds. */
+static exit_code job_wb_context(job_t *j, batch_error_t *err)
+{
+    j->wb_inputs = calloc(j->inputs.n + 1, sizeof(*j->wb_inputs));
+    j->wb_prior = calloc(j->ds.master.agreements.n + 1, sizeof(*j->wb_prior));
+    if (!j->wb_inputs || !j->wb_prior)
+        abort();
+    for (size_t i = 0; i < j->inputs.n; i++)
+        j->wb_inputs[i] = (wb_input_t){j->inputs.v[i].path, j->inputs.v[i].sha256,
+                                       j->inputs.v[i].records, j->inputs.v[i].bytes};
+    period_t prior = PERIOD_NONE;
+    exit_code rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_load_holds(j->ledger, j->o->period, wb_hold_push, j, err);
+    j->wbx = (wb_context_t){.version = COMMISSIONS_VERSION, .inputs = j->wb_inputs,
+                            .ninputs = j->inputs.n, .prior_period = prior,
+                            .prior = prior != PERIOD_NONE ? j->wb_prior : NULL,
+                            .holds = j->wb_holds.v, .nholds = j->wb_holds.n};
+    return rc;
+}
+
 static exit_code write_outputs(job_t *j, batch_error_t *err)
 {
+    exit_code wrc = job_wb_context(j, err);
+    if (wrc != EXIT_DONE)
+        return wrc;
     month_drop_order_map(&j->month); /* decided: the outputs name orders by reference */
     char *results = path_join(j->tmp_dir, "results");
     bool made = mkdir_p(results);
