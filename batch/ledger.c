@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -1786,59 +1787,110 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err)
     return e;
 }
 
-exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
+/* Whether the file at data_dir/path still is what the run recorded. */
+static const char *input_changed(const char *data_dir, const char *path, const char *sha,
+                                 int64_t bytes)
+{
+    char *full = path_join(data_dir, path);
+    struct stat st;
+    const char *why = NULL;
+    if (stat(full, &st) != 0)
+        why = "missing";
+    else if ((int64_t)st.st_size != bytes)
+        why = "changed (size)";
+    else if (st.st_size <= (off_t)64 << 20) {
+        FILE *f = fopen(full, "rb");
+        if (!f) {
+            why = "unreadable";
+        } else {
+            sha256_ctx_t h;
+            sha256_init(&h);
+            unsigned char buf[1 << 16];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                sha256_update(&h, buf, n);
+            fclose(f);
+            char hex[SHA256_HEX_LEN + 1];
+            sha256_final_hex(&h, hex);
+            if (strcmp(hex, sha) != 0)
+                why = "changed (SHA-256)";
+        }
+    }
+    free(full);
+    return why;
+}
+
+exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err)
 {
     if (!l) {
         printf("no ledger yet: no period has been run\n");
         return EXIT_DONE;
     }
-    sqlite3_stmt *st = prep(l,
-        "SELECT r.period, r.state, r.runs,"
-        " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'orders_read'),"
-        " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'revenue_read'),"
-        " (SELECT count(*) FROM payments p WHERE p.period = r.period)"
-        " FROM runs r ORDER BY r.period");
-    /* paid per currency: never one sum across currencies (SPEC §7) */
-    sqlite3_stmt *cur = prep(l, "SELECT currency, amount FROM payments WHERE period = ?1"
-                                " ORDER BY currency");
-    if (!st || !cur) {
+    sqlite3_stmt *st = prep(l, "SELECT period, state, runs FROM runs ORDER BY period");
+    /* per currency: never one sum across currencies (SPEC §7) */
+    sqlite3_stmt *cur = prep(l,
+        "SELECT currency, sum(CASE WHEN status = 'paid' THEN paid ELSE 0 END),"
+        " sum(CASE WHEN status = 'paid' AND paid != 0 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status != 'paid' THEN carried_out ELSE 0 END),"
+        " sum(CASE WHEN status != 'paid' AND carried_out != 0 THEN 1 ELSE 0 END)"
+        " FROM payables WHERE period = ?1 GROUP BY currency ORDER BY currency");
+    sqlite3_stmt *held = prep(l, "SELECT currency, sum(amount), sum(rows) FROM held_revenue"
+                                 " WHERE period = ?1 GROUP BY currency ORDER BY currency");
+    sqlite3_stmt *in = prep(l, "SELECT path, sha256, bytes FROM inputs WHERE period = ?1"
+                               " ORDER BY path");
+    if (!st || !cur || !in) {
         sqlite3_finalize(st);
         sqlite3_finalize(cur);
+        sqlite3_finalize(held);
+        sqlite3_finalize(in);
         return db_fail(l, err, "status");
     }
-    printf("%-8s %-7s %5s %10s %12s %9s  %s\n", "period", "state", "runs", "orders", "revenue",
-           "payments", "paid (per currency)");
     exit_code e = EXIT_DONE;
+    char m1[MONEY_BUF], m2[MONEY_BUF];
     while (e == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
-        printf("%-8s %-7s %5d %10lld %12lld %9d ", sqlite3_column_text(st, 0),
-               sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-               (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-               sqlite3_column_int(st, 5));
-        sqlite3_bind_text(cur, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT);
-        char code[4] = "", money[MONEY_BUF];
-        money_t total = 0;
+        const char *period = (const char *)sqlite3_column_text(st, 0);
+        bool closed = strcmp((const char *)sqlite3_column_text(st, 1), "closed") == 0;
+        int runs = sqlite3_column_int(st, 2);
+        printf("%s  %s, run %d time(s)%s\n", period, closed ? "closed" : "open", runs,
+               closed ? "" : ": payments are written at close");
+        sqlite3_bind_text(cur, 1, period, -1, SQLITE_TRANSIENT);
         bool any = false;
-        for (int rc = sqlite3_step(cur);; rc = sqlite3_step(cur)) {
-            const char *c = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(cur, 0) : NULL;
-            if (any && (!c || strcmp(c, code) != 0))
-                printf(" %s %s", code, money_format(total, money));
-            if (!c)
-                break;
-            if (!any || strcmp(c, code) != 0) {
-                snprintf(code, sizeof(code), "%s", c);
-                total = 0;
-                any = true;
-            }
-            if (__builtin_add_overflow(total, sqlite3_column_int64(cur, 1), &total)) {
-                e = fail_with(err, EXIT_INTERNAL, "status: the %s payments overflow", c);
-                break;
-            }
+        while (sqlite3_step(cur) == SQLITE_ROW) {
+            any = true;
+            printf("  %s  %s %s to %d agreement(s); carried to a later period %s (%d agreement(s))\n",
+                   (const char *)sqlite3_column_text(cur, 0), closed ? "paid" : "awaiting close",
+                   money_format(sqlite3_column_int64(cur, 1), m1), sqlite3_column_int(cur, 2),
+                   money_format(sqlite3_column_int64(cur, 3), m2), sqlite3_column_int(cur, 4));
         }
-        printf("%s\n", any ? "" : " -");
+        if (!any)
+            printf("  no payable\n");
         sqlite3_reset(cur);
+        if (held) {
+            sqlite3_bind_text(held, 1, period, -1, SQLITE_TRANSIENT);
+            while (sqlite3_step(held) == SQLITE_ROW)
+                printf("  %s  revenue held %s (%lld row(s); their orders are not attributed)\n",
+                       (const char *)sqlite3_column_text(held, 0),
+                       money_format(sqlite3_column_int64(held, 1), m1),
+                       (long long)sqlite3_column_int64(held, 2));
+            sqlite3_reset(held);
+        }
+        sqlite3_bind_text(in, 1, period, -1, SQLITE_TRANSIENT);
+        while (data_dir && sqlite3_step(in) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(in, 0);
+            if (path[0] == '(') /* the built-in default book: not a file */
+                continue;
+            const char *why = input_changed(data_dir, path, (const char *)sqlite3_column_text(in, 1),
+                                            sqlite3_column_int64(in, 2));
+            if (why)
+                printf("  warning: %s %s since the run%s\n", path, why,
+                       closed ? "" : ": run the period again before closing to decide on it");
+        }
+        sqlite3_reset(in);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(cur);
+    sqlite3_finalize(held);
+    sqlite3_finalize(in);
     return e;
 }
 

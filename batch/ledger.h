@@ -140,8 +140,12 @@ exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err);
  * EXIT_VERIFY_DIFF naming the first period and table that differ. */
 exit_code ledger_audit(ledger_t *l, batch_error_t *err);
 
-/* One line per period for `status` (payments per currency). */
-exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
+/* `status`: per period its state and runs, then per currency what was paid
+ * (closed) or awaits close (open), what is carried to a later period and
+ * the revenue held; a warning for each input file of the period that is
+ * missing or differs from what the run recorded (size, or SHA-256 for files
+ * up to 64 MB) under data_dir. Never one sum across currencies. */
+exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err);
 
 /* The workbook's backlog (issue 21): P's held revenue per service (its
  * order) and currency, replacing an earlier run's rows of P (inside the

@@ -441,23 +441,40 @@ static void paid_print(paid_totals_t *t)
     t->n = t->cap = 0;
 }
 
+/* The run's (or check's) last lines (SPEC §7): rows, decisions, then per
+ * currency what close will pay (check: what the run would pay) and what is
+ * carried to a later period; never one sum across currencies. */
 static void print_summary(const job_t *j, const char *what)
 {
     const control_t *c = &j->month.control;
     const master_t *ms = &j->ds.master;
     printf("%s %s: %" PRId64 " rows read; orders %" PRId64 " attributed, %" PRId64 " held, %" PRId64
-           " rejected, %" PRId64 " rejected rows; revenue %" PRId64 " assigned, %" PRId64
-           " unassigned, %" PRId64 " held, %" PRId64 " rejected; %zu rejects\n",
+           " rejected; revenue %" PRId64 " assigned, %" PRId64 " unassigned, %" PRId64 " held, %" PRId64
+           " rejected; %zu input row(s) refused by format checks (rejects.csv)\n",
            what, j->pbuf, c->rows_read_total, c->orders_attributed, c->orders_held,
-           c->orders_rejected, c->orders_rejected_rows, c->revenue_assigned,
-           c->revenue_unassigned, c->revenue_held, c->revenue_rejected, j->month.rejects.n);
-    paid_totals_t t = {0};
+           c->orders_rejected, c->revenue_assigned, c->revenue_unassigned, c->revenue_held,
+           c->revenue_rejected, j->month.rejects.n);
+    paid_totals_t t = {0}, carried = {0};
     for (size_t a = 0; a < ms->agreements.n; a++) {
         const payable_t *p = &j->month.payables[a];
         if (p->present && p->status == RULE_PAID && p->paid != 0)
             paid_add(&t, ms->agreements.v[a].currency.code, p->paid);
+        else if (p->present && p->carried_out != 0)
+            paid_add(&carried, ms->agreements.v[a].currency.code, p->carried_out);
     }
-    paid_print(&t);
+    const char *verb = strcmp(what, "check") == 0 ? "a run would pay at close"
+                                                 : "to pay at close";
+    char buf[MONEY_BUF];
+    for (size_t k = 0; k < t.n; k++)
+        printf("  %s: %s %s to %" PRId64 " agreement(s)\n", verb, t.v[k].code,
+               money_format(t.v[k].paid, buf), t.v[k].count);
+    if (!t.n)
+        printf("  %s: nothing\n", verb);
+    for (size_t k = 0; k < carried.n; k++)
+        printf("  carried to a later period: %s %s (%" PRId64 " agreement(s))\n",
+               carried.v[k].code, money_format(carried.v[k].paid, buf), carried.v[k].count);
+    free(t.v);
+    free(carried.v);
 }
 
 /* §5: closed periods never change; only the newest open period re-runs. */
@@ -953,7 +970,7 @@ exit_code cmd_status(const run_options_t *o, batch_error_t *err)
     if (rc == EXIT_DONE)
         rc = check_dataset(&j, false, err);
     if (rc == EXIT_DONE)
-        rc = ledger_print_status(j.ledger, err);
+        rc = ledger_print_status(j.ledger, o->data_dir, err);
     job_release(&j);
     return rc;
 }
