@@ -298,7 +298,7 @@ static void change_row(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char *wha
                        const char *currency, money_t now, money_t before)
 {
     xu_book_t *b = w->b;
-    xu_keep(b, xu_text(ws, *r, 0, what, NULL));
+    xu_keep(b, xu_text(ws, *r, 0, what, w->wrap));
     xu_keep(b, xu_text(ws, *r, 1, currency, NULL));
     xu_keep(b, xu_money(ws, *r, 3, now, b->money));
     xu_keep(b, xu_money(ws, *r, 4, before, b->money));
@@ -786,7 +786,7 @@ static void write_exceptions(wb_t *w)
     static const char *const h[] = {"source", "id", "file:line", "partner_id",
                                     "agreement (named or candidate)", "currency", "amount",
                                     "amount is", "status", "rule", "explanation", "to resolve"};
-    static const double wd[] = {10, 16, 24, 14, 26, 9, 14, 16, 10, 26, 44, 52};
+    static const double wd[] = {10, 16, 24, 14, 26, 9, 14, 24, 12, 32, 44, 52};
     sheet_t s;
     sheet_open(&s, w, "Exceptions", h, EX_COLS, wd, 1u << 6);
     char where[600], ag[400], resolve[800], pb[PERIOD_BUF];
