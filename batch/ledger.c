@@ -1991,3 +1991,20 @@ exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
     sqlite3_finalize(st);
     return EXIT_DONE;
 }
+
+exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, batch_error_t *err)
+{
+    partner[0] = agreement[0] = '\0';
+    sqlite3_stmt *st = prep(l, "SELECT partner_id, agreement_ref FROM orders WHERE order_id = ?1");
+    if (!st)
+        return db_fail(l, err, "order party");
+    bind_text(st, 1, order_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(st, 0), *a = sqlite3_column_text(st, 1);
+        snprintf(partner, plen, "%s", p ? (const char *)p : "");
+        snprintf(agreement, alen, "%s", a ? (const char *)a : "");
+    }
+    sqlite3_finalize(st);
+    return EXIT_DONE;
+}

@@ -166,6 +166,11 @@ typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t pai
 exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
                                      ledger_prior_fn push, void *ctx, batch_error_t *err);
 
+/* An order's partner_id and agreement_ref as delivered ("" when none or
+ * unknown), copied into the buffers. */
+exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, batch_error_t *err);
+
 /* Raw handle for explain queries. */
 struct sqlite3 *ledger_db(ledger_t *l);
 

@@ -58,6 +58,7 @@ struct job {
     wb_input_t *wb_inputs;
     wb_prior_t *wb_prior;
     VEC(wb_hold_t) wb_holds;
+    VEC(wb_order_t) wb_orders;
 };
 
 static void job_init(job_t *j, const run_options_t *o)
@@ -87,6 +88,7 @@ static void job_release(job_t *j)
     free(j->wb_inputs);
     free(j->wb_prior);
     free(j->wb_holds.v);
+    free(j->wb_orders.v);
     free(j->db_path);
     free(j->out_dir);
 }
@@ -327,6 +329,12 @@ static void wb_hold_push(void *ctx, const char *service_id, const char *agreemen
     VEC_PUSH(j->wb_holds, h);
 }
 
+static int wb_order_cmp(const void *x, const void *y)
+{
+    int32_t a = ((const wb_order_t *)x)->ref, b = ((const wb_order_t *)y)->ref;
+    return a < b ? -1 : a > b;
+}
+
 /* payouts.xlsx's context, read on this thread before the stages start (the
  * ledger is the ledger stage's afterwards): the input files, the previous
  * period run's payables and the backlog of holds. */
@@ -343,10 +351,31 @@ static exit_code job_wb_context(job_t *j, batch_error_t *err)
     exit_code rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
     if (rc == EXIT_DONE)
         rc = ledger_load_holds(j->ledger, j->o->period, wb_hold_push, j, err);
+    /* the earlier orders unassigned revenue names: their partner for the
+     * Exceptions sheet (a few per month; one lookup each) */
+    const month_t *m = &j->month;
+    uint8_t *seen = calloc(m->stubs.n + 1, 1);
+    if (!seen)
+        abort();
+    for (size_t i = 0; rc == EXIT_DONE && j->ledger && i < m->revenue.n; i++) {
+        int32_t ref = m->revenue.v[i].service;
+        if (m->revenue.v[i].status == STATUS_ASSIGNED || ref < ORDER_STUB || seen[ref - ORDER_STUB])
+            continue;
+        seen[ref - ORDER_STUB] = 1;
+        char partner[256], agreement[256];
+        rc = ledger_order_party(j->ledger, month_stub_id(m, (size_t)(ref - ORDER_STUB)), partner,
+                                sizeof(partner), agreement, sizeof(agreement), err);
+        wb_order_t o = {ref, arena_strndup(&j->month.arena, partner, strlen(partner)),
+                        arena_strndup(&j->month.arena, agreement, strlen(agreement))};
+        VEC_PUSH(j->wb_orders, o);
+    }
+    free(seen);
+    qsort(j->wb_orders.v, j->wb_orders.n, sizeof(*j->wb_orders.v), wb_order_cmp);
     j->wbx = (wb_context_t){.version = COMMISSIONS_VERSION, .inputs = j->wb_inputs,
                             .ninputs = j->inputs.n, .prior_period = prior,
                             .prior = prior != PERIOD_NONE ? j->wb_prior : NULL,
-                            .holds = j->wb_holds.v, .nholds = j->wb_holds.n};
+                            .holds = j->wb_holds.v, .nholds = j->wb_holds.n,
+                            .orders = j->wb_orders.v, .norders = j->wb_orders.n};
     return rc;
 }
 

@@ -38,7 +38,7 @@ typedef struct wb {
     xu_book_t *b;
     const month_t *m;
     const wb_context_t *x;
-    lxw_format *wrap, *indent, *ok, *diff, *note, *mono, *header_after;
+    lxw_format *wrap, *indent, *ok, *diff, *note, *mono, *header_after, *wrap_indent;
     char header[160], footer[64];
 } wb_t;
 
@@ -54,6 +54,39 @@ static lxw_error ws_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const ch
 static lxw_error ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f)
 {
     return ws ? worksheet_write_number(ws, r, c, v, f) : LXW_ERROR_NULL_PARAMETER_IGNORED;
+}
+
+/* Lines a wrapped text takes in a column of width characters (a column's
+ * width counts digits; text is mostly narrower). */
+static double text_lines(const char *s, double width)
+{
+    double lines = 0, n = 0;
+    for (;; s++) {
+        if (!*s || *s == '\n') {
+            double k = 1;
+            while (n > k * width)
+                k++;
+            lines += k;
+            n = 0;
+            if (!*s)
+                return lines;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            n++; /* a UTF-8 character, not its continuation bytes */
+        }
+    }
+}
+
+/* A row tall enough for its wrapped texts texts[0..n) in columns of the
+ * given widths (default height when one line each). */
+static void fit_row(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, const char *const *texts,
+                    const double *widths, int n)
+{
+    double lines = 1;
+    for (int i = 0; i < n; i++)
+        if (texts[i] && text_lines(texts[i], widths[i]) > lines)
+            lines = text_lines(texts[i], widths[i]);
+    if (ws && lines > 1)
+        xu_keep(b, worksheet_set_row(ws, r, 15 * lines, NULL));
 }
 
 /* Printed: landscape, one page wide, the header and footer. */
@@ -101,9 +134,17 @@ static void sheet_new_part(sheet_t *s)
         snprintf(name, sizeof(name), "%s (%d)", s->name, s->part);
     s->ws = xu_add_sheet(s->b, name);
     xu_headers(s->b, s->ws, s->headers, s->ncols);
-    for (int i = 0; s->ws && i < s->ncols; i++)
+    double lines = 1;
+    for (int i = 0; s->ws && i < s->ncols; i++) {
         if (s->numeric & (1u << i))
             xu_keep(s->b, ws_string(s->ws, 0, (lxw_col_t)i, s->headers[i], s->b->header_num));
+        else if (i > 0 && (s->numeric & (1u << (i - 1)))) /* kept apart from the number's */
+            xu_keep(s->b, ws_string(s->ws, 0, (lxw_col_t)i, s->headers[i], s->w->header_after));
+        if (s->widths && text_lines(s->headers[i], s->widths[i]) > lines)
+            lines = text_lines(s->headers[i], s->widths[i]);
+    }
+    if (s->ws && lines > 1)
+        xu_keep(s->b, worksheet_set_row(s->ws, 0, 15 * lines, NULL));
     if (s->widths)
         xu_widths(s->ws, s->widths, s->ncols);
     print_setup(s->w, s->ws);
@@ -298,6 +339,8 @@ static void change_row(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char *wha
                        const char *currency, money_t now, money_t before)
 {
     xu_book_t *b = w->b;
+    static const double width[] = {58};
+    fit_row(b, ws, *r, &what, width, 1);
     xu_keep(b, xu_text(ws, *r, 0, what, w->wrap));
     xu_keep(b, xu_text(ws, *r, 1, currency, NULL));
     xu_keep(b, xu_money(ws, *r, 3, now, b->money));
@@ -381,7 +424,10 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
             continue;
         snprintf(text, sizeof(text), "Tier move: %s %s → %s (%s)", ms->agreements.v[a].id,
                  tp->tier, t->tier, rule_explain(LANG_EN, t->rule));
-        xu_keep(b, xu_text(ws, (*r)++, 0, text, NULL));
+        const char *t1 = text;
+        static const double width[] = {58};
+        fit_row(b, ws, *r, &t1, width, 1);
+        xu_keep(b, xu_text(ws, (*r)++, 0, text, w->wrap));
         nmoves++;
     }
     if (!nnew && !ngone && !nmoves && !nch)
@@ -558,6 +604,7 @@ static void write_overview(wb_t *w)
     xu_keep(b, ws_string(ws, r - 1, 2, ht[2], b->header));
     for (size_t i = 0; i < npp && i < 10; i++) {
         const partner_t *pt = &ms->partners.v[pp[i].partner];
+        fit_row(b, ws, r, &pt->name, widths, 1);
         xu_keep(b, xu_text(ws, r, 0, pt->name, w->wrap));
         xu_keep(b, xu_text(ws, r, 1, pp[i].currency, NULL));
         xu_keep(b, xu_text(ws, r, 2, pt->id, NULL));
@@ -599,6 +646,7 @@ static void write_summary(wb_t *w)
         while (ci < nct && strcmp(ct[ci].code, ag->currency.code) != 0)
             ci++;
         lxw_row_t r = sheet_row(&s);
+        fit_row(b, s.ws, r, &pt->name, wd + 1, 1);
         xu_keep(b, xu_text(s.ws, r, 0, pt->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, pt->name, w->wrap));
         xu_keep(b, xu_text(s.ws, r, 2, ag->id, NULL));
@@ -731,6 +779,10 @@ static void exception_row(sheet_t *s, const exception_t *e)
 {
     xu_book_t *b = s->b;
     lxw_row_t r = sheet_row(s);
+    const char *resolve = e->resolve ? e->resolve : rule_resolve(LANG_EN, e->rule);
+    const char *wrapped[] = {e->agreement, rule_explain(LANG_EN, e->rule), resolve};
+    const double widths[] = {s->widths[4], s->widths[10], s->widths[11]};
+    fit_row(b, s->ws, r, wrapped, widths, 3);
     xu_keep(b, xu_text(s->ws, r, 0, e->source, NULL));
     xu_keep(b, xu_text(s->ws, r, 1, e->id, NULL));
     xu_keep(b, xu_text(s->ws, r, 2, e->where, NULL));
@@ -743,8 +795,7 @@ static void exception_row(sheet_t *s, const exception_t *e)
     xu_keep(b, xu_text(s->ws, r, 8, e->status, NULL));
     xu_keep(b, xu_text(s->ws, r, 9, rule_name(e->rule), NULL));
     xu_keep(b, xu_text(s->ws, r, 10, rule_explain(LANG_EN, e->rule), s->w->wrap));
-    xu_keep(b, xu_text(s->ws, r, 11, e->resolve ? e->resolve : rule_resolve(LANG_EN, e->rule),
-                       s->w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 11, resolve, s->w->wrap));
 }
 
 /* The agreement an order names, or the partner's active agreements of the
@@ -777,6 +828,20 @@ static const char *order_agreement(const month_t *m, const order_t *o, char *buf
     if (n && used + 16 < len)
         snprintf(buf + used, len - used, n > 1 ? " (candidates)" : " (candidate)");
     return buf;
+}
+
+/* The ledger's facts on stub order ref, NULL when none. */
+static const wb_order_t *stub_party(const wb_context_t *x, int32_t ref)
+{
+    size_t lo = 0, hi = x->norders;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->orders[mid].ref < ref)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->norders && x->orders[lo].ref == ref ? &x->orders[lo] : NULL;
 }
 
 static void write_exceptions(wb_t *w)
@@ -826,6 +891,20 @@ static void write_exceptions(wb_t *w)
             } else {
                 if (d.agreement >= 0)
                     agr = ms->agreements.v[d.agreement].id;
+                const wb_order_t *wo = stub_party(w->x, rv->service);
+                if (wo) {
+                    partner = wo->partner_id;
+                    if (!*agr && *wo->agreement_ref) {
+                        snprintf(ag, sizeof(ag), "%s (named)", wo->agreement_ref);
+                        agr = ag;
+                    } else if (!*agr && rv->product >= 0) {
+                        order_t probe = {.partner = strmap_get(&ms->partner_ix, partner,
+                                                               strlen(partner)),
+                                         .product = rv->product, .agreement = -1,
+                                         .order_date = period_first_day(m->period)};
+                        agr = order_agreement(m, &probe, ag, sizeof(ag));
+                    }
+                }
                 snprintf(resolve, sizeof(resolve), "%s: order %s (an earlier period's)",
                          rule_resolve(LANG_EN, rv->rule), d.id);
             }
@@ -868,17 +947,22 @@ static void write_exceptions(wb_t *w)
     for (int i = 0; i < EX_COLS; i++)
         if (*hb[i])
             xu_keep(b, ws_string(s.ws, r, (lxw_col_t)i, hb[i],
-                                 i == 6 || i == 8 || i == 9 ? b->header_num : b->header));
+                                 i == 6 || i == 8 || i == 9 ? b->header_num
+                                 : i == 7                   ? w->header_after
+                                                            : b->header));
     r++;
     if (!x->nholds)
         xu_keep(b, ws_string(s.ws, r++, 0, "No hold stands from an earlier period", NULL));
     for (size_t i = 0; i < x->nholds; i++) {
         const wb_hold_t *hd = &x->holds[i];
         char since[PERIOD_BUF], last[PERIOD_BUF], span[64];
-        snprintf(span, sizeof(span), "%d period(s), last %s", (int)hd->periods,
-                 period_format(hd->last, last));
+        snprintf(span, sizeof(span), "%d period(s)", (int)hd->periods);
+        (void)last;
         snprintf(resolve, sizeof(resolve), "Resolve order %s's exception; its held revenue is "
                  "not paid until then", hd->service_id);
+        const char *wrapped[] = {resolve};
+        const double widths[] = {52};
+        fit_row(b, s.ws, r, wrapped, widths, 1);
         xu_keep(b, ws_string(s.ws, r, 0, "revenue", NULL));
         xu_keep(b, xu_text(s.ws, r, 1, hd->service_id, NULL));
         xu_keep(b, xu_text(s.ws, r, 2, period_format(hd->first, since), NULL));
@@ -1068,10 +1152,13 @@ static void control_check(wb_t *w, sheet_t *s, const char *what, const char *cur
 {
     xu_book_t *b = w->b;
     lxw_row_t r = sheet_row(s);
+    const char *texts[] = {what, left, right};
+    const double widths[] = {s->widths[0], s->widths[2], s->widths[4] - 2};
+    fit_row(b, s->ws, r, texts, widths, 3);
     xu_keep(b, xu_text(s->ws, r, 0, what, w->wrap));
     xu_keep(b, xu_text(s->ws, r, 1, currency, NULL));
     xu_keep(b, xu_text(s->ws, r, 2, left, w->wrap));
-    xu_keep(b, xu_text(s->ws, r, 4, right, w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 4, right, w->wrap_indent));
     if (money) {
         xu_keep(b, xu_money(s->ws, r, 3, lv, b->money));
         xu_keep(b, xu_money(s->ws, r, 5, rv, b->money));
@@ -1092,7 +1179,7 @@ static void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
     const control_t *c = &m->control;
     static const char *const h[] = {"check", "currency", "left side", "left", "right side",
                                     "right", "difference", "result"};
-    static const double wd[] = {30, 9, 40, 16, 52, 16, 14, 8};
+    static const double wd[] = {30, 9, 34, 16, 62, 16, 14, 8};
     sheet_t s;
     sheet_open(&s, w, "Control", h, 8, wd, 0x68u);
     int64_t out = c->orders_attributed + c->orders_held + c->orders_rejected +
@@ -1200,7 +1287,9 @@ int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *pa
     wb_t w = {.b = &b, .m = m, .x = x};
     w.wrap = workbook_add_format(b.wb);
     format_set_text_wrap(w.wrap);
-    format_set_align(w.wrap, LXW_ALIGN_VERTICAL_TOP);
+    w.wrap_indent = workbook_add_format(b.wb);
+    format_set_text_wrap(w.wrap_indent);
+    format_set_indent(w.wrap_indent, 1);
     w.indent = workbook_add_format(b.wb); /* text right of a number: kept apart */
     format_set_indent(w.indent, 1);
     w.note = workbook_add_format(b.wb);
@@ -1212,6 +1301,8 @@ int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *pa
     format_set_bg_color(w.header_after, 0xDDE4EE);
     format_set_bottom(w.header_after, LXW_BORDER_THIN);
     format_set_indent(w.header_after, 1);
+    format_set_text_wrap(w.header_after);
+    format_set_align(w.header_after, LXW_ALIGN_VERTICAL_TOP);
     w.mono = workbook_add_format(b.wb);
     format_set_font_name(w.mono, "Courier New");
     format_set_font_size(w.mono, 9);

@@ -31,6 +31,13 @@ typedef struct wb_hold {
     money_t amount;       /* cumulative held amount, in currency */
 } wb_hold_t;
 
+/* An earlier period's order (a stub in the month) that revenue of P names:
+ * its partner and the agreement it named, from the ledger. */
+typedef struct wb_order {
+    int32_t ref; /* its order reference (month.h ORDER_STUB) */
+    const char *partner_id, *agreement_ref; /* "" when none */
+} wb_order_t;
+
 /* What the run knows beyond the month (any field may be empty). */
 typedef struct wb_context {
     const char *version;      /* the program's version */
@@ -40,6 +47,8 @@ typedef struct wb_context {
     const wb_prior_t *prior;  /* per agreement of m->master; NULL: none */
     const wb_hold_t *holds;   /* the backlog, in service order */
     size_t nholds;
+    const wb_order_t *orders; /* the stubs unassigned revenue names, by ref ascending */
+    size_t norders;
 } wb_context_t;
 
 /* Write the workbook; 0, or -1 with a message. x may be NULL. */
