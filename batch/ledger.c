@@ -25,7 +25,8 @@ struct ledger {
     sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
 };
 
-/* Revenue held in a period, per service (its order) and currency: the
+/* Revenue held in a period, per service (its order; "account ID" for a
+ * row without one, held through its account's owner) and currency: the
  * workbook's backlog of holds still standing (ledger_load_holds). A report
  * aggregate, not a decision: outside the hash chain. */
 #define HELD_REVENUE_SQL                                                                \
@@ -1920,7 +1921,7 @@ exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
     VEC(held_row_t) v = {0};
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[i];
-        if (r->status == STATUS_HELD && r->service >= 0) {
+        if (r->status == STATUS_HELD) { /* a service's order, or an account's owner (P3) */
             held_row_t h = {r->service, r->currency, r->amount};
             VEC_PUSH(v, h);
         }
@@ -1932,12 +1933,25 @@ exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
         money_t sum = 0;
         for (; j < v.n && v.v[j].service == v.v[i].service && v.v[j].currency == v.v[i].currency; j++)
             sum = money_add_bounded(sum, v.v[j].amount); /* a subset of P's rows */
-        order_decision_t d = month_order_decision(m, v.v[i].service);
-        const char *named = v.v[i].service < ORDER_STUB ? m->orders.v[v.v[i].service].agreement_ref
-                                                        : NULL;
+        int32_t sv = v.v[i].service;
+        const char *named = NULL, *key;
+        char account[128];
+        if (sv >= 0) {
+            key = month_order_decision(m, sv).id;
+            if (sv < ORDER_STUB)
+                named = m->orders.v[sv].agreement_ref;
+        } else { /* "account ID": never an order id (ids have no space) */
+            const revenue_t probe = {.service = sv};
+            int32_t ac = revenue_account(&probe);
+            snprintf(account, sizeof(account), "account %s",
+                     ac >= 0 ? m->master->accounts.v[ac].id : "(not in accounts.csv)");
+            if (ac >= 0 && m->master->accounts.v[ac].owner >= 0)
+                named = m->master->agreements.v[m->master->accounts.v[ac].owner].id;
+            key = account;
+        }
         currency_t c = currency_unpack(v.v[i].currency);
         bind_period(ins, 1, m->period);
-        bind_text(ins, 2, d.id);
+        bind_text(ins, 2, key);
         bind_text(ins, 3, c.code);
         bind_text(ins, 4, named ? named : "");
         sqlite3_bind_int64(ins, 5, (int64_t)(j - i));
@@ -1957,11 +1971,14 @@ exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *
     if (!l)
         return EXIT_DONE;
     /* a ledger older than the table has no backlog */
+    /* standing: a service whose order is still not attributed; every
+     * account (P3, no order): the caller keeps those P holds too */
     sqlite3_stmt *st = prep(l,
         "SELECT h.service_id, max(h.agreement_id), h.currency, min(h.period), max(h.period),"
         " count(*), sum(h.rows), sum(h.amount) FROM held_revenue h"
-        " JOIN orders o ON o.order_id = h.service_id"
-        " WHERE h.period < ?1 AND o.status != 1"
+        " LEFT JOIN orders o ON o.order_id = h.service_id"
+        " WHERE h.period < ?1 AND (o.status != 1 OR (o.order_id IS NULL"
+        "  AND h.service_id LIKE 'account %'))"
         " GROUP BY h.service_id, h.currency ORDER BY h.service_id, h.currency");
     if (!st)
         return EXIT_DONE;

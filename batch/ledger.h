@@ -148,12 +148,13 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err);
 exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err);
 
 /* The workbook's backlog (issue 21): P's held revenue per service (its
- * order) and currency, replacing an earlier run's rows of P (inside the
+ * order, or "account ID") and currency, replacing an earlier run's rows of P (inside the
  * transaction). */
 exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err);
 /* Revenue held in periods before p on services whose order is still not
- * attributed, per service and currency, in service order; nothing for a
- * NULL ledger or one without the table. */
+ * attributed, and on every account ("account ID": whether it still stands
+ * is the caller's to tell from P), per service and currency, in service
+ * order; nothing for a NULL ledger or one without the table. */
 typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
                                const char *currency, period_t first, period_t last, int periods,
                                int64_t rows, money_t amount);

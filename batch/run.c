@@ -59,6 +59,7 @@ struct job {
     wb_prior_t *wb_prior;
     VEC(wb_hold_t) wb_holds;
     VEC(wb_order_t) wb_orders;
+    uint8_t *wb_held_accounts; /* per account: P holds revenue through its owner */
 };
 
 static void job_init(job_t *j, const run_options_t *o)
@@ -89,6 +90,7 @@ static void job_release(job_t *j)
     free(j->wb_prior);
     free(j->wb_holds.v);
     free(j->wb_orders.v);
+    free(j->wb_held_accounts);
     free(j->db_path);
     free(j->out_dir);
 }
@@ -320,6 +322,12 @@ static void wb_hold_push(void *ctx, const char *service_id, const char *agreemen
 {
     job_t *j = ctx;
     arena_t *a = &j->month.arena;
+    if (strncmp(service_id, "account ", 8) == 0) { /* standing only if P holds it too */
+        const char *id = service_id + 8;
+        int32_t ac = strmap_get(&j->ds.master.account_ix, id, strlen(id));
+        if (ac < 0 || !j->wb_held_accounts[ac])
+            return;
+    }
     wb_hold_t h = {.service_id = arena_strndup(a, service_id, strlen(service_id)),
                    .agreement_id = arena_strndup(a, agreement_id ? agreement_id : "",
                                                  agreement_id ? strlen(agreement_id) : 0),
@@ -349,6 +357,14 @@ static exit_code job_wb_context(job_t *j, batch_error_t *err)
                                        j->inputs.v[i].records, j->inputs.v[i].bytes};
     period_t prior = PERIOD_NONE;
     exit_code rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
+    j->wb_held_accounts = calloc(j->ds.master.accounts.n + 1, 1);
+    if (!j->wb_held_accounts)
+        abort();
+    for (size_t i = 0; i < j->month.revenue.n; i++) {
+        const revenue_t *r = &j->month.revenue.v[i];
+        if (r->status == STATUS_HELD && r->service < 0 && revenue_account(r) >= 0)
+            j->wb_held_accounts[revenue_account(r)] = 1;
+    }
     if (rc == EXIT_DONE)
         rc = ledger_load_holds(j->ledger, j->o->period, wb_hold_push, j, err);
     /* the earlier orders unassigned revenue names: their partner for the

@@ -939,10 +939,11 @@ static void write_exceptions(wb_t *w)
     /* the backlog: holds still standing from earlier periods */
     xu_book_t *b = w->b;
     r++;
-    xu_keep(b, ws_string(s.ws, r++, 0, "Backlog: revenue held in earlier periods whose order is "
-                                       "still not attributed", b->section));
-    static const char *const hb[] = {"source", "service (order)", "held since", "held in",
-                                     "agreement (named)", "currency", "cumulative held",
+    xu_keep(b, ws_string(s.ws, r++, 0, "Backlog: revenue held in earlier periods and still "
+                                       "standing (its order not attributed; an account still held "
+                                       "last period)", b->section));
+    static const char *const hb[] = {"source", "service or account", "held since", "held in",
+                                     "agreement (named or owner)", "currency", "cumulative held",
                                      "amount is", "rows", "age (months)", "", "to resolve"};
     for (int i = 0; i < EX_COLS; i++)
         if (*hb[i])
@@ -958,8 +959,12 @@ static void write_exceptions(wb_t *w)
         char since[PERIOD_BUF], last[PERIOD_BUF], span[64];
         snprintf(span, sizeof(span), "%d period(s)", (int)hd->periods);
         (void)last;
-        snprintf(resolve, sizeof(resolve), "Resolve order %s's exception; its held revenue is "
-                 "not paid until then", hd->service_id);
+        if (strncmp(hd->service_id, "account ", 8) == 0)
+            snprintf(resolve, sizeof(resolve), "Check the agreement that owns %s (accounts.csv); "
+                     "its held revenue is not paid until then", hd->service_id);
+        else
+            snprintf(resolve, sizeof(resolve), "Resolve order %s's exception; its held revenue "
+                     "is not paid until then", hd->service_id);
         const char *wrapped[] = {resolve};
         const double widths[] = {52};
         fit_row(b, s.ws, r, wrapped, widths, 1);
@@ -1068,12 +1073,14 @@ static void write_tiers(wb_t *w)
         xu_keep(b, xu_text(s.ws, r, 0, m->master->agreements.v[a].id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 2, t->tier, NULL));
-        xu_keep(b, xu_text(s.ws, r, 3, money ? agreement_currency(m, (int32_t)a) : "points", NULL));
+        xu_keep(b, xu_text(s.ws, r, 3,
+                           money ? agreement_currency(m, (int32_t)a) : t->program >= 0 ? "points" : "",
+                           NULL));
         if (money)
             xu_keep(b, xu_money(s.ws, r, 4, t->basis_value, b->money));
         else if (t->program >= 0)
             xu_keep(b, ws_number(s.ws, r, 4, (double)t->basis_value, b->integer));
-        xu_keep(b, xu_text(s.ws, r, 5, t->reviewed ? t->next_tier : "", NULL));
+        xu_keep(b, xu_text(s.ws, r, 5, t->reviewed ? t->next_tier : "", w->indent));
         xu_keep(b, xu_text(s.ws, r, 6, rule_name(t->rule), NULL));
         int32_t next;
         int64_t needed;
