@@ -1869,7 +1869,7 @@ exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *
         if (held) {
             sqlite3_bind_text(held, 1, period, -1, SQLITE_TRANSIENT);
             while (sqlite3_step(held) == SQLITE_ROW)
-                printf("  %s  revenue held %s (%lld row(s); their orders are not attributed)\n",
+                printf("  %s  revenue held %s (%lld row(s); see payouts.xlsx, Exceptions)\n",
                        (const char *)sqlite3_column_text(held, 0),
                        money_format(sqlite3_column_int64(held, 1), m1),
                        (long long)sqlite3_column_int64(held, 2));
