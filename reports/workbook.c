@@ -57,14 +57,14 @@ static lxw_error ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v
 }
 
 /* Lines a wrapped text takes in a column of width characters (a column's
- * width counts digits; text is mostly narrower). */
+ * width counts digits; text averages about 0.9 of one). */
 static double text_lines(const char *s, double width)
 {
     double lines = 0, n = 0;
     for (;; s++) {
         if (!*s || *s == '\n') {
             double k = 1;
-            while (n > k * width)
+            while (n * 0.9 > k * width)
                 k++;
             lines += k;
             n = 0;
@@ -423,7 +423,7 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
         if (!t->tier || !tp->tier || tp->period == PERIOD_NONE || strcmp(tp->tier, t->tier) == 0)
             continue;
         snprintf(text, sizeof(text), "Tier move: %s %s → %s (%s)", ms->agreements.v[a].id,
-                 tp->tier, t->tier, rule_explain(LANG_EN, t->rule));
+                 tp->tier, t->tier, rule_name(t->rule));
         const char *t1 = text;
         static const double width[] = {58};
         fit_row(b, ws, *r, &t1, width, 1);
@@ -557,7 +557,7 @@ static void write_overview(wb_t *w)
     static const struct {
         int k;
         const char *what;
-    } rev[] = {{CT_HELD, "Revenue held (its order not attributed)"},
+    } rev[] = {{CT_HELD, "Revenue held (its order or account owner not settled)"},
                {CT_UNASSIGNED, "Revenue unassigned (house)"},
                {CT_REJECTED, "Revenue rejected"},
                {CT_REJECTED_ROWS, "Revenue rows refused (duplicate id, other period)"}};
@@ -1186,7 +1186,7 @@ static void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
     const control_t *c = &m->control;
     static const char *const h[] = {"check", "currency", "left side", "left", "right side",
                                     "right", "difference", "result"};
-    static const double wd[] = {30, 9, 34, 16, 62, 16, 14, 8};
+    static const double wd[] = {34, 9, 34, 16, 62, 16, 14, 8};
     sheet_t s;
     sheet_open(&s, w, "Control", h, 8, wd, 0x68u);
     int64_t out = c->orders_attributed + c->orders_held + c->orders_rejected +
