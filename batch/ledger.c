@@ -1926,7 +1926,8 @@ exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
             VEC_PUSH(v, h);
         }
     }
-    qsort(v.v, v.n, sizeof(*v.v), held_row_cmp);
+    if (v.n > 1)
+        qsort(v.v, v.n, sizeof(*v.v), held_row_cmp);
     sqlite3_stmt *ins = saver_prep(&s, "INSERT INTO held_revenue VALUES(?1,?2,?3,?4,?5,?6)");
     for (size_t i = 0; ins && s.rc == EXIT_DONE && i < v.n;) {
         size_t j = i;

@@ -386,7 +386,8 @@ static exit_code job_wb_context(job_t *j, batch_error_t *err)
         VEC_PUSH(j->wb_orders, o);
     }
     free(seen);
-    qsort(j->wb_orders.v, j->wb_orders.n, sizeof(*j->wb_orders.v), wb_order_cmp);
+    if (j->wb_orders.n > 1)
+        qsort(j->wb_orders.v, j->wb_orders.n, sizeof(*j->wb_orders.v), wb_order_cmp);
     j->wbx = (wb_context_t){.version = COMMISSIONS_VERSION, .inputs = j->wb_inputs,
                             .ninputs = j->inputs.n, .prior_period = prior,
                             .prior = prior != PERIOD_NONE ? j->wb_prior : NULL,

@@ -675,7 +675,8 @@ currency_totals_t *results_currency_totals(const month_t *m, size_t *n)
         }
         t[i].revenue[CT_IN] = in;
     }
-    qsort(t, nt, sizeof(*t), currency_totals_cmp);
+    if (nt > 1)
+        qsort(t, nt, sizeof(*t), currency_totals_cmp);
     *n = nt;
     return t;
 }
