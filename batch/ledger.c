@@ -23,6 +23,7 @@
 struct ledger {
     sqlite3 *db;
     sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
+    sqlite3_stmt *party;    /* ledger_order_party, prepared once */
 };
 
 /* Revenue held in a period, per service (its order; "account ID" for a
@@ -242,6 +243,7 @@ void ledger_close(ledger_t *l)
     if (!l)
         return;
     sqlite3_finalize(l->complete);
+    sqlite3_finalize(l->party);
     sqlite3_close(l->db);
     free(l);
 }
@@ -2014,7 +2016,9 @@ exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, s
                              char *agreement, size_t alen, batch_error_t *err)
 {
     partner[0] = agreement[0] = '\0';
-    sqlite3_stmt *st = prep(l, "SELECT partner_id, agreement_ref FROM orders WHERE order_id = ?1");
+    if (!l->party)
+        l->party = prep(l, "SELECT partner_id, agreement_ref FROM orders WHERE order_id = ?1");
+    sqlite3_stmt *st = l->party;
     if (!st)
         return db_fail(l, err, "order party");
     bind_text(st, 1, order_id);
@@ -2023,6 +2027,7 @@ exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, s
         snprintf(partner, plen, "%s", p ? (const char *)p : "");
         snprintf(agreement, alen, "%s", a ? (const char *)a : "");
     }
-    sqlite3_finalize(st);
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return EXIT_DONE;
 }

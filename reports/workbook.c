@@ -38,6 +38,8 @@ typedef struct wb {
     xu_book_t *b;
     const month_t *m;
     const wb_context_t *x;
+    const currency_totals_t *ct; /* results_currency_totals, computed once */
+    size_t nct;
     lxw_format *wrap, *indent, *ok, *diff, *note, *mono, *header_after, *wrap_indent;
     char header[160], footer[64];
 } wb_t;
@@ -477,8 +479,8 @@ static void write_overview(wb_t *w)
     paid_partner_t *pp = rows.v;
     size_t npp = rows.n;
     qsort(pp, npp, sizeof(*pp), paid_partner_cmp);
-    size_t nct;
-    currency_totals_t *ct = results_currency_totals(m, &nct);
+    const currency_totals_t *ct = w->ct;
+    size_t nct = w->nct;
 
     char title[96], pb[PERIOD_BUF];
     snprintf(title, sizeof(title), "Partner payouts — %s %d", month_name(LANG_EN, period_month(m->period)),
@@ -611,7 +613,6 @@ static void write_overview(wb_t *w)
         xu_keep(b, xu_money(ws, r++, 3, pp[i].paid, b->money));
     }
     free(pp);
-    free(ct);
 }
 
 /* ---- the table sheets ----------------------------------------------------------- */
@@ -631,8 +632,8 @@ static void write_summary(wb_t *w)
     int ncols = prior ? 20 : 18;
     sheet_t s;
     sheet_open(&s, w, "Summary", h, ncols, wd, 0xFF80u | (prior ? 3u << 18 : 0));
-    size_t nct;
-    currency_totals_t *ct = results_currency_totals(m, &nct);
+    const currency_totals_t *ct = w->ct;
+    size_t nct = w->nct;
     money_t(*tot)[11] = calloc(nct + 1, sizeof(*tot));
     if (!tot)
         abort();
@@ -688,7 +689,6 @@ static void write_summary(wb_t *w)
         r++;
     }
     free(tot);
-    free(ct);
 }
 
 /* The Lines sheet, and the line side of Control's "lines = aggregates"
@@ -1332,6 +1332,8 @@ int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *pa
     money_t *lines = calloc(nct * LINE_KIND_COUNT + 1, sizeof(*lines));
     if (!lines)
         abort();
+    w.ct = ct;
+    w.nct = nct;
     write_overview(&w);
     write_summary(&w);
     write_lines(&w, ct, nct, lines);
