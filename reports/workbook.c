@@ -735,8 +735,27 @@ static void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_
         sum[k] += l->amount;
         used[k] = true;
     }
+    /* one currency: it heads the amount column (the sheet is its
+     * biggest table: a column of one repeated code would cost ~5 % of the
+     * workbook's time at 10M rows); several: a currency column */
+    size_t with_lines = 0, only = 0;
+    for (size_t i = 0; i < nct; i++)
+        if (ct[i].has_payables) {
+            with_lines++;
+            only = i;
+        }
+    bool one = with_lines <= 1;
+    static const char *const h1[] = {"agreement_id", "kind", "category", "amount"};
+    static const double wd1[] = {16, 12, 16, 18};
+    char amount[32];
+    const char *h1c[4] = {h1[0], h1[1], h1[2], amount};
+    snprintf(amount, sizeof(amount), "amount (%s)", with_lines ? ct[only].code : "no currency");
     sheet_t s;
-    sheet_open(&s, w, "Lines", h, 5, wd, 1u << 4);
+    if (one)
+        sheet_open(&s, w, "Lines", h1c, 4, wd1, 1u << 3);
+    else
+        sheet_open(&s, w, "Lines", h, 5, wd, 1u << 4);
+    int cc = one ? 0 : 1; /* the columns after agreement_id shift by the currency's */
     for (size_t a = 0; a < na; a++) {
         const char *code = ms->agreements.v[a].currency.code;
         size_t ci = 0;
@@ -748,10 +767,11 @@ static void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_
             lxw_row_t r = sheet_row(&s);
             size_t kind = k / (ncat + 1), c = k % (ncat + 1);
             xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[a].id, NULL));
-            xu_keep(b, xu_text(s.ws, r, 1, code, NULL));
-            xu_keep(b, xu_text(s.ws, r, 2, line_kind_names[kind], NULL));
-            xu_keep(b, xu_text(s.ws, r, 3, c < ncat ? cats[c] : "", NULL));
-            xu_keep(b, xu_money(s.ws, r, 4, sum[a * slots + k], b->money));
+            if (!one)
+                xu_keep(b, xu_text(s.ws, r, 1, code, NULL));
+            xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(1 + cc), line_kind_names[kind], NULL));
+            xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(2 + cc), c < ncat ? cats[c] : "", NULL));
+            xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(3 + cc), sum[a * slots + k], b->money));
             if (ci < nct)
                 by_currency[ci * LINE_KIND_COUNT + kind] += sum[a * slots + k];
         }
