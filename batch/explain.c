@@ -39,6 +39,85 @@ static void print_resolution(status_t s, rule_code r)
         printf("  to resolve:  %s\n", rule_resolve(LANG_EN, r));
 }
 
+/* The money an order produced in the period: its spiff (rate row and
+ * arithmetic), the chargeback it caused or suffered (months served), and
+ * what its MRC retired of the agreement's MRC commitments. */
+static void explain_order_money(const month_t *m, const order_t *o)
+{
+    const master_t *ms = m->master;
+    int32_t self = (int32_t)(o - m->orders.v);
+    char b1[MONEY_BUF], b2[MONEY_BUF], b3[MONEY_BUF], b4[MONEY_BUF], b5[MONEY_BUF], p[PERIOD_BUF],
+        d1[DATE_BUF], d2[DATE_BUF];
+    bool any = false;
+    printf("money:\n");
+    for (size_t i = 0; i < m->lines.n; i++) {
+        const line_t *l = &m->lines.v[i];
+        if (strcmp(l->source_id, o->id) != 0 && l->order != self)
+            continue;
+        if (l->kind != LINE_SPIFF && l->kind != LINE_CHARGEBACK)
+            continue;
+        any = true;
+        const agreement_t *ag = &ms->agreements.v[l->agreement];
+        if (l->kind == LINE_SPIFF) {
+            const order_t *so = l->order >= 0 ? &m->orders.v[l->order] : o;
+            printf("  spiff %s %s to agreement %s (in %s)\n", money_format(l->amount, b1),
+                   ag->currency.code, ag->id, period_format(m->period, p));
+            int32_t row = so->product >= 0
+                              ? rates_find(m->book, ag->plan_id, COMPONENT_SPIFF,
+                                           ms->products.v[so->product].category,
+                                           m->tiers[l->agreement].tier, so->install_date)
+                              : -1;
+            if (row >= 0) {
+                const rate_t *rt = &m->book->rates.v[row];
+                printf("    rate row:  rates.csv line %d: plan %s, spiff, category %s, tier %s, "
+                       "mrc_multiple %s, effective %s to %s\n", rt->line, rt->plan_id,
+                       rt->category ? rt->category : "*", rt->tier ? rt->tier : "*",
+                       decimal_format(rt->mrc_multiple, MULTIPLE_SCALE, b3),
+                       date_format(rt->effective_from, d1),
+                       rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
+            }
+            if (l->note != RULE_NONE)
+                printf("    no spiff:  %s — %s\n", rule_name(l->note), rule_explain(LANG_EN, l->note));
+            else
+                printf("    arithmetic: MRC %s × %s = %s (rounded half-even to the cent, once)\n",
+                       money_format(l->basis, b1), decimal_format(l->rate, MULTIPLE_SCALE, b3),
+                       money_format(l->amount, b2));
+        } else {
+            const order_t *svc = l->order >= 0 ? &m->orders.v[l->order] : NULL;
+            printf("  chargeback %s %s to agreement %s (in %s), source %s\n",
+                   money_format(l->amount, b1), ag->currency.code, ag->id,
+                   period_format(m->period, p), l->source_id);
+            if (svc)
+                printf("    arithmetic: spiff %s × (term %d − %d months served) / %d = %s "
+                       "(service %s, installed %s)\n",
+                       money_format(l->basis, b2), svc->term_months, (int)l->note_months,
+                       svc->term_months, money_format(l->amount, b3), svc->id,
+                       date_format(svc->install_date, d1));
+        }
+    }
+    if (!any && o->has_spiff)
+        printf("  spiff %s earned when installed (%s): explain agreement %s there\n",
+               money_format(o->spiff, b1),
+               o->installed_period != PERIOD_NONE ? period_format(o->installed_period, p) : "-",
+               agreement_name(m, o->agreement));
+    if (o->installed_period == m->period && o->agreement >= 0)
+        for (size_t i = 0; i < m->commitments.n; i++) {
+            const commitment_result_t *c = &m->commitments.v[i];
+            const commitment_t *cm = &ms->commitments.v[c->commitment];
+            if (cm->agreement != o->agreement || cm->basis != BASIS_MRC)
+                continue;
+            any = true;
+            printf("  commitment %s (MRC basis): this order's MRC %s counts toward the %s "
+                   "retired in %s; %s retired to date of %s, %s remaining (%s)\n",
+                   cm->id, money_format(o->mrc, b1), money_format(c->retired_period, b2),
+                   period_format(m->period, p), money_format(c->retired_to_date, b3),
+                   money_format(cm->amount, b4), money_format(c->remaining, b5),
+                   rule_name(c->status));
+        }
+    if (!any && !o->has_spiff)
+        printf("  none in %s (no spiff, chargeback or commitment)\n", period_format(m->period, p));
+}
+
 static void explain_order(const month_t *m, const order_t *o)
 {
     const master_t *ms = m->master;
@@ -99,6 +178,7 @@ static void explain_order(const month_t *m, const order_t *o)
         printf("  installed:   recognised in %s%s\n", period_format(o->installed_period, p),
                o->has_spiff ? "" : " (no spiff row matched)");
     print_resolution(o->status, o->rule);
+    explain_order_money(m, o);
 }
 
 static void explain_revenue(const month_t *m, const revenue_t *r, const char *id)
@@ -262,7 +342,8 @@ static exit_code order_period(const run_options_t *o, const char *id, period_t *
     if (rc != EXIT_DONE)
         return rc;
     if (!l)
-        return fail_with(err, EXIT_STATE_CONFLICT, "no ledger yet: run a period first");
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "not found: order %s (no ledger yet: no period has been run)", id);
     sqlite3_stmt *st = NULL;
     *p = PERIOD_NONE;
     if (sqlite3_prepare_v2(ledger_db(l), "SELECT period FROM orders WHERE order_id = ?1", -1, &st,
@@ -275,9 +356,75 @@ static exit_code order_period(const run_options_t *o, const char *id, period_t *
     ledger_close(l);
     if (*p == PERIOD_NONE)
         return fail_with(err, EXIT_INVALID_INPUT,
-                         "order %s is not in the ledger (never delivered, or rejected by format "
-                         "checks: see rejects.csv)", id);
+                         "not found: order %s is not in the ledger (never delivered, or refused "
+                         "by format checks: see rejects.csv)", id);
     return EXIT_DONE;
+}
+
+/* One screen per partner: each agreement's payable, then its holds. */
+static void explain_partner(const month_t *m, int32_t pt)
+{
+    const master_t *ms = m->master;
+    const partner_t *p = &ms->partners.v[pt];
+    char b[MONEY_BUF], pb[PERIOD_BUF];
+    printf("partner %s (%s, %s%s) in %s\n", p->id, p->name, partner_kind_names[p->kind],
+           p->on_hold ? ", ON HOLD" : "", period_format(m->period, pb));
+    int32_t first = ms->by_partner_first[pt], last = ms->by_partner_first[pt + 1];
+    if (first == last)
+        printf("  no agreement\n");
+    for (int32_t i = first; i < last; i++) {
+        int32_t a = ms->by_partner[i];
+        explain_agreement(m, a);
+        int64_t held_orders = 0, held_rows = 0;
+        money_t held_mrc = 0, held_amount = 0;
+        for (size_t k = 0; k < m->orders.n; k++) {
+            const order_t *o = &m->orders.v[k];
+            if (o->period == m->period && o->partner == pt && o->status == STATUS_HELD &&
+                (o->agreement == a || (o->agreement_ref && strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0))) {
+                held_orders++;
+                held_mrc += o->mrc;
+                printf("  held order:  %s (orders.csv:%d) MRC %s %s — %s\n", o->id, o->line,
+                       money_format(o->mrc, b), o->currency.code, rule_explain(LANG_EN, o->rule));
+            }
+        }
+        for (size_t k = 0; k < m->revenue.n; k++) {
+            const revenue_t *r = &m->revenue.v[k];
+            if (r->status != STATUS_HELD || r->service < 0 || r->service >= ORDER_STUB)
+                continue;
+            const order_t *o = &m->orders.v[r->service];
+            if (o->partner != pt || !(o->agreement == a || (o->agreement_ref &&
+                                      strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0)))
+                continue;
+            held_rows++;
+            held_amount += r->amount;
+        }
+        if (held_rows)
+            printf("  held revenue: %lld row(s), %s %s (their orders are held)\n",
+                   (long long)held_rows, money_format(held_amount, b),
+                   ms->agreements.v[a].currency.code);
+        if (!held_orders && !held_rows)
+            printf("  holds:       none\n");
+    }
+}
+
+/* Not found (3) unless the ledger has run the period. */
+static exit_code period_run(const run_options_t *o, batch_error_t *err)
+{
+    char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
+    ledger_t *l = NULL;
+    exit_code rc = ledger_open(db, true, &l, err);
+    free(db);
+    if (rc != EXIT_DONE)
+        return rc;
+    char pb[PERIOD_BUF];
+    if (!l)
+        return fail_with(err, EXIT_INVALID_INPUT,
+                         "not found: %s has not been run (no ledger yet)", period_format(o->period, pb));
+    if (ledger_period_state(l, o->period) == PERIOD_UNRUN)
+        rc = fail_with(err, EXIT_INVALID_INPUT, "not found: %s has not been run",
+                       period_format(o->period, pb));
+    ledger_close(l);
+    return rc;
 }
 
 exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err)
@@ -288,6 +435,8 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
     exit_code rc = EXIT_DONE;
     if (q->kind == EXPLAIN_ORDER)
         rc = order_period(o, q->id, &ro.period, err);
+    else
+        rc = period_run(o, err);
     if (rc != EXIT_DONE)
         return rc;
     job_t *j = NULL;
@@ -311,15 +460,22 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
             rc = explain_restated_row(m, run_job_ledger(j), o->data_dir, q->id, &shown, err);
             if (rc == EXIT_DONE && !shown)
                 rc = fail_with(err, EXIT_INVALID_INPUT,
-                               "revenue %s is not a decided row of this period nor of a later "
+                               "not found: revenue %s is not a decided row of this period nor of a later "
                                "correction of it (see rejects.csv)", q->id);
+        } else if (q->kind == EXPLAIN_PARTNER) {
+            int32_t p = strmap_get(&m->master->partner_ix, q->id, strlen(q->id));
+            if (p >= 0)
+                explain_partner(m, p);
+            else
+                rc = fail_with(err, EXIT_INVALID_INPUT, "not found: partner %s is not in master data",
+                               q->id);
         } else {
             int32_t a = strmap_get(&m->master->agreement_ix, q->id, strlen(q->id));
             if (a >= 0) {
                 explain_agreement(m, a);
                 explain_agreement_restated(m, run_job_ledger(j), a);
             } else
-                rc = fail_with(err, EXIT_INVALID_INPUT, "agreement %s is not in master data",
+                rc = fail_with(err, EXIT_INVALID_INPUT, "not found: agreement %s is not in master data",
                                q->id);
         }
     }

@@ -7,13 +7,15 @@
 
 #include "run.h"
 
-typedef enum { EXPLAIN_ORDER, EXPLAIN_REVENUE, EXPLAIN_AGREEMENT } explain_kind;
+typedef enum { EXPLAIN_ORDER, EXPLAIN_REVENUE, EXPLAIN_AGREEMENT, EXPLAIN_PARTNER } explain_kind;
 
 typedef struct explain_request {
     explain_kind kind;
     const char *id;
 } explain_request_t;
 
+/* EXIT_INVALID_INPUT (3) when what is asked about is not found: an id never
+ * delivered or refused by format checks, a period not run, no ledger yet. */
 exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err);
 
 #endif

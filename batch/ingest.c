@@ -863,6 +863,12 @@ static void settle_revenue(reader_t *r)
             bool dup = rv[i].rule == RULE_DUPLICATE_ID;
             reject(r, lineseq_at(&m->revenue_lines, i), dup ? "revenue_id" : "period",
                    rv[i].rule);
+            if (r->rejects) { /* its amount, for the reports' per-currency totals */
+                reject_t *j = &m->rejects.v[m->rejects.n - 1];
+                j->has_amount = true;
+                j->currency = rv[i].currency;
+                j->amount = rv[i].amount;
+            }
             /* a subset of the rows read: bounded by their Σ|amount| (revenue_row) */
             bool fits = money_accumulate(&m->control.revenue_amount_rejected_rows, rv[i].amount);
             assert(fits);

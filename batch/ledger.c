@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <string.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -23,7 +24,17 @@
 struct ledger {
     sqlite3 *db;
     sqlite3_stmt *complete; /* ledger_complete_order, prepared once */
+    sqlite3_stmt *party;    /* ledger_order_party, prepared once */
 };
+
+/* Revenue held in a period, per service (its order; "account ID" for a
+ * row without one, held through its account's owner) and currency: the
+ * workbook's backlog of holds still standing (ledger_load_holds). A report
+ * aggregate, not a decision: outside the hash chain. */
+#define HELD_REVENUE_SQL                                                                \
+    "CREATE TABLE IF NOT EXISTS held_revenue(period TEXT, service_id TEXT, currency TEXT," \
+    " agreement_id TEXT, rows INTEGER, amount INTEGER,"                                  \
+    " PRIMARY KEY(period, service_id, currency));"
 
 static const char *const schema_sql =
     "CREATE TABLE runs(period TEXT PRIMARY KEY,"
@@ -116,6 +127,7 @@ static const char *const schema_sql =
     "CREATE INDEX restated_by_period ON restated(period, restated_period, agreement_id);"
     /* dataset_id: the dataset this ledger was started for */
     "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    HELD_REVENUE_SQL
     /* the hash chain (ledger_chain_append): one link per run and per close,
      * never deleted or changed */
     "CREATE TABLE chain(seq INTEGER PRIMARY KEY, period TEXT NOT NULL,"
@@ -241,6 +253,7 @@ void ledger_close(ledger_t *l)
     if (!l)
         return;
     sqlite3_finalize(l->complete);
+    sqlite3_finalize(l->party);
     sqlite3_close(l->db);
     free(l);
 }
@@ -1867,59 +1880,110 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err)
     return e;
 }
 
-exit_code ledger_print_status(ledger_t *l, batch_error_t *err)
+/* Whether the file at data_dir/path still is what the run recorded. */
+static const char *input_changed(const char *data_dir, const char *path, const char *sha,
+                                 int64_t bytes)
+{
+    char *full = path_join(data_dir, path);
+    struct stat st;
+    const char *why = NULL;
+    if (stat(full, &st) != 0)
+        why = "missing";
+    else if ((int64_t)st.st_size != bytes)
+        why = "changed (size)";
+    else if (st.st_size <= (off_t)64 << 20) {
+        FILE *f = fopen(full, "rb");
+        if (!f) {
+            why = "unreadable";
+        } else {
+            sha256_ctx_t h;
+            sha256_init(&h);
+            unsigned char buf[1 << 16];
+            size_t n;
+            while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+                sha256_update(&h, buf, n);
+            fclose(f);
+            char hex[SHA256_HEX_LEN + 1];
+            sha256_final_hex(&h, hex);
+            if (strcmp(hex, sha) != 0)
+                why = "changed (SHA-256)";
+        }
+    }
+    free(full);
+    return why;
+}
+
+exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err)
 {
     if (!l) {
         printf("no ledger yet: no period has been run\n");
         return EXIT_DONE;
     }
-    sqlite3_stmt *st = prep(l,
-        "SELECT r.period, r.state, r.runs,"
-        " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'orders_read'),"
-        " (SELECT value FROM controls c WHERE c.period = r.period AND name = 'revenue_read'),"
-        " (SELECT count(*) FROM payments p WHERE p.period = r.period)"
-        " FROM runs r ORDER BY r.period");
-    /* paid per currency: never one sum across currencies (SPEC §7) */
-    sqlite3_stmt *cur = prep(l, "SELECT currency, amount FROM payments WHERE period = ?1"
-                                " ORDER BY currency");
-    if (!st || !cur) {
+    sqlite3_stmt *st = prep(l, "SELECT period, state, runs FROM runs ORDER BY period");
+    /* per currency: never one sum across currencies (SPEC §7) */
+    sqlite3_stmt *cur = prep(l,
+        "SELECT currency, sum(CASE WHEN status = 'paid' THEN paid ELSE 0 END),"
+        " sum(CASE WHEN status = 'paid' AND paid != 0 THEN 1 ELSE 0 END),"
+        " sum(CASE WHEN status != 'paid' THEN carried_out ELSE 0 END),"
+        " sum(CASE WHEN status != 'paid' AND carried_out != 0 THEN 1 ELSE 0 END)"
+        " FROM payables WHERE period = ?1 GROUP BY currency ORDER BY currency");
+    sqlite3_stmt *held = prep(l, "SELECT currency, sum(amount), sum(rows) FROM held_revenue"
+                                 " WHERE period = ?1 GROUP BY currency ORDER BY currency");
+    sqlite3_stmt *in = prep(l, "SELECT path, sha256, bytes FROM inputs WHERE period = ?1"
+                               " ORDER BY path");
+    if (!st || !cur || !in) {
         sqlite3_finalize(st);
         sqlite3_finalize(cur);
+        sqlite3_finalize(held);
+        sqlite3_finalize(in);
         return db_fail(l, err, "status");
     }
-    printf("%-8s %-7s %5s %10s %12s %9s  %s\n", "period", "state", "runs", "orders", "revenue",
-           "payments", "paid (per currency)");
     exit_code e = EXIT_DONE;
+    char m1[MONEY_BUF], m2[MONEY_BUF];
     while (e == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
-        printf("%-8s %-7s %5d %10lld %12lld %9d ", sqlite3_column_text(st, 0),
-               sqlite3_column_text(st, 1), sqlite3_column_int(st, 2),
-               (long long)sqlite3_column_int64(st, 3), (long long)sqlite3_column_int64(st, 4),
-               sqlite3_column_int(st, 5));
-        sqlite3_bind_text(cur, 1, (const char *)sqlite3_column_text(st, 0), -1, SQLITE_TRANSIENT);
-        char code[4] = "", money[MONEY_BUF];
-        money_t total = 0;
+        const char *period = (const char *)sqlite3_column_text(st, 0);
+        bool closed = strcmp((const char *)sqlite3_column_text(st, 1), "closed") == 0;
+        int runs = sqlite3_column_int(st, 2);
+        printf("%s  %s, run %d time(s)%s\n", period, closed ? "closed" : "open", runs,
+               closed ? "" : ": payments are written at close");
+        sqlite3_bind_text(cur, 1, period, -1, SQLITE_TRANSIENT);
         bool any = false;
-        for (int rc = sqlite3_step(cur);; rc = sqlite3_step(cur)) {
-            const char *c = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(cur, 0) : NULL;
-            if (any && (!c || strcmp(c, code) != 0))
-                printf(" %s %s", code, money_format(total, money));
-            if (!c)
-                break;
-            if (!any || strcmp(c, code) != 0) {
-                snprintf(code, sizeof(code), "%s", c);
-                total = 0;
-                any = true;
-            }
-            if (__builtin_add_overflow(total, sqlite3_column_int64(cur, 1), &total)) {
-                e = fail_with(err, EXIT_INTERNAL, "status: the %s payments overflow", c);
-                break;
-            }
+        while (sqlite3_step(cur) == SQLITE_ROW) {
+            any = true;
+            printf("  %s  %s %s to %d agreement(s); carried to a later period %s (%d agreement(s))\n",
+                   (const char *)sqlite3_column_text(cur, 0), closed ? "paid" : "awaiting close",
+                   money_format(sqlite3_column_int64(cur, 1), m1), sqlite3_column_int(cur, 2),
+                   money_format(sqlite3_column_int64(cur, 3), m2), sqlite3_column_int(cur, 4));
         }
-        printf("%s\n", any ? "" : " -");
+        if (!any)
+            printf("  no payable\n");
         sqlite3_reset(cur);
+        if (held) {
+            sqlite3_bind_text(held, 1, period, -1, SQLITE_TRANSIENT);
+            while (sqlite3_step(held) == SQLITE_ROW)
+                printf("  %s  revenue held %s (%lld row(s); see payouts.xlsx, Exceptions)\n",
+                       (const char *)sqlite3_column_text(held, 0),
+                       money_format(sqlite3_column_int64(held, 1), m1),
+                       (long long)sqlite3_column_int64(held, 2));
+            sqlite3_reset(held);
+        }
+        sqlite3_bind_text(in, 1, period, -1, SQLITE_TRANSIENT);
+        while (data_dir && sqlite3_step(in) == SQLITE_ROW) {
+            const char *path = (const char *)sqlite3_column_text(in, 0);
+            if (path[0] == '(') /* the built-in default book: not a file */
+                continue;
+            const char *why = input_changed(data_dir, path, (const char *)sqlite3_column_text(in, 1),
+                                            sqlite3_column_int64(in, 2));
+            if (why)
+                printf("  warning: %s %s since the run%s\n", path, why,
+                       closed ? "" : ": run the period again before closing to decide on it");
+        }
+        sqlite3_reset(in);
     }
     sqlite3_finalize(st);
     sqlite3_finalize(cur);
+    sqlite3_finalize(held);
+    sqlite3_finalize(in);
     return e;
 }
 
@@ -1956,5 +2020,140 @@ exit_code ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char *
         if (rc != SQLITE_DONE)
             return db_fail(l, err, sql[q]);
     }
+    return EXIT_DONE;
+}
+
+/* ---- the workbook's prior period and backlog (issue 21) ---------------------------- */
+
+typedef struct held_row {
+    int32_t service;
+    uint16_t currency;
+    money_t amount;
+} held_row_t;
+
+static int held_row_cmp(const void *x, const void *y)
+{
+    const held_row_t *a = x, *b = y;
+    if (a->service != b->service)
+        return a->service < b->service ? -1 : 1;
+    return a->currency < b->currency ? -1 : a->currency > b->currency;
+}
+
+exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
+{
+    saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
+    if (sqlite3_exec(l->db, HELD_REVENUE_SQL, NULL, NULL, NULL) != SQLITE_OK)
+        return db_fail(l, err, "held_revenue");
+    exec_p(&s, "DELETE FROM held_revenue WHERE period = ?1", m->period);
+    /* only the held rows, grouped by sorting them: nothing for a month without holds */
+    VEC(held_row_t) v = {0};
+    for (size_t i = 0; i < m->revenue.n; i++) {
+        const revenue_t *r = &m->revenue.v[i];
+        if (r->status == STATUS_HELD) { /* a service's order, or an account's owner (P3) */
+            held_row_t h = {r->service, r->currency, r->amount};
+            VEC_PUSH(v, h);
+        }
+    }
+    if (v.n > 1)
+        qsort(v.v, v.n, sizeof(*v.v), held_row_cmp);
+    sqlite3_stmt *ins = saver_prep(&s, "INSERT INTO held_revenue VALUES(?1,?2,?3,?4,?5,?6)");
+    for (size_t i = 0; ins && s.rc == EXIT_DONE && i < v.n;) {
+        size_t j = i;
+        money_t sum = 0;
+        for (; j < v.n && v.v[j].service == v.v[i].service && v.v[j].currency == v.v[i].currency; j++)
+            sum = money_add_bounded(sum, v.v[j].amount); /* a subset of P's rows */
+        int32_t sv = v.v[i].service;
+        const char *named = NULL, *key;
+        char account[128];
+        if (sv >= 0) {
+            key = month_order_decision(m, sv).id;
+            if (sv < ORDER_STUB)
+                named = m->orders.v[sv].agreement_ref;
+        } else { /* "account ID": never an order id (ids have no space) */
+            const revenue_t probe = {.service = sv};
+            int32_t ac = revenue_account(&probe);
+            snprintf(account, sizeof(account), "account %s",
+                     ac >= 0 ? m->master->accounts.v[ac].id : "(not in accounts.csv)");
+            if (ac >= 0 && m->master->accounts.v[ac].owner >= 0)
+                named = m->master->agreements.v[m->master->accounts.v[ac].owner].id;
+            key = account;
+        }
+        currency_t c = currency_unpack(v.v[i].currency);
+        bind_period(ins, 1, m->period);
+        bind_text(ins, 2, key);
+        bind_text(ins, 3, c.code);
+        bind_text(ins, 4, named ? named : "");
+        sqlite3_bind_int64(ins, 5, (int64_t)(j - i));
+        sqlite3_bind_int64(ins, 6, sum);
+        saver_step(&s, ins);
+        i = j;
+    }
+    sqlite3_finalize(ins);
+    free(v.v);
+    return s.rc;
+}
+
+exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            batch_error_t *err)
+{
+    (void)err;
+    if (!l)
+        return EXIT_DONE;
+    /* a ledger older than the table has no backlog */
+    /* standing: a service whose order is still not attributed; every
+     * account (P3, no order): the caller keeps those P holds too */
+    sqlite3_stmt *st = prep(l,
+        "SELECT h.service_id, max(h.agreement_id), h.currency, min(h.period), max(h.period),"
+        " count(*), sum(h.rows), sum(h.amount) FROM held_revenue h"
+        " LEFT JOIN orders o ON o.order_id = h.service_id"
+        " WHERE h.period < ?1 AND (o.status != 1 OR (o.order_id IS NULL"
+        "  AND h.service_id LIKE 'account %'))"
+        " GROUP BY h.service_id, h.currency ORDER BY h.service_id, h.currency");
+    if (!st)
+        return EXIT_DONE;
+    bind_period(st, 1, p);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        push(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+             (const char *)sqlite3_column_text(st, 2), col_period(st, 3), col_period(st, 4),
+             sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7));
+    sqlite3_finalize(st);
+    return EXIT_DONE;
+}
+
+exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, batch_error_t *err)
+{
+    *prior = l ? ledger_period_before(l, p) : PERIOD_NONE;
+    if (*prior == PERIOD_NONE)
+        return EXIT_DONE;
+    sqlite3_stmt *st = prep(l, "SELECT agreement_id, paid, carried_out FROM payables"
+                               " WHERE period = ?1 ORDER BY agreement_id");
+    if (!st)
+        return db_fail(l, err, "prior payables");
+    bind_period(st, 1, *prior);
+    while (sqlite3_step(st) == SQLITE_ROW)
+        push(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
+             sqlite3_column_int64(st, 2));
+    sqlite3_finalize(st);
+    return EXIT_DONE;
+}
+
+exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, batch_error_t *err)
+{
+    partner[0] = agreement[0] = '\0';
+    if (!l->party)
+        l->party = prep(l, "SELECT partner_id, agreement_ref FROM orders WHERE order_id = ?1");
+    sqlite3_stmt *st = l->party;
+    if (!st)
+        return db_fail(l, err, "order party");
+    bind_text(st, 1, order_id);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+        const unsigned char *p = sqlite3_column_text(st, 0), *a = sqlite3_column_text(st, 1);
+        snprintf(partner, plen, "%s", p ? (const char *)p : "");
+        snprintf(agreement, alen, "%s", a ? (const char *)a : "");
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
     return EXIT_DONE;
 }

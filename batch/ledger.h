@@ -153,8 +153,37 @@ exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err);
  * EXIT_VERIFY_DIFF naming the first period and table that differ. */
 exit_code ledger_audit(ledger_t *l, batch_error_t *err);
 
-/* One line per period for `status` (payments per currency). */
-exit_code ledger_print_status(ledger_t *l, batch_error_t *err);
+/* `status`: per period its state and runs, then per currency what was paid
+ * (closed) or awaits close (open), what is carried to a later period and
+ * the revenue held; a warning for each input file of the period that is
+ * missing or differs from what the run recorded (size, or SHA-256 for files
+ * up to 64 MB) under data_dir. Never one sum across currencies. */
+exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err);
+
+/* The workbook's backlog (issue 21): P's held revenue per service (its
+ * order, or "account ID") and currency, replacing an earlier run's rows of P (inside the
+ * transaction). */
+exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err);
+/* Revenue held in periods before p on services whose order is still not
+ * attributed, and on every account ("account ID": whether it still stands
+ * is the caller's to tell from P), per service and currency, in service
+ * order; nothing for a NULL ledger or one without the table. */
+typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
+                               const char *currency, period_t first, period_t last, int periods,
+                               int64_t rows, money_t amount);
+exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            batch_error_t *err);
+/* The payables of the newest period run before p (*prior, PERIOD_NONE when
+ * none), in agreement_id order. */
+typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t paid,
+                                money_t carried_out);
+exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, batch_error_t *err);
+
+/* An order's partner_id and agreement_ref as delivered ("" when none or
+ * unknown), copied into the buffers. */
+exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, batch_error_t *err);
 
 /* §4.8, for restating the closed period p in the run of m->period: per
  * agreement of m's master data (arrays of agreements.n, zero-filled by the

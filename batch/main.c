@@ -15,12 +15,12 @@
 #include "whatif.h"
 
 typedef enum { OPT_DATA, OPT_PERIOD, OPT_DB, OPT_OUT, OPT_STATEMENTS, OPT_QUIET, OPT_ORDER,
-               OPT_REVENUE, OPT_AGREEMENT, OPT_BOOK, OPT_COUNT } opt_id;
+               OPT_REVENUE, OPT_AGREEMENT, OPT_BOOK, OPT_PARTNER, OPT_COUNT } opt_id;
 
 typedef struct option_spec {
     const char *name;
     bool takes_value;
-    const char *help;
+    const char *help; /* a value's name (DIR, YYYY-MM, ID), then what it is */
 } option_spec_t;
 
 static const option_spec_t options[OPT_COUNT] = {
@@ -34,7 +34,21 @@ static const option_spec_t options[OPT_COUNT] = {
     [OPT_REVENUE] = {"--revenue", true, "ID    explain a revenue row (with --period)"},
     [OPT_AGREEMENT] = {"--agreement", true, "ID  explain an agreement's payable (with --period)"},
     [OPT_BOOK] = {"--book", true, "DIR      whatif: tables replacing the book's (--out: the what-if folder)"},
+    [OPT_PARTNER] = {"--partner", true, "ID    every agreement of a partner: payable and holds "
+                                        "(with --period)"},
 };
+
+/* The name of an option's value in usage lines: the help's first word. */
+static void print_metavar(FILE *f, const option_spec_t *o)
+{
+    const char *h = o->help;
+    while (*h == ' ')
+        h++;
+    int n = 0;
+    while (h[n] && h[n] != ' ')
+        n++;
+    fprintf(f, " %.*s", n, h);
+}
 
 typedef enum { CMD_RUN, CMD_CHECK, CMD_CLOSE, CMD_VERIFY, CMD_EXPLAIN, CMD_STATUS, CMD_AUDIT,
                CMD_WHATIF, CMD_COUNT } cmd_id;
@@ -56,11 +70,13 @@ static const command_spec_t commands[CMD_COUNT] = {
                    B(OPT_DATA) | B(OPT_PERIOD),
                    B(OPT_DATA) | B(OPT_PERIOD) | B(OPT_DB) | B(OPT_OUT) | B(OPT_QUIET)},
     [CMD_VERIFY] = {"verify", "re-run fixtures (FIXTURE...) and diff against expected/", 0, 0},
-    [CMD_EXPLAIN] = {"explain", "explain an order, a revenue row or an agreement's payable",
+    [CMD_EXPLAIN] = {"explain", "explain an order, a revenue row, an agreement's or a partner's "
+                                "payable (3 when not found)",
                      B(OPT_DATA),
                      B(OPT_DATA) | B(OPT_DB) | B(OPT_ORDER) | B(OPT_REVENUE) | B(OPT_AGREEMENT) |
-                         B(OPT_PERIOD)},
-    [CMD_STATUS] = {"status", "list the periods in the ledger", B(OPT_DATA),
+                         B(OPT_PARTNER) | B(OPT_PERIOD)},
+    [CMD_STATUS] = {"status", "each period in the ledger: state, runs, paid or awaiting close, "
+                              "carried and held, per currency", B(OPT_DATA),
                     B(OPT_DATA) | B(OPT_DB)},
     [CMD_AUDIT] = {"audit", "recompute the ledger's hash chain; 6 when it differs", B(OPT_DATA),
                    B(OPT_DATA) | B(OPT_DB)},
@@ -78,7 +94,8 @@ static void usage(FILE *f, int cmd)
             fprintf(f, "  %-8s %s\n", commands[c].name, commands[c].summary);
         fprintf(f, "\n`commissions COMMAND --help` shows a command's options.\n"
                    "exit codes: 0 done, 1 internal error, 2 usage, 3 invalid input, 4 state "
-                   "conflict, 5 ledger busy, 6 verify or audit found differences\n");
+                   "conflict, 5 ledger busy, 6 verify or audit found differences;\n"
+                   "explain exits 3 when what it is asked about is not found\n");
         return;
     }
     const command_spec_t *c = &commands[cmd];
@@ -88,9 +105,12 @@ static void usage(FILE *f, int cmd)
     }
     fprintf(f, "usage: commissions %s", c->name);
     for (int o = 0; o < OPT_COUNT; o++)
-        if (c->allowed & B(o))
-            fprintf(f, c->required & B(o) ? " %s%s" : " [%s%s]", options[o].name,
-                    options[o].takes_value ? " X" : "");
+        if (c->allowed & B(o)) {
+            fprintf(f, c->required & B(o) ? " %s" : " [%s", options[o].name);
+            if (options[o].takes_value)
+                print_metavar(f, &options[o]);
+            fprintf(f, "%s", c->required & B(o) ? "" : "]");
+        }
     fprintf(f, "\n  %s\n", c->summary);
     for (int o = 0; o < OPT_COUNT; o++)
         if (c->allowed & B(o))
@@ -251,8 +271,16 @@ static int dispatch(int argc, char **argv)
                             .out_dir = val[OPT_OUT], .statements = set[OPT_STATEMENTS],
                             .quiet = set[OPT_QUIET], .period = PERIOD_NONE,
                             .bind_dataset = true, .book_dir = val[OPT_BOOK]};
-        if (set[OPT_PERIOD] && !period_parse(val[OPT_PERIOD], strlen(val[OPT_PERIOD]), &ro.period))
-            return usage_error(cmd, "--period '%s' is not YYYY-MM", val[OPT_PERIOD]);
+        if (set[OPT_PERIOD] && !period_parse(val[OPT_PERIOD], strlen(val[OPT_PERIOD]), &ro.period)) {
+            const char *v = val[OPT_PERIOD];
+            bool shape = strlen(v) == 7 && v[4] == '-' && strspn(v, "0123456789") == 4 &&
+                         strspn(v + 5, "0123456789") == 2;
+            if (shape && (atoi(v + 5) < 1 || atoi(v + 5) > 12))
+                return usage_error(cmd, "--period %s: month must be 01-12", v);
+            if (shape)
+                return usage_error(cmd, "--period %s: year must be 1900 or later", v);
+            return usage_error(cmd, "--period %s: not a period, write YYYY-MM (2017-11)", v);
+        }
         signals_install();
         rc = check_paths(&ro, &err);
         if (rc == EXIT_DONE && cmd == CMD_WHATIF)
@@ -281,17 +309,20 @@ static int dispatch(int argc, char **argv)
             rc = cmd_whatif(&ro, &err);
             break;
         default: {
-            int which = set[OPT_ORDER] + set[OPT_REVENUE] + set[OPT_AGREEMENT];
+            int which = set[OPT_ORDER] + set[OPT_REVENUE] + set[OPT_AGREEMENT] + set[OPT_PARTNER];
             if (which != 1)
-                return usage_error(cmd, "%s", "give exactly one of --order, --revenue, --agreement");
-            if ((set[OPT_REVENUE] || set[OPT_AGREEMENT]) && !set[OPT_PERIOD])
-                return usage_error(cmd, "%s", "--revenue and --agreement need --period");
-            explain_request_t q = {.kind = set[OPT_ORDER]     ? EXPLAIN_ORDER
-                                           : set[OPT_REVENUE] ? EXPLAIN_REVENUE
-                                                              : EXPLAIN_AGREEMENT,
-                                   .id = set[OPT_ORDER]     ? val[OPT_ORDER]
-                                         : set[OPT_REVENUE] ? val[OPT_REVENUE]
-                                                            : val[OPT_AGREEMENT]};
+                return usage_error(cmd, "%s",
+                                   "give exactly one of --order, --revenue, --agreement, --partner");
+            if (!set[OPT_ORDER] && !set[OPT_PERIOD])
+                return usage_error(cmd, "%s", "--revenue, --agreement and --partner need --period");
+            explain_request_t q = {.kind = set[OPT_ORDER]       ? EXPLAIN_ORDER
+                                           : set[OPT_REVENUE]   ? EXPLAIN_REVENUE
+                                           : set[OPT_AGREEMENT] ? EXPLAIN_AGREEMENT
+                                                                : EXPLAIN_PARTNER,
+                                   .id = set[OPT_ORDER]       ? val[OPT_ORDER]
+                                         : set[OPT_REVENUE]   ? val[OPT_REVENUE]
+                                         : set[OPT_AGREEMENT] ? val[OPT_AGREEMENT]
+                                                              : val[OPT_PARTNER]};
             rc = cmd_explain(&ro, &q, &err);
         }
         }

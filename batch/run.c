@@ -54,6 +54,13 @@ struct job {
     st_docs_t docs;      /* statement documents to render (run --statements, close) */
     ledger_docs_t zdocs; /* run: P's statement documents as the ledger stores them */
     char *tmp_dir;
+    /* payouts.xlsx's context (job_wb_context): inputs, previous payables, backlog */
+    wb_context_t wbx;
+    wb_input_t *wb_inputs;
+    wb_prior_t *wb_prior;
+    VEC(wb_hold_t) wb_holds;
+    VEC(wb_order_t) wb_orders;
+    uint8_t *wb_held_accounts; /* per account: P holds revenue through its owner */
 };
 
 static void job_init(job_t *j, const run_options_t *o)
@@ -81,6 +88,11 @@ static void job_release(job_t *j)
     ledger_docs_free(&j->zdocs);
     dataset_release(&j->ds);
     free(j->inputs.v);
+    free(j->wb_inputs);
+    free(j->wb_prior);
+    free(j->wb_holds.v);
+    free(j->wb_orders.v);
+    free(j->wb_held_accounts);
     free(j->db_path);
     free(j->out_dir);
 }
@@ -201,7 +213,7 @@ static exit_code out_workbooks(job_t *j, batch_error_t *err)
     char msg[512];
     exit_code rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
-    if (wb_write_payouts(&j->month, xlsx, msg, sizeof(msg)) != 0)
+    if (wb_write_payouts_ctx(&j->month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
         rc = fail_with(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
     free(xlsx);
     if (rc != EXIT_DONE)
@@ -264,6 +276,8 @@ static exit_code out_chain(job_t *j, batch_error_t *err)
 static exit_code out_ledger(job_t *j, batch_error_t *err)
 {
     exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_save_holds(j->ledger, &j->month, err);
     if (rc == EXIT_DONE)
         log_stage("%s: ledger rows written", j->pbuf);
     return rc;
@@ -329,8 +343,99 @@ static exit_code run_stages(job_t *j, stage_t *v, size_t n, batch_error_t *err)
     return EXIT_DONE;
 }
 
+static void wb_prior_push(void *ctx, const char *agreement_id, money_t paid, money_t carried_out)
+{
+    job_t *j = ctx;
+    int32_t a = strmap_get(&j->ds.master.agreement_ix, agreement_id, strlen(agreement_id));
+    if (a >= 0)
+        j->wb_prior[a] = (wb_prior_t){true, paid, carried_out};
+}
+
+static void wb_hold_push(void *ctx, const char *service_id, const char *agreement_id,
+                         const char *currency, period_t first, period_t last, int periods,
+                         int64_t rows, money_t amount)
+{
+    job_t *j = ctx;
+    arena_t *a = &j->month.arena;
+    if (strncmp(service_id, "account ", 8) == 0) { /* standing only if P holds it too */
+        const char *id = service_id + 8;
+        int32_t ac = strmap_get(&j->ds.master.account_ix, id, strlen(id));
+        if (ac < 0 || !j->wb_held_accounts[ac])
+            return;
+    }
+    wb_hold_t h = {.service_id = arena_strndup(a, service_id, strlen(service_id)),
+                   .agreement_id = arena_strndup(a, agreement_id ? agreement_id : "",
+                                                 agreement_id ? strlen(agreement_id) : 0),
+                   .first = first, .last = last, .periods = periods, .rows = rows,
+                   .amount = amount};
+    snprintf(h.currency, sizeof(h.currency), "%s", currency ? currency : "");
+    VEC_PUSH(j->wb_holds, h);
+}
+
+static int wb_order_cmp(const void *x, const void *y)
+{
+    int32_t a = ((const wb_order_t *)x)->ref, b = ((const wb_order_t *)y)->ref;
+    return a < b ? -1 : a > b;
+}
+
+/* payouts.xlsx's context, read on this thread before the stages start (the
+ * ledger is the ledger stage's afterwards): the input files, the previous
+ * period run's payables and the backlog of holds. */
+static exit_code job_wb_context(job_t *j, batch_error_t *err)
+{
+    j->wb_inputs = calloc(j->inputs.n + 1, sizeof(*j->wb_inputs));
+    j->wb_prior = calloc(j->ds.master.agreements.n + 1, sizeof(*j->wb_prior));
+    if (!j->wb_inputs || !j->wb_prior)
+        abort();
+    for (size_t i = 0; i < j->inputs.n; i++)
+        j->wb_inputs[i] = (wb_input_t){j->inputs.v[i].path, j->inputs.v[i].sha256,
+                                       j->inputs.v[i].records, j->inputs.v[i].bytes};
+    period_t prior = PERIOD_NONE;
+    exit_code rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
+    j->wb_held_accounts = calloc(j->ds.master.accounts.n + 1, 1);
+    if (!j->wb_held_accounts)
+        abort();
+    for (size_t i = 0; i < j->month.revenue.n; i++) {
+        const revenue_t *r = &j->month.revenue.v[i];
+        if (r->status == STATUS_HELD && r->service < 0 && revenue_account(r) >= 0)
+            j->wb_held_accounts[revenue_account(r)] = 1;
+    }
+    if (rc == EXIT_DONE)
+        rc = ledger_load_holds(j->ledger, j->o->period, wb_hold_push, j, err);
+    /* the earlier orders unassigned revenue names: their partner for the
+     * Exceptions sheet (a few per month; one lookup each) */
+    const month_t *m = &j->month;
+    uint8_t *seen = calloc(m->stubs.n + 1, 1);
+    if (!seen)
+        abort();
+    for (size_t i = 0; rc == EXIT_DONE && j->ledger && i < m->revenue.n; i++) {
+        int32_t ref = m->revenue.v[i].service;
+        if (m->revenue.v[i].status == STATUS_ASSIGNED || ref < ORDER_STUB || seen[ref - ORDER_STUB])
+            continue;
+        seen[ref - ORDER_STUB] = 1;
+        char partner[256], agreement[256];
+        rc = ledger_order_party(j->ledger, month_stub_id(m, (size_t)(ref - ORDER_STUB)), partner,
+                                sizeof(partner), agreement, sizeof(agreement), err);
+        wb_order_t o = {ref, arena_strndup(&j->month.arena, partner, strlen(partner)),
+                        arena_strndup(&j->month.arena, agreement, strlen(agreement))};
+        VEC_PUSH(j->wb_orders, o);
+    }
+    free(seen);
+    if (j->wb_orders.n > 1)
+        qsort(j->wb_orders.v, j->wb_orders.n, sizeof(*j->wb_orders.v), wb_order_cmp);
+    j->wbx = (wb_context_t){.version = COMMISSIONS_VERSION, .inputs = j->wb_inputs,
+                            .ninputs = j->inputs.n, .prior_period = prior,
+                            .prior = prior != PERIOD_NONE ? j->wb_prior : NULL,
+                            .holds = j->wb_holds.v, .nholds = j->wb_holds.n,
+                            .orders = j->wb_orders.v, .norders = j->wb_orders.n};
+    return rc;
+}
+
 static exit_code write_outputs(job_t *j, batch_error_t *err)
 {
+    exit_code wrc = job_wb_context(j, err);
+    if (wrc != EXIT_DONE)
+        return wrc;
     month_drop_order_map(&j->month); /* decided: the outputs name orders by reference */
     char *results = path_join(j->tmp_dir, "results");
     bool made = mkdir_p(results);
@@ -415,23 +520,40 @@ static void paid_print(paid_totals_t *t)
     t->n = t->cap = 0;
 }
 
+/* The run's (or check's) last lines (SPEC §7): rows, decisions, then per
+ * currency what close will pay (check: what the run would pay) and what is
+ * carried to a later period; never one sum across currencies. */
 static void print_summary(const job_t *j, const char *what)
 {
     const control_t *c = &j->month.control;
     const master_t *ms = &j->ds.master;
     printf("%s %s: %" PRId64 " rows read; orders %" PRId64 " attributed, %" PRId64 " held, %" PRId64
-           " rejected, %" PRId64 " rejected rows; revenue %" PRId64 " assigned, %" PRId64
-           " unassigned, %" PRId64 " held, %" PRId64 " rejected; %zu rejects\n",
+           " rejected; revenue %" PRId64 " assigned, %" PRId64 " unassigned, %" PRId64 " held, %" PRId64
+           " rejected; %zu input row(s) refused by format checks (rejects.csv)\n",
            what, j->pbuf, c->rows_read_total, c->orders_attributed, c->orders_held,
-           c->orders_rejected, c->orders_rejected_rows, c->revenue_assigned,
-           c->revenue_unassigned, c->revenue_held, c->revenue_rejected, j->month.rejects.n);
-    paid_totals_t t = {0};
+           c->orders_rejected, c->revenue_assigned, c->revenue_unassigned, c->revenue_held,
+           c->revenue_rejected, j->month.rejects.n);
+    paid_totals_t t = {0}, carried = {0};
     for (size_t a = 0; a < ms->agreements.n; a++) {
         const payable_t *p = &j->month.payables[a];
         if (p->present && p->status == RULE_PAID && p->paid != 0)
             paid_add(&t, ms->agreements.v[a].currency.code, p->paid);
+        else if (p->present && p->carried_out != 0)
+            paid_add(&carried, ms->agreements.v[a].currency.code, p->carried_out);
     }
-    paid_print(&t);
+    const char *verb = strcmp(what, "check") == 0 ? "a run would pay at close"
+                                                 : "to pay at close";
+    char buf[MONEY_BUF];
+    for (size_t k = 0; k < t.n; k++)
+        printf("  %s: %s %s to %" PRId64 " agreement(s)\n", verb, t.v[k].code,
+               money_format(t.v[k].paid, buf), t.v[k].count);
+    if (!t.n)
+        printf("  %s: nothing\n", verb);
+    for (size_t k = 0; k < carried.n; k++)
+        printf("  carried to a later period: %s %s (%" PRId64 " agreement(s))\n",
+               carried.v[k].code, money_format(carried.v[k].paid, buf), carried.v[k].count);
+    free(t.v);
+    free(carried.v);
 }
 
 /* §5: closed periods never change; only the newest open period re-runs. */
@@ -928,7 +1050,7 @@ exit_code cmd_status(const run_options_t *o, batch_error_t *err)
     if (rc == EXIT_DONE)
         rc = check_dataset(&j, false, err);
     if (rc == EXIT_DONE)
-        rc = ledger_print_status(j.ledger, err);
+        rc = ledger_print_status(j.ledger, o->data_dir, err);
     job_release(&j);
     return rc;
 }

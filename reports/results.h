@@ -20,6 +20,35 @@ typedef enum { RESULTS_ALL, RESULTS_LINES, RESULTS_REVENUE, RESULTS_OTHERS } res
 int results_write_part(const month_t *m, const char *dir, results_part_t part, char *msg,
                        size_t msglen);
 
+/* The money of P per currency (SPEC §7: never added across currencies),
+ * what control.csv and the workbook's Control sheet show. Revenue amounts
+ * are in the row's own currency (kept rows by decision; rows refused after
+ * their values were read, rejects with has_amount); lines, aggregates and
+ * payables in their agreement's currency. */
+enum { CT_IN, CT_ASSIGNED, CT_UNASSIGNED, CT_HELD, CT_REJECTED, CT_REJECTED_ROWS, CT_REVENUE };
+typedef struct currency_totals {
+    char code[4];
+    bool has_revenue, has_payables;
+    money_t revenue[CT_REVENUE];  /* amounts: in = the other five */
+    int64_t revenue_rows[CT_REVENUE];
+    money_t kinds[LINE_KIND_COUNT]; /* the agreements' aggregates by kind */
+    money_t carried_in, earned, paid, carried_out;
+    int64_t agreements, agreements_paid, agreements_carried, agreements_settled;
+} currency_totals_t;
+/* One entry per currency present, in code order; *n of them; the caller
+ * frees the array. */
+currency_totals_t *results_currency_totals(const month_t *m, size_t *n);
+
+/* control.csv's rows (name, value), in file order (bytewise by name):
+ * counts without a currency, money as NAME_CUR (revenue_amount_in_USD). */
+typedef struct control_row {
+    char name[64];
+    int64_t value;
+    bool money;
+} control_row_t;
+/* A malloc'd array of *n rows. */
+control_row_t *results_control_rows(const month_t *m, size_t *n);
+
 /* One payment of a closed period: what the ledger recorded, never
  * re-decided. Strings are borrowed. */
 typedef struct payment {

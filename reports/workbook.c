@@ -1,10 +1,18 @@
 /*
  * workbook.c — payouts.xlsx, the finance workbook of P (SPEC §6): Overview
- * (how much we pay, to whom, what is held, on one screen, with the payout by
- * legacy program chart), Summary, Lines, Exceptions, Commitments (progress
- * chart), Tiers (next threshold and amount needed; tier distribution chart),
- * Points and Control. Written row by row in constant memory; tables have a
- * frozen header, an autofilter and totals where they add up.
+ * (how much we pay per currency, to whom, what is held, what changed since
+ * the previous period run, the payout by legacy program chart of each
+ * currency), Summary, Lines, Exceptions (with the backlog of holds still
+ * standing from earlier periods), Commitments (progress chart), Tiers (next
+ * threshold and amount needed; tier distribution chart), Points and
+ * Control (each check per currency, both sides and the difference; the
+ * input files with their SHA-256; control.csv's rows).
+ *
+ * Money is never added across currencies: every money column has a
+ * currency column beside it, every total and chart is per currency.
+ * Written row by row in constant memory; tables have a frozen header
+ * repeated on printed pages, an autofilter, landscape pages one page wide,
+ * and a header and footer naming the sheet, the period and the page.
  */
 #include "workbook.h"
 #include "lines.h"
@@ -16,10 +24,25 @@
 #include <string.h>
 
 #include "labels.h"
+#include "results.h"
 #include "tiers.h"
 #include "xlsxutil.h"
 
 #define EXCEL_ROWS 1048576u
+#define CHART_ROWS 40      /* a chart shows at most this many bars */
+#define CHART_CAP 15000    /* percent bars stop at 150 % (hundredths); labels show the truth */
+#define CHART_CURRENCIES 8 /* at most this many per-currency charts */
+
+/* The book and the formats only this workbook uses. */
+typedef struct wb {
+    xu_book_t *b;
+    const month_t *m;
+    const wb_context_t *x;
+    const currency_totals_t *ct; /* results_currency_totals, computed once */
+    size_t nct;
+    lxw_format *wrap, *indent, *ok, *diff, *note, *mono, *header_after, *wrap_indent;
+    char header[160], footer[64];
+} wb_t;
 
 /* Every cell write is checked (xu_keep records the first failure in the
  * book, wb_write_payouts reports it); a sheet that could not be added is
@@ -34,16 +57,63 @@ static lxw_error ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v
 {
     return ws ? worksheet_write_number(ws, r, c, v, f) : LXW_ERROR_NULL_PARAMETER_IGNORED;
 }
-#define CHART_ROWS 40 /* a chart shows at most this many bars */
+
+/* Lines a wrapped text takes in a column of width characters (a column's
+ * width counts digits; text averages about 0.9 of one). */
+static double text_lines(const char *s, double width)
+{
+    double lines = 0, n = 0;
+    for (;; s++) {
+        if (!*s || *s == '\n') {
+            double k = 1;
+            while (n * 0.9 > k * width)
+                k++;
+            lines += k;
+            n = 0;
+            if (!*s)
+                return lines;
+        } else if (((unsigned char)*s & 0xC0) != 0x80) {
+            n++; /* a UTF-8 character, not its continuation bytes */
+        }
+    }
+}
+
+/* A row tall enough for its wrapped texts texts[0..n) in columns of the
+ * given widths (default height when one line each). */
+static void fit_row(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, const char *const *texts,
+                    const double *widths, int n)
+{
+    double lines = 1;
+    for (int i = 0; i < n; i++)
+        if (texts[i] && text_lines(texts[i], widths[i]) > lines)
+            lines = text_lines(texts[i], widths[i]);
+    if (ws && lines > 1)
+        xu_keep(b, worksheet_set_row(ws, r, 15 * lines, NULL));
+}
+
+/* Printed: landscape, one page wide, the header and footer. */
+static void print_setup(wb_t *w, lxw_worksheet *ws)
+{
+    if (!ws)
+        return;
+    worksheet_set_landscape(ws);
+    worksheet_set_paper(ws, 9); /* A4 */
+    worksheet_fit_to_pages(ws, 1, 0);
+    xu_keep(w->b, worksheet_set_header(ws, w->header));
+    xu_keep(w->b, worksheet_set_footer(ws, w->footer));
+}
 
 /* A table sheet that continues on "Name (2)" past Excel's row limit; each
- * part gets its autofilter when it is finished. */
+ * part gets its autofilter when it is finished. Columns in `numeric` (a
+ * bit per column) hold numbers: their header is right-aligned over them. */
 typedef struct sheet {
+    wb_t *w;
     xu_book_t *b;
     const char *name;
     const char *const *headers;
     const double *widths;
     int ncols, part;
+    uint32_t numeric;
     lxw_worksheet *ws;
     lxw_row_t row;
 } sheet_t;
@@ -66,8 +136,20 @@ static void sheet_new_part(sheet_t *s)
         snprintf(name, sizeof(name), "%s (%d)", s->name, s->part);
     s->ws = xu_add_sheet(s->b, name);
     xu_headers(s->b, s->ws, s->headers, s->ncols);
+    double lines = 1;
+    for (int i = 0; s->ws && i < s->ncols; i++) {
+        if (s->numeric & (1u << i))
+            xu_keep(s->b, ws_string(s->ws, 0, (lxw_col_t)i, s->headers[i], s->b->header_num));
+        else if (i > 0 && (s->numeric & (1u << (i - 1)))) /* kept apart from the number's */
+            xu_keep(s->b, ws_string(s->ws, 0, (lxw_col_t)i, s->headers[i], s->w->header_after));
+        if (s->widths && text_lines(s->headers[i], s->widths[i]) > lines)
+            lines = text_lines(s->headers[i], s->widths[i]);
+    }
+    if (s->ws && lines > 1)
+        xu_keep(s->b, worksheet_set_row(s->ws, 0, 15 * lines, NULL));
     if (s->widths)
         xu_widths(s->ws, s->widths, s->ncols);
+    print_setup(s->w, s->ws);
     s->row = 1;
 }
 
@@ -78,15 +160,17 @@ static lxw_row_t sheet_row(sheet_t *s)
     return s->row++;
 }
 
-static void sheet_open(sheet_t *s, xu_book_t *b, const char *name, const char *const *h, int n,
-                       const double *widths)
+static void sheet_open(sheet_t *s, wb_t *w, const char *name, const char *const *h, int n,
+                       const double *widths, uint32_t numeric)
 {
     memset(s, 0, sizeof(*s));
-    s->b = b;
+    s->w = w;
+    s->b = w->b;
     s->name = name;
     s->headers = h;
     s->ncols = n;
     s->widths = widths;
+    s->numeric = numeric;
     sheet_new_part(s);
 }
 
@@ -96,18 +180,27 @@ static const char *program_name(const month_t *m, int32_t a)
     return g >= 0 ? m->book->programs.v[g].name : "";
 }
 
-/* A chart over rows [first, last] of a sheet's columns (categories, values). */
-static void add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet, uint8_t type,
-                          const char *title, lxw_row_t first, lxw_row_t last, lxw_col_t cat,
-                          lxw_col_t val, lxw_row_t at_row, lxw_col_t at_col, const char *num_format)
+static const char *agreement_currency(const month_t *m, int32_t a)
+{
+    return m->master->agreements.v[a].currency.code;
+}
+
+/* A chart over rows [first, last] of a sheet's columns (categories, values);
+ * NULL when there is nothing to chart. */
+static lxw_chart_series *add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet,
+                                       uint8_t type, const char *title, lxw_row_t first,
+                                       lxw_row_t last, lxw_col_t cat, lxw_col_t val,
+                                       lxw_row_t at_row, lxw_col_t at_col,
+                                       const char *num_format, double x_scale, double y_scale,
+                                       lxw_chart **out)
 {
     if (last < first || !ws)
-        return;
+        return NULL;
     lxw_chart *chart = workbook_add_chart(b->wb, type);
     lxw_chart_series *series = chart ? chart_add_series(chart, NULL, NULL) : NULL;
     if (!series) {
         xu_keep(b, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
+        return NULL;
     }
     chart_series_set_categories(series, sheet, first, cat, last, cat);
     chart_series_set_values(series, sheet, first, val, last, val);
@@ -115,11 +208,16 @@ static void add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet, ui
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     if (num_format)
         chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, num_format);
-    lxw_chart_options opt = {.x_scale = 1.4, .y_scale = 1.2};
+    if (type == LXW_CHART_BAR)
+        chart_axis_set_reverse(chart->y_axis); /* the first row on top, as in the table */
+    lxw_chart_options opt = {.x_scale = x_scale, .y_scale = y_scale};
     xu_keep(b, worksheet_insert_chart_opt(ws, at_row, at_col, chart, &opt));
+    if (out)
+        *out = chart;
+    return series;
 }
 
-/* ---- Overview ------------------------------------------------------------------ */
+/* ---- per-currency sums keyed by text ------------------------------------------------- */
 
 typedef struct total {
     const char *key, *key2; /* e.g. legacy and program, or a status */
@@ -147,13 +245,14 @@ static void total_add(total_t *t, size_t *n, size_t cap, const char *key, const 
     t[i].count++;
 }
 
+/* currency first: each currency's rows are together (one chart each) */
 static int total_cmp(const void *x, const void *y)
 {
     const total_t *a = x, *b = y;
-    int c = strcmp(a->key, b->key);
+    int c = strcmp(a->currency, b->currency);
     if (!c)
-        c = strcmp(a->key2, b->key2);
-    return c ? c : strcmp(a->currency, b->currency);
+        c = strcmp(a->key, b->key);
+    return c ? c : strcmp(a->key2, b->key2);
 }
 
 typedef struct paid_partner {
@@ -206,31 +305,152 @@ static void paid_rows_add(paid_rows_t *t, int32_t partner, const char *currency,
     t->v[t->slot[k]].paid += paid;
 }
 
-/* A titled block's header; columns from first_num to 3 hold numbers. */
-static void overview_block(xu_book_t *b, lxw_worksheet *ws, lxw_row_t *r, const char *title,
-                           const char *const *h, int n, int first_num)
+/* ---- Overview ------------------------------------------------------------------ */
+
+#define OV_COLS 6 /* what, currency, count, amount, last period, change */
+
+/* A titled block's header; columns 2..5 hold numbers. */
+static void overview_block(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char *title,
+                           const char *const *h, int n)
 {
+    xu_book_t *b = w->b;
     (*r)++;
     xu_keep(b, ws_string(ws, (*r)++, 0, title, b->section));
     for (int i = 0; i < n; i++)
-        xu_keep(b, ws_string(ws, *r, (lxw_col_t)i, h[i],
-                               i >= first_num && i <= 3 ? b->header_num : b->header));
+        xu_keep(b, ws_string(ws, *r, (lxw_col_t)i, h[i], i >= 2 ? b->header_num : b->header));
     (*r)++;
 }
 
-static void write_overview(xu_book_t *b, const month_t *m)
+/* One agreement's change since the previous period run. */
+typedef struct change {
+    int32_t agreement;
+    money_t now, before;
+} change_t;
+
+static int change_cmp(const void *x, const void *y)
 {
+    const change_t *a = x, *b = y;
+    money_t da = a->now - a->before, db = b->now - b->before;
+    if (da != db)
+        return da > db ? -1 : 1;
+    return a->agreement - b->agreement;
+}
+
+/* A row of "since last month": text, currency, now, before, change. */
+static void change_row(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char *what,
+                       const char *currency, money_t now, money_t before)
+{
+    xu_book_t *b = w->b;
+    static const double width[] = {58};
+    fit_row(b, ws, *r, &what, width, 1);
+    xu_keep(b, xu_text(ws, *r, 0, what, w->wrap));
+    xu_keep(b, xu_text(ws, *r, 1, currency, NULL));
+    xu_keep(b, xu_money(ws, *r, 3, now, b->money));
+    xu_keep(b, xu_money(ws, *r, 4, before, b->money));
+    xu_keep(b, xu_money(ws, (*r)++, 5, now - before, b->money));
+}
+
+static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const currency_totals_t *ct,
+                             size_t nct)
+{
+    const month_t *m = w->m;
+    const wb_context_t *x = w->x;
+    xu_book_t *b = w->b;
     const master_t *ms = m->master;
+    char title[96], pb[PERIOD_BUF], text[400];
+    snprintf(title, sizeof(title), "Since last month (against %s)", period_format(x->prior_period, pb));
+    static const char *const h[] = {"What changed", "currency", "", "this period", "last period",
+                                    "change"};
+    overview_block(w, ws, r, title, h, OV_COLS);
+    size_t na = ms->agreements.n, nnew = 0, ngone = 0, nmoves = 0;
+    change_t *ch = calloc(na + 1, sizeof(*ch));
+    size_t nch = 0;
+    if (!ch)
+        abort();
+    /* held (carried to a later period) per currency, now and before */
+    for (size_t i = 0; i < nct; i++) {
+        money_t before = 0;
+        for (size_t a = 0; a < na; a++)
+            if (x->prior[a].present && x->prior[a].paid == 0 &&
+                strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+                before += x->prior[a].carried_out;
+        money_t now = 0;
+        for (size_t a = 0; a < na; a++)
+            if (m->payables[a].present && m->payables[a].paid == 0 &&
+                strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+                now += m->payables[a].carried_out;
+        if (now || before)
+            change_row(w, ws, r, now > before   ? "Held amounts up"
+                                 : now < before ? "Held amounts down"
+                                                : "Held amounts unchanged",
+                       ct[i].code, now, before);
+    }
+    for (size_t a = 0; a < na; a++) {
+        const payable_t *p = &m->payables[a];
+        const wb_prior_t *q = &x->prior[a];
+        money_t now = p->present ? p->paid : 0, before = q->present ? q->paid : 0;
+        const agreement_t *ag = &ms->agreements.v[a];
+        const char *pname = ms->partners.v[ag->partner].name;
+        if (now != 0 && before == 0) {
+            snprintf(text, sizeof(text), "New: %s (%s) paid", ag->id, pname);
+            change_row(w, ws, r, text, ag->currency.code, now, before);
+            nnew++;
+        } else if (now == 0 && before != 0) {
+            snprintf(text, sizeof(text), "No longer paid: %s (%s), %s", ag->id, pname,
+                     p->present ? rule_explain(LANG_EN, p->status) : "no payable this period");
+            change_row(w, ws, r, text, ag->currency.code, now, before);
+            ngone++;
+        } else if (now != before) {
+            ch[nch++] = (change_t){(int32_t)a, now, before};
+        }
+    }
+    qsort(ch, nch, sizeof(*ch), change_cmp);
+    for (size_t i = 0; i < nch && i < 5 && ch[i].now > ch[i].before; i++) {
+        const agreement_t *ag = &ms->agreements.v[ch[i].agreement];
+        snprintf(text, sizeof(text), "Increase: %s (%s)", ag->id, ms->partners.v[ag->partner].name);
+        change_row(w, ws, r, text, ag->currency.code, ch[i].now, ch[i].before);
+    }
+    for (size_t k = 0; k < nch && k < 5; k++) {
+        size_t i = nch - 1 - k;
+        if (ch[i].now >= ch[i].before)
+            break;
+        const agreement_t *ag = &ms->agreements.v[ch[i].agreement];
+        snprintf(text, sizeof(text), "Decrease: %s (%s)", ag->id, ms->partners.v[ag->partner].name);
+        change_row(w, ws, r, text, ag->currency.code, ch[i].now, ch[i].before);
+    }
+    free(ch);
+    for (size_t a = 0; a < na; a++) {
+        const tier_prior_t *tp = &m->tier_prior[a];
+        const tier_state_t *t = &m->tiers[a];
+        if (!t->tier || !tp->tier || tp->period == PERIOD_NONE || strcmp(tp->tier, t->tier) == 0)
+            continue;
+        snprintf(text, sizeof(text), "Tier move: %s %s → %s (%s)", ms->agreements.v[a].id,
+                 tp->tier, t->tier, rule_name(t->rule));
+        const char *t1 = text;
+        static const double width[] = {58};
+        fit_row(b, ws, *r, &t1, width, 1);
+        xu_keep(b, xu_text(ws, (*r)++, 0, text, w->wrap));
+        nmoves++;
+    }
+    if (!nnew && !ngone && !nmoves && !nch)
+        xu_keep(b, ws_string(ws, (*r)++, 0, "No agreement's payout changed", NULL));
+}
+
+static void write_overview(wb_t *w)
+{
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    const master_t *ms = m->master;
+    const wb_context_t *x = w->x;
     lxw_worksheet *ws = xu_add_sheet(b, "Overview");
     if (!ws)
         return;
-    static const double widths[] = {34, 20, 12, 18, 14};
-    xu_widths(ws, widths, 5);
-    worksheet_set_landscape(ws);
-    worksheet_fit_to_pages(ws, 1, 1);
+    static const double widths[] = {58, 10, 12, 18, 18, 18};
+    xu_widths(ws, widths, OV_COLS);
+    print_setup(w, ws);
     enum { CAP = 256 };
-    total_t paid[CAP], held[CAP], programs[CAP];
-    size_t npaid = 0, nheld = 0, nprog = 0;
+    total_t held[CAP], programs[CAP];
+    size_t nheld = 0, nprog = 0;
     /* at most one row per paid agreement; the table at most half full */
     paid_rows_t rows = {.v = calloc(ms->agreements.n + 1, sizeof(paid_partner_t)), .cap = 16};
     while (rows.cap < 2 * ms->agreements.n)
@@ -245,7 +465,6 @@ static void write_overview(xu_book_t *b, const month_t *m)
             continue;
         const agreement_t *ag = &ms->agreements.v[a];
         if (p->status == RULE_PAID && p->paid != 0) {
-            total_add(paid, &npaid, CAP, "", "", ag->currency.code, p->paid);
             total_add(programs, &nprog, CAP, legacy_names[ag->legacy], program_name(m, (int32_t)a),
                       ag->currency.code, p->paid);
             paid_rows_add(&rows, ag->partner, ag->currency.code, p->paid);
@@ -254,85 +473,141 @@ static void write_overview(xu_book_t *b, const month_t *m)
                       ag->currency.code, p->carried_out);
         }
     }
-    qsort(paid, npaid, sizeof(*paid), total_cmp);
     qsort(held, nheld, sizeof(*held), total_cmp);
     qsort(programs, nprog, sizeof(*programs), total_cmp);
     free(rows.slot);
     paid_partner_t *pp = rows.v;
     size_t npp = rows.n;
     qsort(pp, npp, sizeof(*pp), paid_partner_cmp);
+    const currency_totals_t *ct = w->ct;
+    size_t nct = w->nct;
 
-    char title[96];
+    char title[96], pb[PERIOD_BUF];
     snprintf(title, sizeof(title), "Partner payouts — %s %d", month_name(LANG_EN, period_month(m->period)),
              m->period / 12);
     lxw_row_t r = 0;
     xu_keep(b, ws_string(ws, r++, 0, title, b->title));
-    xu_keep(b, ws_string(ws, r++, 0, "Paid = cash due to partners this period; held = balances "
-                                       "carried to a later period; credits are non-cash.", NULL));
+    xu_keep(b, worksheet_set_row(ws, r, 30, NULL));
+    xu_keep(b, worksheet_merge_range(ws, r, 0, r, OV_COLS - 1,
+                                     "Paid = cash due to partners this period; held = balances "
+                                     "carried to a later period; credits are non-cash. Amounts "
+                                     "are never added across currencies.", w->note));
+    r++;
 
-    static const char *const hp[] = {"We pay", "currency", "agreements", "amount"};
-    overview_block(b, ws, &r, "How much we pay", hp, 4, 2);
-    for (size_t i = 0; i < npaid; i++) {
+    /* how much we pay, per currency, against the previous period run */
+    static const char *const hp[] = {"We pay", "currency", "agreements", "amount", "last period",
+                                     "change"};
+    overview_block(w, ws, &r, "How much we pay", hp, x->prior ? 6 : 4);
+    bool any = false;
+    for (size_t i = 0; i < nct; i++) {
+        money_t before = 0;
+        for (size_t a = 0; x->prior && a < ms->agreements.n; a++)
+            if (x->prior[a].present && strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+                before += x->prior[a].paid;
+        if (!ct[i].has_payables || (!ct[i].paid && !before))
+            continue;
+        any = true;
         xu_keep(b, ws_string(ws, r, 0, "Total paid", b->bold));
-        xu_keep(b, xu_text(ws, r, 1, paid[i].currency, NULL));
-        xu_keep(b, ws_number(ws, r, 2, (double)paid[i].count, b->integer));
-        xu_keep(b, xu_money(ws, r++, 3, paid[i].amount, b->money_total));
+        xu_keep(b, xu_text(ws, r, 1, ct[i].code, NULL));
+        xu_keep(b, ws_number(ws, r, 2, (double)ct[i].agreements_paid, b->integer));
+        xu_keep(b, xu_money(ws, r, 3, ct[i].paid, b->money_total));
+        if (x->prior) {
+            xu_keep(b, xu_money(ws, r, 4, before, b->money));
+            xu_keep(b, xu_money(ws, r, 5, ct[i].paid - before, b->money));
+        }
+        r++;
     }
-    if (!npaid)
+    if (!any)
         xu_keep(b, ws_string(ws, r++, 0, "Nothing is paid this period", NULL));
+    if (x->prior_period != PERIOD_NONE && x->prior) {
+        snprintf(title, sizeof(title), "last period = %s, the previous period run",
+                 period_format(x->prior_period, pb));
+        xu_keep(b, ws_string(ws, r++, 0, title, w->note));
+    }
 
     static const char *const hh[] = {"Held (carried forward)", "currency", "agreements", "amount",
                                      "status"};
-    overview_block(b, ws, &r, "What is held", hh, 5, 2);
+    overview_block(w, ws, &r, "What is held", hh, 4);
+    xu_keep(b, ws_string(ws, r - 1, 4, hh[4], w->header_after));
     for (size_t i = 0; i < nheld; i++) {
         xu_keep(b, xu_text(ws, r, 0, held[i].key2, NULL));
         xu_keep(b, xu_text(ws, r, 1, held[i].currency, NULL));
         xu_keep(b, ws_number(ws, r, 2, (double)held[i].count, b->integer));
         xu_keep(b, xu_money(ws, r, 3, held[i].amount, b->money));
-        xu_keep(b, xu_text(ws, r++, 4, held[i].key, NULL));
+        xu_keep(b, xu_text(ws, r++, 4, held[i].key, w->indent));
     }
+    if (!nheld)
+        xu_keep(b, ws_string(ws, r++, 0, "Nothing is held", NULL));
+
+    /* exceptions: counts without a currency, amounts per currency */
     const control_t *c = &m->control;
+    static const char *const he[] = {"Exceptions (see the Exceptions sheet)", "currency", "rows",
+                                      "amount", "amount is"};
+    overview_block(w, ws, &r, "Exceptions to resolve", he, 4);
+    xu_keep(b, ws_string(ws, r - 1, 4, he[4], w->header_after));
     struct {
         const char *what;
         int64_t count;
-        money_t amount;
-        bool has_amount;
-    } ex[] = {{"Orders held (see Exceptions)", c->orders_held, 0, false},
-              {"Orders rejected", c->orders_rejected + c->orders_rejected_rows, 0, false},
-              {"Revenue held", c->revenue_held, c->revenue_amount_held, true},
-              {"Revenue unassigned (house)", c->revenue_unassigned, c->revenue_amount_unassigned, true},
-              {"Revenue rejected", c->revenue_rejected + c->revenue_rejected_rows,
-               c->revenue_amount_rejected + c->revenue_amount_rejected_rows, true},
-              {"Rejected input rows (all files)", c->rejects_total, 0, false}};
-    static const char *const he[] = {"Exceptions", "", "rows", "amount"};
-    overview_block(b, ws, &r, "Exceptions to resolve", he, 4, 2);
-    for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
-        xu_keep(b, ws_string(ws, r, 0, ex[i].what, NULL));
-        xu_keep(b, ws_number(ws, r, 2, (double)ex[i].count, b->integer));
-        if (ex[i].has_amount)
-            xu_keep(b, xu_money(ws, r, 3, ex[i].amount, b->money));
-        r++;
+    } counts[] = {{"Orders held (no agreement decided)", c->orders_held},
+                  {"Orders rejected", c->orders_rejected},
+                  {"Order rows refused (format)", c->orders_rejected_rows},
+                  {"Input rows refused, all files (see rejects.csv)", c->rejects_total}};
+    for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+        xu_keep(b, ws_string(ws, r, 0, counts[i].what, NULL));
+        xu_keep(b, ws_number(ws, r++, 2, (double)counts[i].count, b->integer));
     }
+    static const struct {
+        int k;
+        const char *what;
+    } rev[] = {{CT_HELD, "Revenue held (its order or account owner not settled)"},
+               {CT_UNASSIGNED, "Revenue unassigned (house)"},
+               {CT_REJECTED, "Revenue rejected"},
+               {CT_REJECTED_ROWS, "Revenue rows refused (duplicate id, other period)"}};
+    for (size_t i = 0; i < nct; i++)
+        for (size_t k = 0; k < sizeof(rev) / sizeof(rev[0]); k++) {
+            if (!ct[i].revenue_rows[rev[k].k])
+                continue;
+            xu_keep(b, ws_string(ws, r, 0, rev[k].what, NULL));
+            xu_keep(b, xu_text(ws, r, 1, ct[i].code, NULL));
+            xu_keep(b, ws_number(ws, r, 2, (double)ct[i].revenue_rows[rev[k].k], b->integer));
+            xu_keep(b, xu_money(ws, r, 3, ct[i].revenue[rev[k].k], b->money));
+            xu_keep(b, ws_string(ws, r++, 4, "billed amount", w->indent));
+        }
+
+    if (x->prior_period != PERIOD_NONE && x->prior)
+        since_last_month(w, ws, &r, ct, nct);
 
     static const char *const hg[] = {"Legacy program", "currency", "agreements", "paid"};
-    overview_block(b, ws, &r, "Payout by legacy program", hg, 4, 2);
-    lxw_row_t first = r;
+    overview_block(w, ws, &r, "Payout by legacy program", hg, 4);
     char label[160];
-    for (size_t i = 0; i < nprog; i++) {
-        snprintf(label, sizeof(label), "%s %s", programs[i].key, programs[i].key2);
-        xu_keep(b, xu_text(ws, r, 0, label, NULL));
-        xu_keep(b, xu_text(ws, r, 1, programs[i].currency, NULL));
-        xu_keep(b, ws_number(ws, r, 2, (double)programs[i].count, b->integer));
-        xu_keep(b, xu_money(ws, r++, 3, programs[i].amount, b->money));
+    size_t charts = 0;
+    for (size_t i = 0; i < nprog;) {
+        lxw_row_t first = r;
+        size_t j = i;
+        for (; j < nprog && strcmp(programs[j].currency, programs[i].currency) == 0; j++) {
+            snprintf(label, sizeof(label), "%s %s", programs[j].key, programs[j].key2);
+            xu_keep(b, xu_text(ws, r, 0, label, NULL));
+            xu_keep(b, xu_text(ws, r, 1, programs[j].currency, NULL));
+            xu_keep(b, ws_number(ws, r, 2, (double)programs[j].count, b->integer));
+            xu_keep(b, xu_money(ws, r++, 3, programs[j].amount, b->money));
+        }
+        if (charts < CHART_CURRENCIES) { /* beside the first blocks: on the first screen */
+            snprintf(title, sizeof(title), "Paid by legacy program (%s)", programs[i].currency);
+            add_bar_chart(b, ws, "Overview", LXW_CHART_BAR, title, first, r - 1, 0, 3,
+                          (lxw_row_t)(3 + 16 * charts), 7, "#,##0", 1.4, 1.1, NULL);
+            charts++;
+        }
+        i = j;
     }
-    add_bar_chart(b, ws, "Overview", LXW_CHART_BAR, "Paid by legacy program", first, r - 1, 0, 3,
-                  3, 6, "#,##0"); /* beside the first blocks: on the first screen */
 
-    static const char *const ht[] = {"Top partners by amount paid", "currency", "partner_id", "paid"};
-    overview_block(b, ws, &r, "To whom (largest payouts)", ht, 4, 3);
+    static const char *const ht[] = {"Top partners by amount paid", "currency", "partner_id",
+                                     "paid"};
+    overview_block(w, ws, &r, "To whom (largest payouts)", ht, 4);
+    xu_keep(b, ws_string(ws, r - 1, 2, ht[2], b->header));
     for (size_t i = 0; i < npp && i < 10; i++) {
         const partner_t *pt = &ms->partners.v[pp[i].partner];
-        xu_keep(b, xu_text(ws, r, 0, pt->name, NULL));
+        fit_row(b, ws, r, &pt->name, widths, 1);
+        xu_keep(b, xu_text(ws, r, 0, pt->name, w->wrap));
         xu_keep(b, xu_text(ws, r, 1, pp[i].currency, NULL));
         xu_keep(b, xu_text(ws, r, 2, pt->id, NULL));
         xu_keep(b, xu_money(ws, r++, 3, pp[i].paid, b->money));
@@ -342,51 +617,89 @@ static void write_overview(xu_book_t *b, const month_t *m)
 
 /* ---- the table sheets ----------------------------------------------------------- */
 
-static void write_summary(xu_book_t *b, const month_t *m)
+static void write_summary(wb_t *w)
 {
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    const wb_prior_t *prior = w->x->prior;
     static const char *const h[] = {"partner_id", "partner", "agreement_id", "legacy", "program",
                                     "tier", "currency", "residual", "spiff", "chargeback",
                                     "adjustment", "credit (non-cash)", "carried_in", "earned",
-                                    "paid", "carried_out", "status", "due_date"};
-    static const double w[] = {14, 30, 16, 8, 14, 12, 9, 14, 14, 14, 14, 16, 14, 14, 14, 14, 14, 12};
+                                    "paid", "carried_out", "status", "due_date",
+                                    "paid last period", "change"};
+    static const double wd[] = {14, 30, 16, 8, 14, 12, 9, 14, 14, 14, 14, 16, 14, 14, 14, 14, 14,
+                                12, 16, 14};
+    int ncols = prior ? 20 : 18;
     sheet_t s;
-    sheet_open(&s, b, "Summary", h, 18, w);
-    money_t tot[9] = {0};
+    sheet_open(&s, w, "Summary", h, ncols, wd, 0xFF80u | (prior ? 3u << 18 : 0));
+    const currency_totals_t *ct = w->ct;
+    size_t nct = w->nct;
+    money_t(*tot)[11] = calloc(nct + 1, sizeof(*tot));
+    if (!tot)
+        abort();
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         const payable_t *p = &m->payables[a];
         if (!p->present)
             continue;
         const agreement_t *ag = &m->master->agreements.v[a];
         const partner_t *pt = &m->master->partners.v[ag->partner];
+        size_t ci = 0;
+        while (ci < nct && strcmp(ct[ci].code, ag->currency.code) != 0)
+            ci++;
         lxw_row_t r = sheet_row(&s);
+        fit_row(b, s.ws, r, &pt->name, wd + 1, 1);
         xu_keep(b, xu_text(s.ws, r, 0, pt->id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 1, pt->name, NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, pt->name, w->wrap));
         xu_keep(b, xu_text(s.ws, r, 2, ag->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 3, legacy_names[ag->legacy], NULL));
         xu_keep(b, xu_text(s.ws, r, 4, program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 5, m->tiers[a].tier, NULL));
         xu_keep(b, xu_text(s.ws, r, 6, ag->currency.code, NULL));
-        money_t v[9] = {p->by_kind[LINE_RESIDUAL], p->by_kind[LINE_SPIFF],
-                        p->by_kind[LINE_CHARGEBACK], p->by_kind[LINE_ADJUSTMENT],
-                        p->by_kind[LINE_CREDIT], p->carried_in, p->earned, p->paid, p->carried_out};
-        for (int k = 0; k < 9; k++) {
+        money_t before = prior && prior[a].present ? prior[a].paid : 0;
+        money_t v[11] = {p->by_kind[LINE_RESIDUAL], p->by_kind[LINE_SPIFF],
+                         p->by_kind[LINE_CHARGEBACK], p->by_kind[LINE_ADJUSTMENT],
+                         p->by_kind[LINE_CREDIT], p->carried_in, p->earned, p->paid,
+                         p->carried_out, before, p->paid - before};
+        for (int k = 0; k < 9; k++)
             xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), v[k], b->money));
-            tot[k] += v[k];
-        }
-        xu_keep(b, xu_text(s.ws, r, 16, rule_name(p->status), NULL));
+        xu_keep(b, xu_text(s.ws, r, 16, rule_name(p->status), w->indent));
         xu_keep(b, xu_date(s.ws, r, 17, p->due_date, b->date));
+        if (prior) {
+            xu_keep(b, xu_money(s.ws, r, 18, v[9], b->money));
+            xu_keep(b, xu_money(s.ws, r, 19, v[10], b->money));
+        }
+        for (int k = 0; k < 11 && ci < nct; k++)
+            tot[ci][k] += v[k];
     }
-    lxw_row_t r = s.row; /* the totals row stays out of the autofilter */
+    lxw_row_t r = s.row; /* the totals rows stay out of the autofilter */
     sheet_finish_part(&s);
-    xu_keep(b, ws_string(s.ws, r, 0, "Total (all currencies)", b->bold));
-    for (int k = 0; k < 9; k++)
-        xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), tot[k], b->money_total));
+    char label[32];
+    for (size_t i = 0; i < nct; i++) {
+        if (!ct[i].has_payables || !ct[i].agreements)
+            continue;
+        snprintf(label, sizeof(label), "Total %s", ct[i].code);
+        xu_keep(b, ws_string(s.ws, r, 0, label, b->bold));
+        xu_keep(b, xu_text(s.ws, r, 6, ct[i].code, b->bold));
+        for (int k = 0; k < 9; k++)
+            xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), tot[i][k], b->money_total));
+        if (prior) {
+            xu_keep(b, xu_money(s.ws, r, 18, tot[i][9], b->money_total));
+            xu_keep(b, xu_money(s.ws, r, 19, tot[i][10], b->money_total));
+        }
+        r++;
+    }
+    free(tot);
 }
 
-static void write_lines(xu_book_t *b, const month_t *m)
+/* The Lines sheet, and the line side of Control's "lines = aggregates"
+ * check: line amounts per (currency, kind), added into by_currency (one
+ * row of LINE_KIND_COUNT per entry of ct). */
+static void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_currency)
 {
-    static const char *const h[] = {"agreement_id", "kind", "category", "amount"};
-    static const double w[] = {16, 12, 16, 16};
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    static const char *const h[] = {"agreement_id", "currency", "kind", "category", "amount"};
+    static const double wd[] = {16, 9, 12, 16, 16};
     const master_t *ms = m->master;
     /* categories of the products, in product order; slot ncat = no product */
     size_t np = ms->products.n, ncat = 0;
@@ -424,30 +737,66 @@ static void write_lines(xu_book_t *b, const month_t *m)
         sum[k] += l->amount;
         used[k] = true;
     }
+    /* one currency: it heads the amount column (the sheet is its
+     * biggest table: a column of one repeated code would cost ~5 % of the
+     * workbook's time at 10M rows); several: a currency column */
+    size_t with_lines = 0, only = 0;
+    for (size_t i = 0; i < nct; i++)
+        if (ct[i].has_payables) {
+            with_lines++;
+            only = i;
+        }
+    bool one = with_lines <= 1;
+    static const char *const h1[] = {"agreement_id", "kind", "category", "amount"};
+    static const double wd1[] = {16, 12, 16, 18};
+    char amount[32];
+    const char *h1c[4] = {h1[0], h1[1], h1[2], amount};
+    snprintf(amount, sizeof(amount), "amount (%s)", with_lines ? ct[only].code : "no currency");
     sheet_t s;
-    sheet_open(&s, b, "Lines", h, 4, w);
-    for (size_t a = 0; a < na; a++)
+    if (one)
+        sheet_open(&s, w, "Lines", h1c, 4, wd1, 1u << 3);
+    else
+        sheet_open(&s, w, "Lines", h, 5, wd, 1u << 4);
+    int cc = one ? 0 : 1; /* the columns after agreement_id shift by the currency's */
+    for (size_t a = 0; a < na; a++) {
+        const char *code = ms->agreements.v[a].currency.code;
+        size_t ci = 0;
+        while (ci < nct && strcmp(ct[ci].code, code) != 0)
+            ci++;
         for (size_t k = 0; k < slots; k++) {
             if (!used[a * slots + k])
                 continue;
             lxw_row_t r = sheet_row(&s);
             size_t kind = k / (ncat + 1), c = k % (ncat + 1);
             xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[a].id, NULL));
-            xu_keep(b, xu_text(s.ws, r, 1, line_kind_names[kind], NULL));
-            xu_keep(b, xu_text(s.ws, r, 2, c < ncat ? cats[c] : "", NULL));
-            xu_keep(b, xu_money(s.ws, r, 3, sum[a * slots + k], b->money));
+            if (!one)
+                xu_keep(b, xu_text(s.ws, r, 1, code, NULL));
+            xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(1 + cc), line_kind_names[kind], NULL));
+            xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(2 + cc), c < ncat ? cats[c] : "", NULL));
+            xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(3 + cc), sum[a * slots + k], b->money));
+            if (ci < nct)
+                by_currency[ci * LINE_KIND_COUNT + kind] += sum[a * slots + k];
         }
+    }
     for (size_t i = 0; i < m->lines.n; i++) { /* §4.8: "restates P" in the category column */
         const line_t *l = &m->lines.v[i];
         if (l->kind != LINE_RESTATEMENT)
             continue;
+        const char *code = ms->agreements.v[l->agreement].currency.code;
+        size_t ci = 0;
+        while (ci < nct && strcmp(ct[ci].code, code) != 0)
+            ci++;
         char note[32];
         snprintf(note, sizeof(note), "restates %s", l->source_id);
         lxw_row_t r = sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[l->agreement].id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 1, line_kind_names[LINE_RESTATEMENT], NULL));
-        xu_keep(b, xu_text(s.ws, r, 2, note, NULL));
-        xu_keep(b, xu_money(s.ws, r, 3, l->amount, b->money));
+        if (!one)
+            xu_keep(b, xu_text(s.ws, r, 1, code, NULL));
+        xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(1 + cc), line_kind_names[LINE_RESTATEMENT], NULL));
+        xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(2 + cc), note, NULL));
+        xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(3 + cc), l->amount, b->money));
+        if (ci < nct)
+            by_currency[ci * LINE_KIND_COUNT + LINE_RESTATEMENT] += l->amount;
     }
     sheet_finish_part(&s);
     free(cats);
@@ -456,35 +805,113 @@ static void write_lines(xu_book_t *b, const month_t *m)
     free(used);
 }
 
-static void exception_row(sheet_t *s, const char *source, const char *where, const char *column,
-                          const char *status, rule_code rule)
+/* ---- Exceptions ------------------------------------------------------------------ */
+
+#define EX_COLS 12
+
+typedef struct exception {
+    const char *source, *id, *where, *partner, *agreement, *currency, *amount_is, *status;
+    rule_code rule;
+    const char *resolve; /* NULL: the rule's resolution */
+    bool has_amount;
+    money_t amount;
+} exception_t;
+
+static void exception_row(sheet_t *s, const exception_t *e)
 {
     xu_book_t *b = s->b;
     lxw_row_t r = sheet_row(s);
-    xu_keep(b, xu_text(s->ws, r, 0, source, NULL));
-    xu_keep(b, xu_text(s->ws, r, 1, where, NULL));
-    xu_keep(b, xu_text(s->ws, r, 2, column, NULL));
-    xu_keep(b, xu_text(s->ws, r, 3, status, NULL));
-    xu_keep(b, xu_text(s->ws, r, 4, rule_name(rule), NULL));
-    xu_keep(b, xu_text(s->ws, r, 5, rule_explain(LANG_EN, rule), NULL));
-    xu_keep(b, xu_text(s->ws, r, 6, rule_resolve(LANG_EN, rule), NULL));
+    const char *resolve = e->resolve ? e->resolve : rule_resolve(LANG_EN, e->rule);
+    const char *wrapped[] = {e->agreement, rule_explain(LANG_EN, e->rule), resolve};
+    const double widths[] = {s->widths[4], s->widths[10], s->widths[11]};
+    fit_row(b, s->ws, r, wrapped, widths, 3);
+    xu_keep(b, xu_text(s->ws, r, 0, e->source, NULL));
+    xu_keep(b, xu_text(s->ws, r, 1, e->id, NULL));
+    xu_keep(b, xu_text(s->ws, r, 2, e->where, NULL));
+    xu_keep(b, xu_text(s->ws, r, 3, e->partner, NULL));
+    xu_keep(b, xu_text(s->ws, r, 4, e->agreement, s->w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 5, e->currency, NULL));
+    if (e->has_amount)
+        xu_keep(b, xu_money(s->ws, r, 6, e->amount, b->money));
+    xu_keep(b, xu_text(s->ws, r, 7, e->amount_is, s->w->indent));
+    xu_keep(b, xu_text(s->ws, r, 8, e->status, NULL));
+    xu_keep(b, xu_text(s->ws, r, 9, rule_name(e->rule), NULL));
+    xu_keep(b, xu_text(s->ws, r, 10, rule_explain(LANG_EN, e->rule), s->w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 11, resolve, s->w->wrap));
 }
 
-static void write_exceptions(xu_book_t *b, const month_t *m)
+/* The agreement an order names, or the partner's active agreements of the
+ * product's portfolio (the candidates), into buf. */
+static const char *order_agreement(const month_t *m, const order_t *o, char *buf, size_t len)
 {
-    static const char *const h[] = {"source", "id / file:line", "column", "status", "rule",
-                                    "explanation", "to resolve", "amount"};
-    static const double w[] = {10, 34, 14, 10, 26, 50, 50, 14};
+    const master_t *ms = m->master;
+    if (o->agreement >= 0)
+        return ms->agreements.v[o->agreement].id;
+    if (o->agreement_ref) {
+        snprintf(buf, len, "%s (named)", o->agreement_ref);
+        return buf;
+    }
+    buf[0] = '\0';
+    if (o->partner < 0)
+        return buf;
+    size_t n = 0, used = 0;
+    for (int32_t i = ms->by_partner_first[o->partner]; i < ms->by_partner_first[o->partner + 1]; i++) {
+        const agreement_t *ag = &ms->agreements.v[ms->by_partner[i]];
+        if (o->product >= 0 && ag->legacy != ms->products.v[o->product].portfolio)
+            continue;
+        if (!agreement_active_on(ag, o->order_date))
+            continue;
+        int k = snprintf(buf + used, len - used, "%s%s", n ? " or " : "", ag->id);
+        if (k < 0 || (size_t)k >= len - used)
+            break;
+        used += (size_t)k;
+        n++;
+    }
+    if (n && used + 16 < len)
+        snprintf(buf + used, len - used, n > 1 ? " (candidates)" : " (candidate)");
+    return buf;
+}
+
+/* The ledger's facts on stub order ref, NULL when none. */
+static const wb_order_t *stub_party(const wb_context_t *x, int32_t ref)
+{
+    size_t lo = 0, hi = x->norders;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (x->orders[mid].ref < ref)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < x->norders && x->orders[lo].ref == ref ? &x->orders[lo] : NULL;
+}
+
+static void write_exceptions(wb_t *w)
+{
+    const month_t *m = w->m;
+    const master_t *ms = m->master;
+    static const char *const h[] = {"source", "id", "file:line", "partner_id",
+                                    "agreement (named or candidate)", "currency", "amount",
+                                    "amount is", "status", "rule", "explanation", "to resolve"};
+    static const double wd[] = {10, 16, 24, 14, 26, 9, 14, 24, 12, 32, 44, 52};
     sheet_t s;
-    sheet_open(&s, b, "Exceptions", h, 8, w);
-    char where[600];
+    sheet_open(&s, w, "Exceptions", h, EX_COLS, wd, 1u << 6);
+    char where[600], ag[400], resolve[800], pb[PERIOD_BUF];
     for (size_t i = 0; i < m->orders.n; i++) {
         const order_t *o = &m->orders.v[i];
         if (o->period != m->period || o->status == STATUS_ATTRIBUTED)
             continue;
-        snprintf(where, sizeof(where), "%s (orders.csv:%d)", o->id, (int)o->line);
-        exception_row(&s, "order", where, "", status_names[o->status], o->rule);
-        xu_keep(b, xu_money(s.ws, s.row - 1, 7, o->mrc, b->money));
+        snprintf(where, sizeof(where), "orders.csv:%d", (int)o->line);
+        const char *res = NULL;
+        if (o->original_id) {
+            snprintf(resolve, sizeof(resolve), "%s: original order %s",
+                     rule_resolve(LANG_EN, o->rule), o->original_id);
+            res = resolve;
+        }
+        exception_t e = {"order", o->id, where, o->partner_id, order_agreement(m, o, ag, sizeof(ag)),
+                         o->currency.code, "MRC", status_names[o->status], o->rule, res, true,
+                         o->mrc};
+        exception_row(&s, &e);
     }
     idseq_cursor_t ids;
     idseq_cursor(&ids, &m->revenue_ids);
@@ -492,46 +919,168 @@ static void write_exceptions(xu_book_t *b, const month_t *m)
         const revenue_t *rv = &m->revenue.v[i];
         if (rv->status == STATUS_ASSIGNED)
             continue;
-        snprintf(where, sizeof(where), "%s (revenue.csv:%d)", idseq_at(&ids, i),
-                 (int)lineseq_at(&m->revenue_lines, i));
-        exception_row(&s, "revenue", where, "", status_names[rv->status], rv->rule);
-        xu_keep(b, xu_money(s.ws, s.row - 1, 7, rv->amount, b->money));
+        snprintf(where, sizeof(where), "revenue.csv:%d", (int)lineseq_at(&m->revenue_lines, i));
+        const char *partner = "", *agr = "", *res = NULL;
+        if (rv->service >= 0) { /* its order: what resolves it */
+            order_decision_t d = month_order_decision(m, rv->service);
+            if (rv->service < ORDER_STUB) {
+                const order_t *o = &m->orders.v[rv->service];
+                partner = o->partner_id;
+                agr = order_agreement(m, o, ag, sizeof(ag));
+                snprintf(resolve, sizeof(resolve), "%s: order %s (orders.csv of %s, line %d)",
+                         rule_resolve(LANG_EN, rv->rule), d.id, period_format(o->period, pb),
+                         (int)o->line);
+            } else {
+                if (d.agreement >= 0)
+                    agr = ms->agreements.v[d.agreement].id;
+                const wb_order_t *wo = stub_party(w->x, rv->service);
+                if (wo) {
+                    partner = wo->partner_id;
+                    if (!*agr && *wo->agreement_ref) {
+                        snprintf(ag, sizeof(ag), "%s (named)", wo->agreement_ref);
+                        agr = ag;
+                    } else if (!*agr && rv->product >= 0) {
+                        order_t probe = {.partner = strmap_get(&ms->partner_ix, partner,
+                                                               strlen(partner)),
+                                         .product = rv->product, .agreement = -1,
+                                         .order_date = period_first_day(m->period)};
+                        agr = order_agreement(m, &probe, ag, sizeof(ag));
+                    }
+                }
+                snprintf(resolve, sizeof(resolve), "%s: order %s (an earlier period's)",
+                         rule_resolve(LANG_EN, rv->rule), d.id);
+            }
+            res = resolve;
+        } else if (rv->agreement >= 0) {
+            agr = ms->agreements.v[rv->agreement].id;
+        }
+        if (!*partner && rv->agreement >= 0)
+            partner = ms->partners.v[ms->agreements.v[rv->agreement].partner].id;
+        currency_t cur = currency_unpack(rv->currency);
+        exception_t e = {"revenue", idseq_at(&ids, i), where, partner, agr, cur.code,
+                         "billed amount", status_names[rv->status], rv->rule, res, true,
+                         rv->amount};
+        exception_row(&s, &e);
     }
     for (size_t i = 0; i < m->rejects.n; i++) {
         const reject_t *j = &m->rejects.v[i];
         snprintf(where, sizeof(where), "%s:%d", j->file, j->line);
-        exception_row(&s, "input row", where, j->column, "rejected", j->reason);
+        snprintf(resolve, sizeof(resolve), "Fix %s line %d%s%s: %s", j->file, j->line,
+                 *j->column ? ", column " : "", j->column, rule_resolve(LANG_EN, j->reason));
+        currency_t cur = currency_unpack(j->currency);
+        exception_t e = {"input row", "", where, "", "", j->has_amount ? cur.code : "",
+                         j->has_amount ? "billed amount" : "not read (row refused)", "refused",
+                         j->reason, resolve, j->has_amount, j->amount};
+        exception_row(&s, &e);
     }
+    lxw_row_t r = s.row;
     sheet_finish_part(&s);
+    const wb_context_t *x = w->x;
+    if (s.part != 1 || r + x->nholds + 4 >= EXCEL_ROWS)
+        return;
+    /* the backlog: holds still standing from earlier periods */
+    xu_book_t *b = w->b;
+    r++;
+    xu_keep(b, ws_string(s.ws, r++, 0, "Backlog: revenue held in earlier periods and still "
+                                       "standing (its order not attributed; an account still held "
+                                       "last period)", b->section));
+    static const char *const hb[] = {"source", "service or account", "held since", "held in",
+                                     "agreement (named or owner)", "currency", "cumulative held",
+                                     "amount is", "rows", "age (months)", "", "to resolve"};
+    for (int i = 0; i < EX_COLS; i++)
+        if (*hb[i])
+            xu_keep(b, ws_string(s.ws, r, (lxw_col_t)i, hb[i],
+                                 i == 6 || i == 8 || i == 9 ? b->header_num
+                                 : i == 7                   ? w->header_after
+                                                            : b->header));
+    r++;
+    if (!x->nholds)
+        xu_keep(b, ws_string(s.ws, r++, 0, "No hold stands from an earlier period", NULL));
+    for (size_t i = 0; i < x->nholds; i++) {
+        const wb_hold_t *hd = &x->holds[i];
+        char since[PERIOD_BUF], last[PERIOD_BUF], span[64];
+        snprintf(span, sizeof(span), "%d period(s)", (int)hd->periods);
+        (void)last;
+        if (strncmp(hd->service_id, "account ", 8) == 0)
+            snprintf(resolve, sizeof(resolve), "Check the agreement that owns %s (accounts.csv); "
+                     "its held revenue is not paid until then", hd->service_id);
+        else
+            snprintf(resolve, sizeof(resolve), "Resolve order %s's exception; its held revenue "
+                     "is not paid until then", hd->service_id);
+        const char *wrapped[] = {resolve};
+        const double widths[] = {52};
+        fit_row(b, s.ws, r, wrapped, widths, 1);
+        xu_keep(b, ws_string(s.ws, r, 0, "revenue", NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, hd->service_id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, period_format(hd->first, since), NULL));
+        xu_keep(b, xu_text(s.ws, r, 3, span, w->wrap));
+        xu_keep(b, xu_text(s.ws, r, 4, hd->agreement_id, NULL));
+        xu_keep(b, xu_text(s.ws, r, 5, hd->currency, NULL));
+        xu_keep(b, xu_money(s.ws, r, 6, hd->amount, b->money));
+        xu_keep(b, ws_string(s.ws, r, 7, "billed amount", w->indent));
+        xu_keep(b, ws_number(s.ws, r, 8, (double)hd->rows, b->integer));
+        xu_keep(b, ws_number(s.ws, r, 9, (double)(m->period - hd->first), b->integer));
+        xu_keep(b, xu_text(s.ws, r++, 11, resolve, w->wrap));
+    }
 }
 
-static void write_commitments(xu_book_t *b, const month_t *m)
+static void write_commitments(wb_t *w)
 {
-    static const char *const h[] = {"commitment_id", "agreement_id", "basis", "amount",
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    static const char *const h[] = {"commitment_id", "agreement_id", "currency", "basis", "amount",
                                     "retired_period", "retired_to_date", "remaining",
-                                    "percent", "status"};
-    static const double w[] = {18, 16, 10, 14, 14, 14, 14, 10, 10};
+                                    "percent", "status", "bar (capped at 150 %)"};
+    static const double wd[] = {18, 16, 9, 10, 14, 14, 14, 14, 10, 10, 12};
     sheet_t s;
-    sheet_open(&s, b, "Commitments", h, 9, w);
+    sheet_open(&s, w, "Commitments", h, 11, wd, 0x5F0u);
     for (size_t i = 0; i < m->commitments.n; i++) {
         const commitment_result_t *c = &m->commitments.v[i];
         const commitment_t *cm = &m->master->commitments.v[c->commitment];
         lxw_row_t r = sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, cm->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, m->master->agreements.v[cm->agreement].id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 2, basis_names[cm->basis], NULL));
-        xu_keep(b, xu_money(s.ws, r, 3, cm->amount, b->money));
-        xu_keep(b, xu_money(s.ws, r, 4, c->retired_period, b->money));
-        xu_keep(b, xu_money(s.ws, r, 5, c->retired_to_date, b->money));
-        xu_keep(b, xu_money(s.ws, r, 6, c->remaining, b->money));
-        xu_keep(b, xu_percent(s.ws, r, 7, c->percent_hundredths, b->percent));
-        xu_keep(b, xu_text(s.ws, r, 8, rule_name(c->status), NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, agreement_currency(m, cm->agreement), NULL));
+        xu_keep(b, xu_text(s.ws, r, 3, basis_names[cm->basis], NULL));
+        xu_keep(b, xu_money(s.ws, r, 4, cm->amount, b->money));
+        xu_keep(b, xu_money(s.ws, r, 5, c->retired_period, b->money));
+        xu_keep(b, xu_money(s.ws, r, 6, c->retired_to_date, b->money));
+        xu_keep(b, xu_money(s.ws, r, 7, c->remaining, b->money));
+        xu_keep(b, xu_percent(s.ws, r, 8, c->percent_hundredths, b->percent));
+        xu_keep(b, xu_text(s.ws, r, 9, rule_name(c->status), w->indent));
+        int64_t bar = c->percent_hundredths > CHART_CAP ? CHART_CAP
+                      : c->percent_hundredths < 0  ? 0
+                                                   : c->percent_hundredths;
+        xu_keep(b, xu_percent(s.ws, r, 10, bar, b->percent));
     }
     lxw_row_t last = s.row - 1;
     sheet_finish_part(&s);
-    if (s.part == 1 && m->commitments.n)
-        add_bar_chart(b, s.ws, "Commitments", LXW_CHART_BAR, "Commitment retired to date (%)", 1,
-                      last < CHART_ROWS ? last : CHART_ROWS, 0, 7, 1, 10, "0%");
+    if (s.part != 1 || !m->commitments.n)
+        return;
+    if (last > CHART_ROWS)
+        last = CHART_ROWS;
+    lxw_chart *chart = NULL;
+    lxw_chart_series *series =
+        add_bar_chart(b, s.ws, "Commitments", LXW_CHART_BAR,
+                      "Commitment retired to date (% of each commitment; bars stop at 150 %)", 1,
+                      last, 0, 10, 1, 12, "0%", 1.6, 1.3, &chart);
+    if (!series)
+        return;
+    chart_axis_set_min(chart->x_axis, 0);
+    chart_axis_set_max(chart->x_axis, 1.5);
+    /* each bar labelled with its true percent (column I) */
+    lxw_chart_data_label *labels[CHART_ROWS + 1];
+    lxw_chart_data_label lab[CHART_ROWS];
+    char refs[CHART_ROWS][32];
+    size_t n = 0;
+    for (lxw_row_t r = 1; r <= last; r++, n++) {
+        snprintf(refs[n], sizeof(refs[n]), "=Commitments!$I$%u", (unsigned)(r + 1));
+        lab[n] = (lxw_chart_data_label){.value = refs[n]};
+        labels[n] = &lab[n];
+    }
+    labels[n] = NULL;
+    chart_series_set_labels(series);
+    xu_keep(b, chart_series_set_labels_custom(series, labels));
 }
 
 /* Tier distribution: agreements per (program, tier) in effect, in book order. */
@@ -540,11 +1089,14 @@ typedef struct tier_count {
     int64_t n;
 } tier_count_t;
 
-static void write_tiers(xu_book_t *b, const month_t *m)
+static void write_tiers(wb_t *w)
 {
-    static const char *const h[] = {"agreement_id", "program", "tier", "basis_value", "next_tier",
-                                    "rule", "next_threshold_tier", "threshold", "still_needed"};
-    static const double w[] = {16, 14, 12, 14, 12, 10, 18, 14, 14};
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    static const char *const h[] = {"agreement_id", "program", "tier", "currency", "basis_value",
+                                    "next_tier", "rule", "next_threshold_tier", "threshold",
+                                    "still_needed"};
+    static const double wd[] = {16, 16, 16, 9, 14, 14, 10, 20, 14, 14};
     const book_t *bk = m->book;
     tier_count_t *dist = calloc(bk->tiers.n + 1, sizeof(*dist));
     if (!dist)
@@ -553,7 +1105,7 @@ static void write_tiers(xu_book_t *b, const month_t *m)
     for (size_t i = 0; i < nd; i++)
         dist[i] = (tier_count_t){bk->tiers.v[i].program, bk->tiers.v[i].tier, 0};
     sheet_t s;
-    sheet_open(&s, b, "Tiers", h, 9, w);
+    sheet_open(&s, w, "Tiers", h, 10, wd, 0x310u);
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         if (!agreement_active_in(&m->master->agreements.v[a], m->period))
             continue;
@@ -563,22 +1115,25 @@ static void write_tiers(xu_book_t *b, const month_t *m)
         xu_keep(b, xu_text(s.ws, r, 0, m->master->agreements.v[a].id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 2, t->tier, NULL));
+        xu_keep(b, xu_text(s.ws, r, 3,
+                           money ? agreement_currency(m, (int32_t)a) : t->program >= 0 ? "points" : "",
+                           NULL));
         if (money)
-            xu_keep(b, xu_money(s.ws, r, 3, t->basis_value, b->money));
+            xu_keep(b, xu_money(s.ws, r, 4, t->basis_value, b->money));
         else if (t->program >= 0)
-            xu_keep(b, ws_number(s.ws, r, 3, (double)t->basis_value, b->integer));
-        xu_keep(b, xu_text(s.ws, r, 4, t->reviewed ? t->next_tier : "", NULL));
-        xu_keep(b, xu_text(s.ws, r, 5, rule_name(t->rule), NULL));
+            xu_keep(b, ws_number(s.ws, r, 4, (double)t->basis_value, b->integer));
+        xu_keep(b, xu_text(s.ws, r, 5, t->reviewed ? t->next_tier : "", w->indent));
+        xu_keep(b, xu_text(s.ws, r, 6, rule_name(t->rule), NULL));
         int32_t next;
         int64_t needed;
         if (tiers_next_threshold(bk, t, &next, &needed)) {
-            xu_keep(b, xu_text(s.ws, r, 6, bk->tiers.v[next].tier, NULL));
+            xu_keep(b, xu_text(s.ws, r, 7, bk->tiers.v[next].tier, NULL));
             if (money) {
-                xu_keep(b, xu_money(s.ws, r, 7, bk->tiers.v[next].min_value, b->money));
-                xu_keep(b, xu_money(s.ws, r, 8, needed, b->money));
+                xu_keep(b, xu_money(s.ws, r, 8, bk->tiers.v[next].min_value, b->money));
+                xu_keep(b, xu_money(s.ws, r, 9, needed, b->money));
             } else {
-                xu_keep(b, ws_number(s.ws, r, 7, (double)bk->tiers.v[next].min_value, b->integer));
-                xu_keep(b, ws_number(s.ws, r, 8, (double)needed, b->integer));
+                xu_keep(b, ws_number(s.ws, r, 8, (double)bk->tiers.v[next].min_value, b->integer));
+                xu_keep(b, ws_number(s.ws, r, 9, (double)needed, b->integer));
             }
         }
         for (size_t i = 0; t->program >= 0 && t->tier && i < nd; i++)
@@ -594,7 +1149,8 @@ static void write_tiers(xu_book_t *b, const month_t *m)
         xu_keep(b, ws_string(s.ws, r++, 0, "Tier distribution (agreements active in the period)",
                                b->section));
         xu_keep(b, ws_string(s.ws, r, 0, "program tier", b->header));
-        xu_keep(b, ws_string(s.ws, r++, 1, "agreements", b->header));
+        xu_keep(b, ws_string(s.ws, r, 1, "", b->header));
+        xu_keep(b, ws_string(s.ws, r++, 2, "agreements", b->header_num));
         first = r;
         char label[160];
         for (size_t i = 0; i < nd; i++) {
@@ -602,21 +1158,25 @@ static void write_tiers(xu_book_t *b, const month_t *m)
                 continue;
             snprintf(label, sizeof(label), "%s %s", dist[i].program, dist[i].tier);
             xu_keep(b, xu_text(s.ws, r, 0, label, NULL));
-            xu_keep(b, ws_number(s.ws, r++, 1, (double)dist[i].n, b->integer));
+            xu_keep(b, ws_number(s.ws, r++, 2, (double)dist[i].n, b->integer));
         }
-        add_bar_chart(b, s.ws, "Tiers", LXW_CHART_COLUMN, "Tier distribution", first, r - 1, 0, 1,
-                      1, 10, "#,##0");
+        /* horizontal bars: the full program and tier name beside each */
+        add_bar_chart(b, s.ws, "Tiers", LXW_CHART_BAR,
+                      "Tier distribution (agreements, a count: no currency)", first, r - 1, 0, 2,
+                      1, 11, "#,##0", 1.6, 1.3, NULL);
     }
     free(dist);
 }
 
-static void write_points(xu_book_t *b, const month_t *m)
+static void write_points(wb_t *w)
 {
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
     static const char *const h[] = {"activity_id", "agreement_id", "activity_code", "activity_date",
                                     "status", "points", "points_to_date", "rule"};
-    static const double w[] = {14, 16, 22, 12, 10, 10, 14, 24};
+    static const double wd[] = {14, 16, 22, 12, 10, 10, 14, 24};
     sheet_t s;
-    sheet_open(&s, b, "Points", h, 8, w);
+    sheet_open(&s, w, "Points", h, 8, wd, 0x60u);
     for (size_t i = 0; i < m->activities.n; i++) {
         const activity_t *a = &m->activities.v[i];
         lxw_row_t r = sheet_row(&s);
@@ -628,99 +1188,171 @@ static void write_points(xu_book_t *b, const month_t *m)
         xu_keep(b, xu_text(s.ws, r, 4, status_names[a->status], NULL));
         xu_keep(b, ws_number(s.ws, r, 5, (double)a->points, b->integer));
         xu_keep(b, ws_number(s.ws, r, 6, (double)a->points_to_date, b->integer));
-        xu_keep(b, xu_text(s.ws, r, 7, rule_name(a->rule), NULL));
+        xu_keep(b, xu_text(s.ws, r, 7, rule_name(a->rule), w->indent));
     }
     sheet_finish_part(&s);
 }
 
-static void write_control(xu_book_t *b, const month_t *m)
+/* ---- Control ------------------------------------------------------------------------ */
+
+/* One check: left side = right side, per currency (or "" for counts). */
+static void control_check(wb_t *w, sheet_t *s, const char *what, const char *currency,
+                          const char *left, int64_t lv, const char *right, int64_t rv, bool money)
 {
-    static const char *const h[] = {"name", "value"};
-    static const double w[] = {36, 18};
-    const control_t *c = &m->control;
-    sheet_t s;
-    sheet_open(&s, b, "Control", h, 2, w);
-    struct {
-        const char *name;
-        int64_t v;
-        bool money;
-    } rows[] = {
-        {"orders read", c->orders_read, false}, {"orders attributed", c->orders_attributed, false},
-        {"orders held", c->orders_held, false}, {"orders rejected", c->orders_rejected, false},
-        {"order rows rejected (format)", c->orders_rejected_rows, false},
-        {"orders re-delivered identical", c->orders_duplicate_ignored, false},
-        {"orders install date updated", c->orders_install_update, false},
-        {"revenue rows read", c->revenue_read, false},
-        {"revenue amount in", c->revenue_amount_in, true},
-        {"revenue assigned", c->revenue_amount_assigned, true},
-        {"revenue unassigned (house)", c->revenue_amount_unassigned, true},
-        {"revenue held", c->revenue_amount_held, true},
-        {"revenue rejected", c->revenue_amount_rejected, true},
-        {"revenue rejected rows", c->revenue_amount_rejected_rows, true},
-        {"rows read, all files", c->rows_read_total, false},
-        {"rejected input rows, all files", c->rejects_total, false},
-    };
-    for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-        lxw_row_t r = sheet_row(&s);
-        xu_keep(b, xu_text(s.ws, r, 0, rows[i].name, NULL));
-        if (rows[i].money)
-            xu_keep(b, xu_money(s.ws, r, 1, rows[i].v, b->money));
-        else
-            xu_keep(b, ws_number(s.ws, r, 1, (double)rows[i].v, b->integer));
+    xu_book_t *b = w->b;
+    lxw_row_t r = sheet_row(s);
+    const char *texts[] = {what, left, right};
+    const double widths[] = {s->widths[0], s->widths[2], s->widths[4] - 2};
+    fit_row(b, s->ws, r, texts, widths, 3);
+    xu_keep(b, xu_text(s->ws, r, 0, what, w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 1, currency, NULL));
+    xu_keep(b, xu_text(s->ws, r, 2, left, w->wrap));
+    xu_keep(b, xu_text(s->ws, r, 4, right, w->wrap_indent));
+    if (money) {
+        xu_keep(b, xu_money(s->ws, r, 3, lv, b->money));
+        xu_keep(b, xu_money(s->ws, r, 5, rv, b->money));
+        xu_keep(b, xu_money(s->ws, r, 6, lv - rv, b->money));
+    } else {
+        xu_keep(b, ws_number(s->ws, r, 3, (double)lv, b->integer));
+        xu_keep(b, ws_number(s->ws, r, 5, (double)rv, b->integer));
+        xu_keep(b, ws_number(s->ws, r, 6, (double)(lv - rv), b->integer));
     }
+    xu_keep(b, ws_string(s->ws, r, 7, lv == rv ? "OK" : "DIFF", lv == rv ? w->ok : w->diff));
+}
+
+static void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
+                          const money_t *lines_by_currency)
+{
+    const month_t *m = w->m;
+    xu_book_t *b = w->b;
+    const control_t *c = &m->control;
+    static const char *const h[] = {"check", "currency", "left side", "left", "right side",
+                                    "right", "difference", "result"};
+    static const double wd[] = {34, 9, 34, 16, 62, 16, 14, 8};
+    sheet_t s;
+    sheet_open(&s, w, "Control", h, 8, wd, 0x68u);
     int64_t out = c->orders_attributed + c->orders_held + c->orders_rejected +
                   c->orders_rejected_rows + c->orders_duplicate_ignored + c->orders_install_update;
-    money_t amt = c->revenue_amount_assigned + c->revenue_amount_unassigned +
-                  c->revenue_amount_held + c->revenue_amount_rejected +
-                  c->revenue_amount_rejected_rows;
-    lxw_row_t r = sheet_row(&s);
-    xu_keep(b, xu_text(s.ws, r, 0, "orders reconcile", b->bold));
-    xu_keep(b, xu_text(s.ws, r, 1, out == c->orders_read ? "OK" : "DIFF", b->bold));
-    r = sheet_row(&s);
-    xu_keep(b, xu_text(s.ws, r, 0, "revenue amount reconciles", b->bold));
-    xu_keep(b, xu_text(s.ws, r, 1, amt == c->revenue_amount_in ? "OK" : "DIFF", b->bold));
-    /* §4.8 each corrected file: its residuals now and as last stated, and
-     * the restatement lines posted for it (their difference) */
-    for (size_t i = 0; i < m->restate_files.n; i++) {
-        const restate_file_t *f = &m->restate_files.v[i];
-        char pbuf[PERIOD_BUF], name[96];
-        period_format(f->period, pbuf);
-        money_t posted = 0; /* a subset of the period's lines: fits (month.h) */
-        for (size_t k = 0; k < m->lines.n; k++)
-            if (m->lines.v[k].kind == LINE_RESTATEMENT && m->lines.v[k].note_months == f->period)
-                posted += m->lines.v[k].amount;
-        struct {
-            const char *what;
-            int64_t v;
-            bool money;
-        } rr[] = {{"rows read", f->rows_read, false},
-                  {"rows rejected", f->rows_rejected, false},
-                  {"revenue amount in", f->amount_in, true},
-                  {"revenue assigned", f->amount_assigned, true},
-                  {"revenue assigned as last stated", f->revenue_before, true},
-                  {"residuals", f->residual, true},
-                  {"residuals as last stated", f->residual_before, true},
-                  {"restatement lines posted", posted, true}};
-        for (size_t k = 0; k < sizeof(rr) / sizeof(rr[0]); k++) {
-            r = sheet_row(&s);
-            snprintf(name, sizeof(name), "restatement of %s: %s", pbuf, rr[k].what);
-            xu_keep(b, xu_text(s.ws, r, 0, name, NULL));
-            if (rr[k].money)
-                xu_keep(b, xu_money(s.ws, r, 1, rr[k].v, b->money));
-            else
-                xu_keep(b, ws_number(s.ws, r, 1, (double)rr[k].v, b->integer));
+    control_check(w, &s, "orders.csv rows", "", "rows read", c->orders_read,
+                  "attributed + held + rejected + refused rows + identical re-deliveries + "
+                  "install dates recorded", out, false);
+    int64_t rrows = c->revenue_assigned + c->revenue_unassigned + c->revenue_held +
+                    c->revenue_rejected + c->revenue_rejected_rows;
+    control_check(w, &s, "revenue.csv rows", "", "rows read", c->revenue_read,
+                  "assigned + unassigned + held + rejected + refused rows", rrows, false);
+    char what[96];
+    for (size_t i = 0; i < nct; i++) {
+        const currency_totals_t *t = &ct[i];
+        if (!t->has_revenue)
+            continue;
+        money_t in = 0;
+        int64_t rows_in = 0;
+        for (int k = CT_ASSIGNED; k < CT_REVENUE; k++) {
+            in += t->revenue[k];
+            rows_in += t->revenue_rows[k];
         }
-        r = sheet_row(&s);
-        snprintf(name, sizeof(name), "restatement of %s reconciles", pbuf);
-        xu_keep(b, xu_text(s.ws, r, 0, name, b->bold));
-        xu_keep(b, xu_text(s.ws, r, 1, posted == f->residual - f->residual_before ? "OK" : "DIFF",
-                           b->bold));
+        /* the left side is revenue.csv's own total of the currency, read from the rows */
+        control_check(w, &s, "revenue.csv amount", t->code, "amount read (revenue_amount_in)",
+                      t->revenue[CT_IN],
+                      "assigned + unassigned (house) + held + rejected + refused rows", in, true);
     }
+    static const char *const kind_label[LINE_KIND_COUNT] = {
+        "residual", "spiff", "chargeback", "adjustment", "credit (non-cash)"};
+    for (size_t i = 0; i < nct; i++) {
+        const currency_totals_t *t = &ct[i];
+        if (!t->has_payables)
+            continue;
+        for (int k = 0; k < LINE_KIND_COUNT; k++) {
+            snprintf(what, sizeof(what), "lines = aggregates: %s", kind_label[k]);
+            control_check(w, &s, what, t->code, "Σ lines (Lines sheet)",
+                          lines_by_currency[i * LINE_KIND_COUNT + k],
+                          "Σ agreement aggregates (lines_*_amount)", t->kinds[k], true);
+        }
+        money_t cash = t->kinds[LINE_RESIDUAL] + t->kinds[LINE_SPIFF] + t->kinds[LINE_CHARGEBACK] +
+                       t->kinds[LINE_ADJUSTMENT];
+        control_check(w, &s, "earned = cash lines", t->code, "earned (payables)", t->earned,
+                      "residual + spiff + chargeback + adjustment", cash, true);
+        control_check(w, &s, "roll-forward", t->code, "carried in + earned",
+                      t->carried_in + t->earned, "paid + carried out", t->paid + t->carried_out,
+                      true);
+        control_check(w, &s, "roll-forward: agreements", t->code, "agreements with a payable",
+                      t->agreements, "paid + carried + settled at zero",
+                      t->agreements_paid + t->agreements_carried + t->agreements_settled, false);
+        /* §4.8 each corrected file: the restatement lines posted for it are
+         * its residuals now less those last stated (subsets of the period's
+         * bounded totals, month.h) */
+        for (size_t f = 0; f < m->restate_files.n; f++) {
+            period_t rp = m->restate_files.v[f].period;
+            money_t posted = 0, now = 0, before = 0;
+            bool any = false;
+            for (size_t k = 0; k < m->restated.n; k++) {
+                const restated_t *x = &m->restated.v[k];
+                if (x->period == rp &&
+                    strcmp(m->master->agreements.v[x->agreement].currency.code, t->code) == 0) {
+                    any = true;
+                    now += x->residual;
+                    before += x->residual_before;
+                }
+            }
+            for (size_t k = 0; k < m->lines.n; k++) {
+                const line_t *l = &m->lines.v[k];
+                if (l->kind == LINE_RESTATEMENT && l->note_months == rp &&
+                    strcmp(m->master->agreements.v[l->agreement].currency.code, t->code) == 0)
+                    posted += l->amount;
+            }
+            if (!any)
+                continue;
+            char pbuf[PERIOD_BUF], what[64];
+            snprintf(what, sizeof(what), "restatement of %s", period_format(rp, pbuf));
+            control_check(w, &s, what, t->code, "restatement lines posted", posted,
+                          "residuals now − residuals last stated", now - before, true);
+        }
+    }
+    lxw_row_t r = s.row;
     sheet_finish_part(&s);
+
+    /* the input files, the program, and control.csv as written */
+    const wb_context_t *x = w->x;
+    r++;
+    xu_keep(b, ws_string(s.ws, r++, 0, "Input files of the period", b->section));
+    static const char *const hi[] = {"file", "", "SHA-256", "", "", "rows", "bytes"};
+    for (int i = 0; i < 7; i++)
+        if (*hi[i])
+            xu_keep(b, ws_string(s.ws, r, (lxw_col_t)i, hi[i], i >= 5 ? b->header_num : b->header));
+    r++;
+    for (size_t i = 0; i < x->ninputs; i++) {
+        xu_keep(b, xu_text(s.ws, r, 0, x->inputs[i].path, w->wrap));
+        xu_keep(b, worksheet_merge_range(s.ws, r, 2, r, 4, x->inputs[i].sha256, w->mono));
+        xu_keep(b, ws_number(s.ws, r, 5, (double)x->inputs[i].records, b->integer));
+        xu_keep(b, ws_number(s.ws, r++, 6, (double)x->inputs[i].bytes, b->integer));
+    }
+    if (!x->ninputs)
+        xu_keep(b, ws_string(s.ws, r++, 0, "(not recorded)", NULL));
+    r++;
+    xu_keep(b, ws_string(s.ws, r, 0, "Program version", b->bold));
+    xu_keep(b, xu_text(s.ws, r++, 2, x->version ? x->version : "", NULL));
+    r++;
+    xu_keep(b, ws_string(s.ws, r++, 0, "control.csv (results/control.csv, same values)", b->section));
+    xu_keep(b, ws_string(s.ws, r, 0, "name", b->header));
+    xu_keep(b, ws_string(s.ws, r++, 3, "value", b->header_num));
+    size_t n;
+    control_row_t *rows = results_control_rows(m, &n);
+    for (size_t i = 0; i < n; i++) {
+        xu_keep(b, xu_text(s.ws, r, 0, rows[i].name, NULL));
+        if (rows[i].money)
+            xu_keep(b, xu_money(s.ws, r++, 3, rows[i].value, b->money));
+        else
+            xu_keep(b, ws_number(s.ws, r++, 3, (double)rows[i].value, b->integer));
+    }
+    free(rows);
 }
 
-int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen)
+int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path, char *err,
+                         size_t errlen)
 {
+    static const wb_context_t none = {.prior_period = PERIOD_NONE};
+    if (!x)
+        x = &none;
     if (xu_create(path, err, errlen) != 0)
         return -1;
     xu_book_t b;
@@ -730,18 +1362,68 @@ int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errle
                  errno ? strerror(errno) : "");
         return -1;
     }
-    write_overview(&b, m);
-    write_summary(&b, m);
-    write_lines(&b, m);
-    write_exceptions(&b, m);
-    write_commitments(&b, m);
-    write_tiers(&b, m);
-    write_points(&b, m);
-    write_control(&b, m);
+    wb_t w = {.b = &b, .m = m, .x = x};
+    w.wrap = workbook_add_format(b.wb);
+    format_set_text_wrap(w.wrap);
+    w.wrap_indent = workbook_add_format(b.wb);
+    format_set_text_wrap(w.wrap_indent);
+    format_set_indent(w.wrap_indent, 1);
+    w.indent = workbook_add_format(b.wb); /* text right of a number: kept apart */
+    format_set_indent(w.indent, 1);
+    w.note = workbook_add_format(b.wb);
+    format_set_text_wrap(w.note);
+    format_set_italic(w.note);
+    format_set_align(w.note, LXW_ALIGN_VERTICAL_TOP);
+    w.header_after = workbook_add_format(b.wb); /* a text header right of a number's */
+    format_set_bold(w.header_after);
+    format_set_bg_color(w.header_after, 0xDDE4EE);
+    format_set_bottom(w.header_after, LXW_BORDER_THIN);
+    format_set_indent(w.header_after, 1);
+    format_set_text_wrap(w.header_after);
+    format_set_align(w.header_after, LXW_ALIGN_VERTICAL_TOP);
+    w.mono = workbook_add_format(b.wb);
+    format_set_font_name(w.mono, "Courier New");
+    format_set_font_size(w.mono, 9);
+    w.ok = workbook_add_format(b.wb);
+    format_set_bold(w.ok);
+    format_set_font_color(w.ok, 0x006100);
+    format_set_align(w.ok, LXW_ALIGN_CENTER);
+    w.diff = workbook_add_format(b.wb);
+    format_set_bold(w.diff);
+    format_set_font_color(w.diff, 0x9C0006);
+    format_set_bg_color(w.diff, 0xFFC7CE);
+    format_set_align(w.diff, LXW_ALIGN_CENTER);
+    char pb[PERIOD_BUF];
+    /* &A the sheet, &P of &N the page; && is a literal & */
+    snprintf(w.header, sizeof(w.header), "&L&A&CPartner payouts %s&R%s",
+             period_format(m->period, pb), x->version ? x->version : "");
+    snprintf(w.footer, sizeof(w.footer), "&L%s&RPage &P of &N", pb);
+    size_t nct;
+    currency_totals_t *ct = results_currency_totals(m, &nct);
+    money_t *lines = calloc(nct * LINE_KIND_COUNT + 1, sizeof(*lines));
+    if (!lines)
+        abort();
+    w.ct = ct;
+    w.nct = nct;
+    write_overview(&w);
+    write_summary(&w);
+    write_lines(&w, ct, nct, lines);
+    write_exceptions(&w);
+    write_commitments(&w);
+    write_tiers(&w);
+    write_points(&w);
+    write_control(&w, ct, nct, lines);
+    free(lines);
+    free(ct);
     char msg[512];
     if (xu_close(&b, msg, sizeof(msg)) != 0) {
         snprintf(err, errlen, "%s: %s", path, msg);
         return -1;
     }
     return 0;
+}
+
+int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen)
+{
+    return wb_write_payouts_ctx(m, NULL, path, err, errlen);
 }

@@ -267,6 +267,12 @@ typedef struct reject {
     int32_t line;
     const char *column; /* "" when the whole row failed */
     rule_code reason;
+    /* a revenue row refused after its values were read (duplicate_id,
+     * wrong_period): its amount and currency (currency_pack), counted in
+     * revenue_amount_rejected_rows; has_amount false for every other row */
+    bool has_amount;
+    uint16_t currency;
+    money_t amount;
 } reject_t;
 
 /* ---- results of the run of P -------------------------------------------- */

@@ -54,7 +54,7 @@ for i in $(seq 1 9000); do echo "RX-$i,$p,AC-1001,,CTL-IQNET,$big,USD"; done >>"
 check "9,000 huge revenue rows: exit 0" 0 "$(run "$d")"
 # the sum of the format-valid rows (the demo's quoted "1,250.00" is a reject)
 want=$(tail -n +2 "$d/periods/$p/revenue.csv" | grep -v '"' | cut -d, -f6 | paste -sd+ | BC_LINE_LENGTH=0 bc)
-check "revenue_amount_in exact" "revenue_amount_in,$want" "$(grep '^revenue_amount_in,' "$d/out/$p/results/control.csv")"
+check "revenue_amount_in_USD exact" "revenue_amount_in_USD,$want" "$(grep '^revenue_amount_in_USD,' "$d/out/$p/results/control.csv")"
 check "no wrapped value" clean "$(no_wrap "$d")"
 
 # 2. mrc x mrc_multiple: the multiple is bounded (1000.00, so one spiff of the

@@ -47,6 +47,28 @@ for p in $(ls "$out"); do
   en=$(unzip -p "$out/$p/statements/P-ACME.xlsx" 'xl/worksheets/*.xml' 'xl/sharedStrings.xml')
   check "$p: English statement" 1 "$(grep -c "Commission statement" <<<"$en" | awk '{print ($1 > 0)}')"
 done
+# issue 21: multi_currency's workbooks (USD, EUR, CAD): per-currency totals
+# equal payables.csv, every Control check OK at 0 and equal to control.csv,
+# charts name their currency, no cell text cut (tests/check_workbook.py)
+mc=$work/mc
+cp -r "$repo/fixtures/multi_currency" "$mc"; rm -rf "$mc/expected"
+for p in $(ls "$mc/periods"); do
+  "$bin" run --data "$mc" --period "$p" --quiet || { echo "run multi_currency $p failed"; exit 1; }
+  python3 "$repo/tests/check_workbook.py" "$mc/out/$p/payouts.xlsx" "$mc/out/$p/results" \
+    "$mc/master/agreements.csv" >"$work/check.txt"
+  check "multi_currency $p: workbook checks" 0 "$?"
+  grep FAIL "$work/check.txt"
+  check "multi_currency $p: no total adds currencies" 0 \
+    "$(unzip -p "$mc/out/$p/payouts.xlsx" 'xl/worksheets/*.xml' 'xl/sharedStrings.xml' 2>/dev/null | grep -c 'all currencies')"
+done
+check "multi_currency 2017-02: the backlog lists O-UH" 1 \
+  "$(unzip -p "$mc/out/2017-02/payouts.xlsx" xl/worksheets/sheet4.xml | grep -c '<t>O-UH</t>' | awk '{print ($1 > 0)}')"
+for p in $(ls "$out"); do
+  python3 "$repo/tests/check_workbook.py" "$out/$p/payouts.xlsx" "$out/$p/results" \
+    "$work/a/master/agreements.csv" >"$work/check.txt"
+  check "demo $p: workbook checks" 0 "$?"
+  grep FAIL "$work/check.txt"
+done
 # workbooks are deflated at level 1 (reports/deflate.c): every entry's stored
 # bytes are what zlib gives at level 1 for its content, not at the default 6
 level=$(python3 - "$x" <<'PY'
