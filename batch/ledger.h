@@ -93,6 +93,13 @@ exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err
  * written by the run inside its transaction. */
 exit_code ledger_save_doc(ledger_t *l, period_t p, const char *partner_id,
                           const unsigned char *bytes, size_t len, batch_error_t *err);
+/* The rows a statement's history shows: agreement_periods, payables and
+ * tiers of the periods [P - ST_HISTORY_PERIODS + 1, P - 1], per agreement
+ * and period that has either an agreement_periods or a payables row, in
+ * (agreement_id, period) order, appended to out (reports/statements.h). */
+struct st_history;
+exit_code ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
+                              batch_error_t *err);
 /* P's documents in partner_id order, each handed to push. */
 exit_code ledger_load_docs(ledger_t *l, period_t p,
                            void (*push)(void *ctx, const char *partner_id,

@@ -303,7 +303,13 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     if (!made)
         return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
     char msg[512];
-    if (st_docs_build(&j->month, &j->docs, msg, sizeof(msg)) != 0)
+    st_history_t history = {0};
+    exit_code hrc = ledger_load_history(j->ledger, j->o->period, &history, err);
+    int brc = hrc == EXIT_DONE ? st_docs_build(&j->month, &history, &j->docs, msg, sizeof(msg)) : 0;
+    st_history_free(&history);
+    if (hrc != EXIT_DONE)
+        return hrc;
+    if (brc != 0)
         return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
     stage_t stages[] = {{.fn = out_ledger}, {.fn = out_workbooks}, {.fn = out_lines},
                         {.fn = out_revenue}, {.fn = out_results}};

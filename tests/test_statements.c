@@ -336,7 +336,7 @@ static void test_round_trip(void **state)
     snprintf(later, sizeof(later), "%s/later", dir);
     assert_int_equal(st_write_statements(m, direct, true, err, sizeof(err)), 0);
     st_docs_t built;
-    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
     assert_int_equal(built.n, 3);
     assert_string_equal(built.v[0].partner_id, "P1");
     assert_string_equal(built.v[1].partner_id, "P2");
@@ -393,7 +393,7 @@ static void test_damaged_documents(void **state)
     month_t *m = world(f);
     st_docs_t built;
     char err[512];
-    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
     const st_doc_t *d = &built.v[0];
     char *dir = tmp_dir(), out[600];
     snprintf(out, sizeof(out), "%s/out", dir);
