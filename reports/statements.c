@@ -1289,7 +1289,7 @@ static void sheet_name(const char *id, strmap_t *used, arena_t *a, char *out)
 /* Formats of a statement workbook beyond xlsxutil's. */
 typedef struct st_formats {
     lxw_format *wrap, *bold_wrap, *banner, *rate, *multiple, *head, *head_num, *payment,
-        *payment_money, *label;
+        *payment_money, *label, *indent, *text, *head_indent;
 } st_formats_t;
 
 typedef struct sheet {
@@ -1302,6 +1302,9 @@ typedef struct sheet {
     const char *currency;
     arena_t *tmp; /* every composed text: never a fixed-size buffer */
     lxw_row_t r;
+    lxw_row_t payable_row; /* where the payable block starts: the history chart goes beside it */
+    lxw_row_t tall_row; /* the row whose height was set last, and its lines */
+    int tall_lines;
     lxw_error e; /* the first write error */
 } sheet_t;
 
@@ -1347,13 +1350,58 @@ static void chk(sheet_t *s, lxw_error e)
         s->e = e;
 }
 
+static const double col_widths[NCOLS] = {30, 16, 16, 16, 15, 15, 15, 38, 34};
+#define LINE_POINTS 15.0
+
+/* Lines text takes wrapped in column c: per paragraph, its characters over
+ * the column's width (a generous estimate: a cut line is worse than a
+ * blank one). */
+static int text_lines(const char *text, lxw_col_t c)
+{
+    double per_line = col_widths[c] * 1.2;
+    int lines = 0;
+    size_t chars = 0;
+    for (const char *p = text;; p++) {
+        if (*p == '\n' || *p == 0) {
+            lines += chars ? (int)((double)chars / per_line) + 1 : 1;
+            chars = 0;
+            if (!*p)
+                break;
+        } else if (((unsigned char)*p & 0xC0) != 0x80) {
+            chars++;
+        }
+    }
+    return lines;
+}
+
+/* Multi-line text wraps: a wrapping cell sets its row's height to the
+ * lines it needs (Excel does not fit rows when it opens a file). */
+static void fit_row(sheet_t *s, lxw_row_t r, lxw_col_t c, const char *text, lxw_format *f)
+{
+    if (!text || !f || (f != s->f->wrap && f != s->f->bold_wrap && f != s->f->label &&
+                        f != s->f->head && f != s->f->head_num && f != s->f->head_indent))
+        return;
+    int lines = text_lines(text, c);
+    if (lines < 2 || (s->tall_row == r && s->tall_lines >= lines))
+        return;
+    s->tall_row = r;
+    s->tall_lines = lines;
+    chk(s, worksheet_set_row(s->ws, r, LINE_POINTS * lines, NULL));
+}
+
 static void s_str(sheet_t *s, lxw_row_t r, lxw_col_t c, const char *text, lxw_format *f)
 {
+    if (!f)
+        f = s->f->text;
+    fit_row(s, r, c, text, f);
     chk(s, worksheet_write_string(s->ws, r, c, text, f));
 }
 
 static void s_text(sheet_t *s, lxw_row_t r, lxw_col_t c, const char *text, lxw_format *f)
 {
+    if (!f)
+        f = s->f->text;
+    fit_row(s, r, c, text, f);
     chk(s, xu_text(s->ws, r, c, text, f));
 }
 
@@ -1421,8 +1469,12 @@ static void section(sheet_t *s, const char *title)
 static void header_row(sheet_t *s, const char *const *names, const lxw_col_t *cols, int n,
                        const bool *num)
 {
-    for (int i = 0; i < n; i++)
-        s_str(s, s->r, cols[i], names[i], num && num[i] ? s->f->head_num : s->f->head);
+    for (int i = 0; i < n; i++) {
+        /* text right after a right-aligned number column keeps its distance */
+        bool after_num = i > 0 && num && num[i - 1] && cols[i - 1] + 1 == cols[i];
+        s_str(s, s->r, cols[i], names[i],
+              num && num[i] ? s->f->head_num : after_num ? s->f->head_indent : s->f->head);
+    }
     s->r++;
 }
 
@@ -1442,7 +1494,7 @@ static void write_payment(sheet_t *s, const d_agreement_t *a)
     if (a->paid && a->due != DATE_NONE) {
         s_str(s, s->r, COL_A, s->l[L_PAYMENT], s->f->payment);
         s_money(s, s->r, COL_B, a->paid, s->f->payment_money);
-        s_str(s, s->r, COL_C, a->currency, s->f->payment);
+        s_str(s, s->r, COL_C, a->currency, s->f->payment);  /* left of C: apart from B */
         s_str(s, s->r, COL_D, s->l[L_DUE], s->f->payment);
         chk(s, xu_date(s->ws, s->r++, COL_E, a->due, s->b->date));
         return;
@@ -1461,6 +1513,7 @@ static void write_payment(sheet_t *s, const d_agreement_t *a)
 static void write_payable(sheet_t *s, const d_agreement_t *a)
 {
     section(s, in_cur(s, s->l[L_PAYABLE]));
+    s->payable_row = s->r;
     label_money(s, s->l[L_CARRIED_IN], a->carried_in, false);
     for (int k = 0; k < LINE_KIND_COUNT; k++)
         if (k != LINE_CREDIT)
@@ -1745,14 +1798,15 @@ static void write_held(sheet_t *s, const d_doc_t *d)
         if (x->revenue)
             s_int(s, s->r, COL_D, x->rows);
         s_money(s, s->r, COL_E, x->amount, s->b->money);
-        s_text(s, s->r, COL_F, x->currency, NULL);
+        s_text(s, s->r, COL_F, x->currency, s->f->indent);
         s_text(s, s->r, COL_H, explain(s, x->rule), s->f->wrap);
         s_text(s, s->r++, COL_I, resolve(s, x->rule), s->f->wrap);
     }
 }
 
 /* The last periods: earned by kind, paid, carried out and tier; a chart of
- * earned and paid when there is more than one period. */
+ * earned and paid when there is more than one period, placed beside the
+ * payable block (columns D-H are empty there) so it never splits a page. */
 static void write_history(sheet_t *s, const d_agreement_t *a)
 {
     if (!a->nhistory)
@@ -1781,7 +1835,7 @@ static void write_history(sheet_t *s, const d_agreement_t *a)
             s_money(s, s->r, COL_G, x->paid, s->b->money);
             s_money(s, s->r, COL_H, x->carried_out, s->b->money);
         }
-        s_text(s, s->r++, COL_I, x->tier, NULL);
+        s_text(s, s->r++, COL_I, x->tier, s->f->indent);
     }
     if (a->nhistory < 2)
         return;
@@ -1804,9 +1858,8 @@ static void write_history(sheet_t *s, const d_agreement_t *a)
     }
     chart_title_set_name(chart, in_cur(s, s->l[L_HISTORY]));
     chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 1.3, .y_scale = 0.8, .x_offset = 4, .y_offset = 8};
-    chk(s, worksheet_insert_chart_opt(s->ws, s->r, COL_A, chart, &opt));
-    s->r += 13;
+    lxw_chart_options opt = {.x_scale = 1.35, .y_scale = 0.72, .x_offset = 8, .y_offset = 0};
+    chk(s, worksheet_insert_chart_opt(s->ws, s->payable_row, COL_D, chart, &opt));
 }
 
 /* A header or footer section: '&' doubled (Excel's escape). */
@@ -1863,8 +1916,7 @@ static int agreement_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d
         snprintf(err, errlen, "agreement %s: %s", a->id, b->failed);
         return -1;
     }
-    static const double widths[NCOLS] = {30, 16, 16, 16, 15, 15, 15, 38, 34};
-    xu_widths(s.ws, widths, NCOLS);
+    xu_widths(s.ws, col_widths, NCOLS);
     page_setup(&s, d, a, draft);
     if (draft) {
         chk(&s, worksheet_merge_range(s.ws, 0, COL_A, 0, COL_I, s.l[L_DRAFT_BANNER], f->banner));
@@ -1910,8 +1962,7 @@ static int held_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d, boo
         snprintf(err, errlen, "%s", b->failed);
         return -1;
     }
-    static const double widths[NCOLS] = {30, 16, 16, 16, 15, 15, 15, 38, 34};
-    xu_widths(s.ws, widths, NCOLS);
+    xu_widths(s.ws, col_widths, NCOLS);
     d_agreement_t none = {.id = ""};
     page_setup(&s, d, &none, draft);
     if (draft) {
@@ -1933,6 +1984,11 @@ static int held_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d, boo
 static void st_formats(xu_book_t *b, st_formats_t *f)
 {
     lxw_workbook *wb = b->wb;
+    /* numbers and dates sit at the top of a row that wrapped text makes tall */
+    lxw_format *top[] = {b->money, b->money_total, b->date, b->integer, b->percent, b->right,
+                         b->bold};
+    for (size_t i = 0; i < sizeof(top) / sizeof(top[0]); i++)
+        format_set_align(top[i], LXW_ALIGN_VERTICAL_TOP);
     f->wrap = workbook_add_format(wb);
     format_set_text_wrap(f->wrap);
     format_set_align(f->wrap, LXW_ALIGN_VERTICAL_TOP);
@@ -1949,15 +2005,28 @@ static void st_formats(xu_book_t *b, st_formats_t *f)
     format_set_font_color(f->banner, 0x9C0006);
     format_set_bg_color(f->banner, 0xFFC7CE);
     format_set_align(f->banner, LXW_ALIGN_CENTER);
+    f->text = workbook_add_format(wb);
+    format_set_align(f->text, LXW_ALIGN_VERTICAL_TOP);
+    f->indent = workbook_add_format(wb);
+    format_set_indent(f->indent, 1);
+    format_set_align(f->indent, LXW_ALIGN_VERTICAL_TOP);
     f->rate = workbook_add_format(wb);
     format_set_num_format(f->rate, "0.####");
+    format_set_align(f->rate, LXW_ALIGN_VERTICAL_TOP);
     f->multiple = workbook_add_format(wb);
     format_set_num_format(f->multiple, "\"× \"0.##");
+    format_set_align(f->multiple, LXW_ALIGN_VERTICAL_TOP);
     f->head = workbook_add_format(wb);
     format_set_bold(f->head);
     format_set_text_wrap(f->head);
     format_set_bottom(f->head, LXW_BORDER_THIN);
     format_set_align(f->head, LXW_ALIGN_VERTICAL_BOTTOM);
+    f->head_indent = workbook_add_format(wb);
+    format_set_bold(f->head_indent);
+    format_set_text_wrap(f->head_indent);
+    format_set_bottom(f->head_indent, LXW_BORDER_THIN);
+    format_set_indent(f->head_indent, 1);
+    format_set_align(f->head_indent, LXW_ALIGN_VERTICAL_BOTTOM);
     f->head_num = workbook_add_format(wb);
     format_set_bold(f->head_num);
     format_set_text_wrap(f->head_num);
