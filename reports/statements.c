@@ -1862,9 +1862,12 @@ static void write_history(sheet_t *s, const d_agreement_t *a)
     chk(s, worksheet_insert_chart_opt(s->ws, s->payable_row, COL_D, chart, &opt));
 }
 
-/* A header or footer section: '&' doubled (Excel's escape). */
-static const char *hf_escape(arena_t *a, const char *t)
+/* A header or footer section: characters XML forbids replaced (xu_xml_text),
+ * '&' doubled (Excel's escape). */
+static const char *hf_escape(arena_t *a, const char *text)
 {
+    char *copy = NULL;
+    const char *t = xu_xml_text(text, &copy);
     size_t n = 0;
     for (const char *p = t; *p; p++)
         n += *p == '&' ? 2 : 1;
@@ -1875,6 +1878,7 @@ static const char *hf_escape(arena_t *a, const char *t)
             *q++ = '&';
     }
     *q = 0;
+    free(copy);
     return o;
 }
 
