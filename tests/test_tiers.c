@@ -746,15 +746,17 @@ static void test_guidance_top_tier(void **state)
 {
     fake_t *f = *state;
     agreements(f);
-    l3_channel(f, NULL, NULL);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_QUARTERLY, 3, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
     fake_finish(f);
-    month_t *m = fake_month(f, "2017-10");
+    month_t *m = fake_month(f, "2017-11");
     fake_prior_tier(f, "A1", "2017-09", "L3-CH", "Elite", RULE_REVIEW);
     tiers_place(m);
     tiers_review(m);
     int32_t with[8];
     tiers_guidance_t g = guidance(f, "A1", with);
     assert_true(g.has_review);
+    assert_int_equal(g.review_period, fake_period("2017-12"));
     assert_false(g.frozen);
     assert_string_equal(g.from_tier, "Elite");
     assert_false(g.can_promote);
