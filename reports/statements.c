@@ -1522,8 +1522,7 @@ static void write_payable(sheet_t *s, const d_agreement_t *a)
     label_money(s, s->l[L_BALANCE], a->balance, false);
     label_money(s, s->l[L_PAID], a->paid, true);
     label_money(s, s->l[L_CARRIED_OUT], a->carried_out, false);
-    s_str(s, s->r, COL_A, s->l[L_STATUS], s->f->label);
-    s_text(s, s->r++, COL_B, explain(s, a->status), NULL);
+    /* the status and what resolves it are on the payment line above */
 }
 
 static void write_tier(sheet_t *s, const d_agreement_t *a)
@@ -1654,14 +1653,19 @@ static void write_points(sheet_t *s, const d_agreement_t *a)
         const d_activity_t *act = &a->activities[k];
         const char *name = *act->name[s->lang] ? act->name[s->lang] : act->code;
         s_text(s, s->r, COL_A, name, s->f->wrap);
-        s_text(s, s->r, COL_B, act->code, NULL);
+        s_text(s, s->r, COL_B, act->code, s->f->wrap);
         chk(s, xu_date(s->ws, s->r, COL_C, act->date, s->b->date));
         s_int(s, s->r, COL_D, act->points);
         s_int(s, s->r, COL_E, act->points_to_date);
         const char *why = explain(s, act->rule);
-        s_text(s, s->r++, COL_H,
-               act->awarded ? why : aprintf(s->tmp, "%s: %s", refused_label[s->lang], why),
-               s->f->wrap);
+        if (!act->awarded) { /* "not awarded: this activity ..." */
+            char *t = (char *)aprintf(s->tmp, "%s: %s", refused_label[s->lang], why);
+            char *first = t + strlen(refused_label[s->lang]) + 2;
+            if (*first >= 'A' && *first <= 'Z' && !(first[1] >= 'A' && first[1] <= 'Z'))
+                *first = (char)(*first - 'A' + 'a');
+            why = t;
+        }
+        s_text(s, s->r++, COL_H, why, s->f->wrap);
     }
 }
 
