@@ -466,7 +466,8 @@ static void put_str(wbuf_t *b, const char *s)
 {
     size_t len = s ? strlen(s) : 0;
     put_u32(b, (uint32_t)len);
-    put(b, s, len);
+    if (len)
+        put(b, s, len);
 }
 
 static void put_rule(wbuf_t *b, rule_code c)
