@@ -390,7 +390,8 @@ static bool points_row(void *ctx, const csv_value_t *v, int32_t line)
     points_rule_t p = {.program = str(r, &v[POINTS_PROGRAM]), .phase_tier = str(r, &v[POINTS_PHASE]),
                        .activity_code = str(r, &v[POINTS_ACTIVITY]), .points = v[POINTS_POINTS].i,
                        .requires_points = v[POINTS_REQUIRES].len ? v[POINTS_REQUIRES].i : -1,
-                       .repeatable = v[POINTS_REPEATABLE].i == 1};
+                       .repeatable = v[POINTS_REPEATABLE].i == 1,
+                       .name = {str(r, &v[POINTS_NAME_EN]), str(r, &v[POINTS_NAME_ES])}};
     VEC_PUSH(b->points, p);
     return true;
 }

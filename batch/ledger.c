@@ -19,6 +19,7 @@
 
 #include "attribution.h"
 #include "sha256.h"
+#include "statements.h"
 #include "stubs.h"
 
 struct ledger {
@@ -1428,6 +1429,47 @@ exit_code ledger_load_docs(ledger_t *l, period_t p,
     if (e != EXIT_DONE)
         return e;
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
+}
+
+exit_code ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
+                              batch_error_t *err)
+{
+    static const char sql[] =
+        "WITH k AS (SELECT agreement_id, period FROM agreement_periods"
+        "  WHERE period >= ?1 AND period < ?2"
+        " UNION SELECT agreement_id, period FROM payables WHERE period >= ?1 AND period < ?2)"
+        " SELECT k.agreement_id, k.period, a.residual, a.spiff, a.chargeback, a.adjustment,"
+        " a.credit, y.agreement_id IS NOT NULL, y.earned, y.paid, y.carried_out, t.tier"
+        " FROM k LEFT JOIN agreement_periods a USING(agreement_id, period)"
+        " LEFT JOIN payables y USING(agreement_id, period)"
+        " LEFT JOIN tiers t USING(agreement_id, period)"
+        " ORDER BY k.agreement_id, k.period";
+    sqlite3_stmt *st = prep(l, sql);
+    if (!st)
+        return db_fail(l, err, "statement history");
+    bind_period(st, 1, p - (ST_HISTORY_PERIODS - 1));
+    bind_period(st, 2, p);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        st_history_row_t row = {0};
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        const char *per = (const char *)sqlite3_column_text(st, 1);
+        row.agreement_id = id ? id : "";
+        if (!per || !period_parse(per, strlen(per), &row.period))
+            continue; /* the ledger writes only valid periods */
+        for (int k = 0; k < LINE_KIND_COUNT; k++)
+            row.by_kind[k] = sqlite3_column_int64(st, 2 + k);
+        row.has_payable = sqlite3_column_int(st, 7) != 0;
+        row.earned = sqlite3_column_int64(st, 8);
+        row.paid = sqlite3_column_int64(st, 9);
+        row.carried_out = sqlite3_column_int64(st, 10);
+        row.tier = (const char *)sqlite3_column_text(st, 11);
+        if (row.tier && !*row.tier)
+            row.tier = NULL;
+        st_history_push(out, &row);
+    }
+    sqlite3_finalize(st);
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement history");
 }
 
 void ledger_payments_free(ledger_payments_t *p)

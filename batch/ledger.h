@@ -106,6 +106,13 @@ void ledger_docs_add(ledger_docs_t *d, const char *partner_id, const unsigned ch
 void ledger_docs_free(ledger_docs_t *d);
 /* Write d as P's documents (inside the run's transaction). */
 exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batch_error_t *err);
+/* The rows a statement's history shows: agreement_periods, payables and
+ * tiers of the periods [P - ST_HISTORY_PERIODS + 1, P - 1], per agreement
+ * and period that has either an agreement_periods or a payables row, in
+ * (agreement_id, period) order, appended to out (reports/statements.h). */
+struct st_history;
+exit_code ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
+                              batch_error_t *err);
 /* P's documents in partner_id order, each handed to push. */
 exit_code ledger_load_docs(ledger_t *l, period_t p,
                            void (*push)(void *ctx, const char *partner_id,

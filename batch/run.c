@@ -53,6 +53,7 @@ struct job {
     input_list_t inputs; /* master, book and period files */
     st_docs_t docs;      /* statement documents to render (run --statements, close) */
     ledger_docs_t zdocs; /* run: P's statement documents as the ledger stores them */
+    st_history_t history; /* run: the statements' earlier periods */
     char *tmp_dir;
     /* payouts.xlsx's context (job_wb_context): inputs, previous payables, backlog */
     wb_context_t wbx;
@@ -86,6 +87,7 @@ static void job_release(job_t *j)
     month_release(&j->month);
     st_docs_free(&j->docs);
     ledger_docs_free(&j->zdocs);
+    st_history_free(&j->history);
     dataset_release(&j->ds);
     free(j->inputs.v);
     free(j->wb_inputs);
@@ -241,7 +243,7 @@ static int keep_doc(void *ctx, const char *partner_id, const unsigned char *byte
 static exit_code out_statements(job_t *j, batch_error_t *err)
 {
     char msg[512];
-    if (st_docs_build_each(&j->month, keep_doc, j, msg, sizeof(msg)) != 0)
+    if (st_docs_build_each(&j->month, &j->history, keep_doc, j, msg, sizeof(msg)) != 0)
         return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
     log_stage("%s: statement documents built (%zu)", j->pbuf, j->zdocs.n);
     if (!j->o->statements)
@@ -442,9 +444,14 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     free(results);
     if (!made)
         return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
+    /* the statements' history is read before the stages: the ledger stage
+     * owns the connection while they run */
+    exit_code rc = ledger_load_history(j->ledger, j->o->period, &j->history, err);
+    if (rc != EXIT_DONE)
+        return rc;
     stage_t stages[] = {{.fn = out_ledger},  {.fn = out_statements}, {.fn = out_workbooks},
                         {.fn = out_lines},   {.fn = out_revenue},    {.fn = out_results}};
-    exit_code rc = run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
+    rc = run_stages(j, stages, sizeof(stages) / sizeof(stages[0]), err);
     return rc == EXIT_DONE ? out_chain(j, err) : rc;
 }
 

@@ -65,6 +65,8 @@ static const column_spec_t points[] = {
     {"activity_code", COL_ID, REQ, NULL},    {"points", COL_POINTS, REQ, NULL},
     {"requires_points", COL_POINTS, COL_ABSENT_OK, NULL},
     {"repeatable", COL_ENUM, REQ, yes_no},
+    /* the activity's published name, for statements (optional) */
+    {"name_en", COL_TEXT, COL_ABSENT_OK, NULL}, {"name_es", COL_TEXT, COL_ABSENT_OK, NULL},
 };
 static const column_spec_t benefits[] = {
     {"program", COL_ID, REQ, NULL},          {"tier", COL_ID, REQ, NULL},

@@ -58,13 +58,13 @@ static const rule_text_t texts[RULE_COUNT] = {
       "Add a rate row for the plan, category and tier", "Agregue una tarifa para el plan, categoría y nivel"),
     T(RULE_NOT_COMMISSIONABLE, "Product is not commissionable", "El producto no es comisionable",
       "Nothing to resolve", "Nada que resolver"),
-    T(RULE_TERM_BELOW_MINIMUM, "Term is below the spiff's minimum term", "El plazo es menor al mínimo del incentivo",
+    T(RULE_TERM_BELOW_MINIMUM, "Term is below the spiff's minimum term", "El plazo es menor al mínimo que exige el bono",
       "Nothing to resolve", "Nada que resolver"),
-    T(RULE_MONTHS_SERVED, "Spiff charged back for the months of term not served", "Incentivo revertido por los meses no cumplidos",
+    T(RULE_MONTHS_SERVED, "Spiff charged back for the months of term not served", "Bono revertido por los meses del plazo no cumplidos",
       "Nothing to resolve", "Nada que resolver"),
     T(RULE_RESTATES, "Correction of an earlier period's revenue", "Corrección del ingreso de un período anterior",
       "Nothing to resolve", "Nada que resolver"),
-    T(RULE_ENTRY, "Entry tier: no review yet", "Nivel de entrada: sin revisión aún", "Nothing to resolve", "Nada que resolver"),
+    T(RULE_ENTRY, "Entry tier: no review yet", "Nivel de entrada: todavía sin revisión", "Nothing to resolve", "Nada que resolver"),
     T(RULE_REVIEW, "The last review changed the tier", "La última revisión cambió el nivel", "Nothing to resolve", "Nada que resolver"),
     T(RULE_CARRIED, "The last review confirmed the tier", "La última revisión confirmó el nivel", "Nothing to resolve", "Nada que resolver"),
     T(RULE_FROZEN, "Tier frozen by the program (P7)", "Nivel congelado por el programa (P7)", "Nothing to resolve", "Nada que resolver"),
@@ -79,14 +79,14 @@ static const rule_text_t texts[RULE_COUNT] = {
       "Sign a Marketplace agreement", "Firme un acuerdo Marketplace"),
     T(RULE_MET, "Commitment met", "Compromiso cumplido", "Nothing to resolve", "Nada que resolver"),
     T(RULE_MISSED, "Commitment missed at its end", "Compromiso no cumplido al final", "Nothing to resolve", "Nada que resolver"),
-    T(RULE_ON_TRACK, "Commitment on track", "Compromiso en curso", "Nothing to resolve", "Nada que resolver"),
+    T(RULE_ON_TRACK, "Commitment on track", "Compromiso al día", "Nothing to resolve", "Nada que resolver"),
     T(RULE_AT_RISK, "Commitment behind its pace", "Compromiso atrasado", "Increase sales under this agreement", "Aumente las ventas bajo este acuerdo"),
     T(RULE_PAID, "Balance paid", "Saldo pagado", "Nothing to resolve", "Nada que resolver"),
     T(RULE_NOT_DUE, "Quarterly agreement: paid in 03, 06, 09 and 12", "Acuerdo trimestral: se paga en 03, 06, 09 y 12",
       "Nothing to resolve", "Nada que resolver"),
-    T(RULE_ON_HOLD, "Partner on hold: balance carried", "Socio en espera: saldo trasladado", "Release the hold", "Levante la retención"),
-    T(RULE_NEGATIVE, "Negative balance carried forward", "Saldo negativo trasladado", "Future earnings offset it", "Se compensa con ganancias futuras"),
-    T(RULE_BELOW_MINIMUM, "Balance below the minimum payout: carried", "Saldo menor al pago mínimo: trasladado",
+    T(RULE_ON_HOLD, "Partner on hold: balance carried", "Pagos del socio suspendidos: el saldo pasa al período siguiente", "Release the hold", "Levantar la suspensión de pagos"),
+    T(RULE_NEGATIVE, "Negative balance carried forward", "Saldo negativo: pasa al período siguiente", "Future earnings offset it", "Se compensa con ganancias futuras"),
+    T(RULE_BELOW_MINIMUM, "Balance below the minimum payout: carried", "Saldo menor al pago mínimo: pasa al período siguiente",
       "Nothing to resolve", "Nada que resolver"),
     T(RULE_MISSING_VALUE, "A required value is blank", "Falta un valor requerido", "Fill in the column", "Complete la columna"),
     T(RULE_BAD_ID, "Not a valid identifier", "Identificador no válido", "Use 1-64 of A-Z a-z 0-9 . _ : / -", "Use 1-64 de A-Z a-z 0-9 . _ : / -"),
@@ -120,21 +120,6 @@ const char *rule_resolve(lang_t lang, rule_code code)
     if ((int)code <= 0 || code >= RULE_COUNT || !texts[code].resolve[lang])
         return "";
     return texts[code].resolve[lang];
-}
-
-const char *note_explain(lang_t lang, rule_code note, int32_t months, char *buf, size_t len)
-{
-    if (note == RULE_RESTATES) { /* months: the period restated */
-        char p[PERIOD_BUF];
-        snprintf(buf, len, lang == LANG_ES ? "%s (reexpresa %s)" : "%s (restates %s)",
-                 rule_explain(lang, note), period_format((period_t)months, p));
-        return buf;
-    }
-    if (note != RULE_MONTHS_SERVED)
-        return rule_explain(lang, note);
-    snprintf(buf, len, lang == LANG_ES ? "%s (%d meses cumplidos)" : "%s (%d months served)",
-             rule_explain(lang, note), (int)months);
-    return buf;
 }
 
 const char *month_name(lang_t lang, int month)

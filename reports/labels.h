@@ -10,8 +10,5 @@
 const char *rule_explain(lang_t lang, rule_code code);
 const char *rule_resolve(lang_t lang, rule_code code);
 const char *month_name(lang_t lang, int month);
-/* A line's note for people: its explanation, with the months served of a
- * chargeback ("... (5 months served)"); buf holds it when needed. */
-const char *note_explain(lang_t lang, rule_code note, int32_t months, char *buf, size_t len);
 
 #endif

@@ -21,6 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "arena.h"
 #include "month.h"
 
 /* A partner's statement for P as one self-contained, language-independent
@@ -40,18 +41,45 @@ typedef struct st_docs {
     size_t cap; /* room in v; start from {0} */
 } st_docs_t;
 
+/* One agreement's figures of one earlier period, as the ledger recorded
+ * them (agreement_periods, payables, tiers): a row of a statement's history. */
+typedef struct st_history_row {
+    const char *agreement_id; /* owned by the st_history_t's arena */
+    period_t period;
+    money_t by_kind[LINE_KIND_COUNT]; /* earned per kind (credit: non-cash) */
+    bool has_payable;                 /* a payables row exists */
+    money_t earned, paid, carried_out;
+    const char *tier; /* NULL: none */
+} st_history_row_t;
+/* The rows of the periods before P a statement shows, sorted by
+ * agreement_id (bytewise), then period. Start from {0}; st_history_free. */
+typedef struct st_history {
+    arena_t arena;
+    st_history_row_t *v;
+    size_t n, cap;
+} st_history_t;
+/* How many periods a statement's history shows, P included. */
+#define ST_HISTORY_PERIODS 12
+/* Append a copy of row (its strings copied): how the ledger's loader fills it. */
+void st_history_push(st_history_t *h, const st_history_row_t *row);
+void st_history_free(st_history_t *h);
+
 /* Receives one document; the bytes are the caller's and valid only during
  * the call. Returns 0 to go on; anything else stops the build, which returns
  * it. */
 typedef int (*st_doc_sink)(void *ctx, const char *partner_id, const unsigned char *bytes,
                            size_t len);
-/* The document of every partner with activity in P, one at a time to sink,
- * in partner_id order (bytewise): only one document is in memory at once.
- * Linear in the month's rows. 0, or sink's non-zero result. */
-int st_docs_build_each(const month_t *m, st_doc_sink sink, void *ctx, char *err, size_t errlen);
+/* The document of every partner with activity (or held items) in P, one at
+ * a time to sink, in partner_id order (bytewise): only one document is in
+ * memory at once. history: the ledger's rows of the ST_HISTORY_PERIODS - 1
+ * periods before P (NULL: none). Linear in the month's rows and the
+ * history's. 0, or sink's non-zero result. */
+int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
+                       void *ctx, char *err, size_t errlen);
 /* st_docs_build_each into out (every document in memory, sorted by
  * partner_id). 0, or -1 with a message in err. */
-int st_docs_build(const month_t *m, st_docs_t *out, char *err, size_t errlen);
+int st_docs_build(const month_t *m, const st_history_t *history, st_docs_t *out, char *err,
+                  size_t errlen);
 void st_docs_free(st_docs_t *d);
 /* Append one document (copies partner_id and bytes): how a loader fills docs. */
 void st_docs_push(st_docs_t *d, const char *partner_id, const unsigned char *bytes, size_t len);

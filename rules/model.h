@@ -112,6 +112,7 @@ typedef struct points_rule {
     int64_t points;
     int64_t requires_points; /* -1 when blank */
     bool repeatable;
+    const char *name[LANG_COUNT]; /* the activity's name per language; NULL: blank */
 } points_rule_t;
 
 typedef struct benefit {

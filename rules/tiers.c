@@ -171,3 +171,96 @@ int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier
     }
     return best;
 }
+
+/* ---- guidance (tiers.h) ---------------------------------------------------- */
+
+/* The basis of program g for agreement a at the end of P for the placement
+ * of `placement` over [from, P] (points: to date); the combined agreements
+ * into combined. false when it does not fit int64. */
+static bool basis_known(const month_t *m, int32_t a, const program_t *g, period_t placement,
+                        period_t from, int32_t *combined, size_t *ncombined, bool *is_combined,
+                        int64_t *out)
+{
+    const master_t *ms = m->master;
+    *ncombined = 0;
+    *is_combined = false;
+    if (g->basis == BASIS_POINTS)
+        return money_add(m->points_before[a], m->current[a].points, out);
+    if (g->combine_from == PERIOD_NONE || placement < g->combine_from)
+        return month_agreement_sum(m, a, from, m->period, false, out);
+    *is_combined = true;
+    int32_t partner = ms->agreements.v[a].partner;
+    int64_t sum = 0, one;
+    for (int32_t k = ms->by_partner_first[partner]; k < ms->by_partner_first[partner + 1]; k++) {
+        int32_t other = ms->by_partner[k];
+        int32_t gp = program_for(m->book, ms->agreements.v[other].legacy, placement);
+        if (gp < 0 || strcmp(m->book->programs.v[gp].name, g->name) != 0)
+            continue;
+        combined[(*ncombined)++] = other;
+        if (!month_agreement_sum(m, other, from, m->period, false, &one) ||
+            !money_accumulate(&sum, one))
+            return false;
+    }
+    *out = sum;
+    return true;
+}
+
+bool tiers_guidance(const month_t *m, int32_t a, int32_t *combined, tiers_guidance_t *out)
+{
+    const book_t *b = m->book;
+    const agreement_t *ag = &m->master->agreements.v[a];
+    const tier_state_t *t = &m->tiers[a];
+    memset(out, 0, sizeof(*out));
+    out->program = t->program;
+    out->tier = t->tier;
+    out->rule = t->rule;
+    out->review_program = -1;
+    out->next_tier = -1;
+    period_t r = m->period;
+    for (; r < m->period + 24; r++) {
+        if (!agreement_active_in(ag, r))
+            break;
+        int32_t gp = program_for(b, ag->legacy, r + 1);
+        if (gp < 0)
+            continue;
+        int32_t now = r == m->period ? t->program : program_for(b, ag->legacy, r);
+        bool change = now < 0 || strcmp(b->programs.v[now].name, b->programs.v[gp].name) != 0;
+        if (change || tiers_reviews_at(&b->programs.v[gp], r)) {
+            out->has_review = true;
+            out->review_period = r;
+            out->review_program = gp;
+            out->program_changes = t->program < 0 ||
+                                   strcmp(b->programs.v[t->program].name,
+                                          b->programs.v[gp].name) != 0;
+            break;
+        }
+    }
+    if (!out->has_review)
+        return t->program >= 0 && t->tier != NULL;
+    const program_t *g = &b->programs.v[out->review_program];
+    out->points = g->basis == BASIS_POINTS;
+    out->window_from = out->points ? PERIOD_NONE : r - g->window_months + 1;
+    out->frozen = g->freeze_until != PERIOD_NONE && r + 1 <= g->freeze_until;
+    if (!basis_known(m, a, g, r + 1, out->points ? m->period : out->window_from, combined,
+                     &out->ncombined, &out->combined, &out->basis_to_date))
+        return false;
+    /* the review at the end of P: the basis it used and what it decided */
+    if (r == m->period && t->reviewed) {
+        out->basis_to_date = t->basis_value;
+        out->decided_tier = t->next_tier;
+    }
+    out->from_tier = out->program_changes || !t->tier ? g->entry_tier : t->tier;
+    if (r == m->period || out->frozen)
+        return true;
+    int32_t up = tiers_next_higher(b, g->name, out->from_tier);
+    if (up < 0)
+        return true;
+    int64_t gap;
+    if (!money_sub(b->tiers.v[up].min_value, out->basis_to_date, &gap))
+        return false;
+    out->can_promote = true;
+    out->next_tier = up;
+    out->threshold = b->tiers.v[up].min_value;
+    out->needed = gap > 0 ? gap : 0;
+    return true;
+}

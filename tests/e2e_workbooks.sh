@@ -40,7 +40,7 @@ for p in $(ls "$out"); do
   done
   # small statements are built in memory: their text is in the shared strings
   es=$(unzip -p "$out/$p/statements/P-RIOS.xlsx" 'xl/worksheets/*.xml' 'xl/sharedStrings.xml')
-  for t in "Estado de comisiones" "Saldo anterior" "Nivel vigente" "Líneas" "Fecha de pago"; do
+  for t in "Estado de comisiones" "Saldo del período anterior" "Nivel vigente" "Comisiones recurrentes" "Fecha de pago"; do
     check "$p: Spanish statement has '$t'" 1 "$(grep -c "$t" <<<"$es" | awk '{print ($1 > 0)}')"
   done
   check "$p: Spanish statement has no English label" 0 "$(grep -c "Carried in" <<<"$es")"

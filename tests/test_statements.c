@@ -336,7 +336,7 @@ static void test_round_trip(void **state)
     snprintf(later, sizeof(later), "%s/later", dir);
     assert_int_equal(st_write_statements(m, direct, true, err, sizeof(err)), 0);
     st_docs_t built;
-    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
     assert_int_equal(built.n, 3);
     assert_string_equal(built.v[0].partner_id, "P1");
     assert_string_equal(built.v[1].partner_id, "P2");
@@ -360,8 +360,12 @@ static void test_round_trip(void **state)
     char *strings = part(p1, "xl/sharedStrings.xml", NULL);
     assert_non_null(strstr(strings, "<t>C1</t>"));   /* the commitment */
     assert_non_null(strstr(strings, "<t>ADJ1</t>")); /* the adjustment line */
-    assert_non_null(strstr(strings, "<t>5.25</t>")); /* the LVL3 rate */
-    assert_non_null(strstr(strings, "<t>DRAFT</t>"));
+    free(strings);
+    strings = part(p1, "xl/worksheets/*.xml", NULL);
+    assert_non_null(strstr(strings, "<v>5.25</v>")); /* the LVL3 rate, a number */
+    free(strings);
+    strings = part(p1, "xl/sharedStrings.xml", NULL);
+    assert_non_null(strstr(strings, "<t>DRAFT — not final")); /* the banner row */
     free(strings);
     /* a malformed document is an error naming the partner, never a crash */
     st_docs_t bad = {0};
@@ -393,7 +397,7 @@ static void test_damaged_documents(void **state)
     month_t *m = world(f);
     st_docs_t built;
     char err[512];
-    assert_int_equal(st_docs_build(m, &built, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
     const st_doc_t *d = &built.v[0];
     char *dir = tmp_dir(), out[600];
     snprintf(out, sizeof(out), "%s/out", dir);
@@ -514,6 +518,146 @@ static void test_errors_name_the_reason(void **state)
     rm_rf(dir);
 }
 
+/* ---- what a statement explains (issue 22) ---------------------------------------- */
+
+/* A service with a spiff paid, installed on `install` for `term` months, and
+ * its disconnect in P (2017-11-20). */
+static void spiff_then_disconnect(fake_t *f, const char *service, const char *disconnect,
+                                  const char *partner, const char *agreement, const char *currency,
+                                  const char *install, int32_t term, const char *spiff)
+{
+    order_t *o = fake_earlier_order(f, "2017-01", service, partner, agreement, "V", ORDER_NEW,
+                                    "2017-01-02", STATUS_ATTRIBUTED);
+    o->install_date = fake_date(install);
+    o->installed_period = period_of_date(o->install_date);
+    o->term_months = term;
+    o->mrc = 10000;
+    o->has_spiff = true;
+    o->spiff = fake_money(spiff);
+    o->currency = fake_currency(currency);
+    order_t *d = fake_order(f, disconnect, partner, NULL, "V", ORDER_DISCONNECT, "2017-11-20");
+    d->original_id = service;
+    d->currency = fake_currency(currency);
+}
+
+/* A Spanish partner in EUR and an English one in USD: every money block
+ * names the agreement's currency (and no other); the chargeback note is
+ * whole, names the order whose spiff is reversed, the spiff and the months
+ * served, with plurals right in both languages; the adjustment shows its
+ * reason, who entered and who approved it; the partner's rejected order is
+ * listed with its rule; the period reads "noviembre de 2017". */
+static void test_statement_explains_itself(void **state)
+{
+    fake_t *f = *state;
+    fake_partner(f, "P1", LANG_ES);
+    fake_partner(f, "P2", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "EUR", "2017-01-01", NULL);
+    fake_agreement(f, "A2", "P2", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_account(f, "AC1", "A1");
+    fake_account(f, "AC2", "A2");
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    spiff_then_disconnect(f, "S1", "D1", "P1", "A1", "EUR", "2017-06-15", 24, "750.00");
+    spiff_then_disconnect(f, "S2", "D2", "P2", "A2", "USD", "2017-10-15", 2, "100.00");
+    order_t *wrong = fake_order(f, "O-X1", "P1", "A1", "V", ORDER_NEW, "2017-11-10");
+    wrong->currency = fake_currency("USD"); /* A1 is in EUR: rejected */
+    fake_adjustment(f, "ADJ-1", "A1", "-292.29");
+    m->adjustments.v[m->adjustments.n - 1].reason = "rate correction, see ticket 4411";
+    revenue_t *r = fake_revenue(f, "R1", "AC1", NULL, "V", "100.00");
+    r->currency = currency_pack(fake_currency("EUR"));
+    fake_revenue(f, "R2", "AC2", NULL, "V", "100.00");
+    char msg[256];
+    assert_true(month_decide(m, msg, sizeof(msg)));
+    char *dir = tmp_dir(), err[512], path[600];
+    assert_int_equal(st_write_statements(m, dir, true, err, sizeof(err)), 0);
+
+    snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
+    char *es = part(path, "xl/sharedStrings.xml", NULL);
+    assert_non_null(strstr(es, "<t>A pagar (EUR)</t>"));
+    assert_non_null(strstr(es, "<t>Reversiones (EUR)</t>"));
+    assert_non_null(strstr(es, "<t>Total (EUR)</t>"));
+    assert_null(strstr(es, "(USD)"));
+    assert_non_null(strstr(es, "<t>Bono de 750.00 EUR de la orden S1 revertido por los 19 meses "
+                               "no cumplidos de su plazo de 24 meses (5 meses cumplidos)</t>"));
+    assert_non_null(strstr(es, "<t>5 de 24</t>"));
+    assert_non_null(strstr(es, "<t>rate correction, see ticket 4411</t>"));
+    assert_non_null(strstr(es, "<t>clerk</t>"));
+    assert_non_null(strstr(es, "<t>manager</t>"));
+    assert_non_null(strstr(es, "<t>Orden O-X1</t>"));
+    assert_non_null(strstr(es, "<t>rechazada</t>"));
+    assert_non_null(strstr(es, "<t>La moneda difiere de la del acuerdo</t>"));
+    assert_non_null(strstr(es, "<t>noviembre de 2017</t>"));
+    free(es);
+    char *es_sheet = part(path, "xl/worksheets/sheet1.xml", NULL);
+    assert_non_null(strstr(es_sheet, "<oddHeader>"));
+    assert_non_null(strstr(es_sheet, "BORRADOR"));
+    assert_non_null(strstr(es_sheet, "Página &amp;P de &amp;N"));
+    assert_non_null(strstr(es_sheet, "<pageSetup fitToHeight=\"0\" orientation=\"landscape\"/>"));
+    assert_non_null(strstr(es_sheet, "<pageSetUpPr fitToPage=\"1\"/>"));
+    free(es_sheet);
+
+    snprintf(path, sizeof(path), "%s/P2.xlsx", dir);
+    char *en = part(path, "xl/sharedStrings.xml", NULL);
+    assert_non_null(strstr(en, "<t>Payable (USD)</t>"));
+    assert_null(strstr(en, "(EUR)"));
+    assert_non_null(strstr(en, "<t>Spiff of 100.00 USD on order S2 reversed for the month not "
+                               "served of its 2-month term (1 month served)</t>"));
+    assert_non_null(strstr(en, "<t>Nothing held this period</t>"));
+    free(en);
+    rm_rf(dir);
+}
+
+/* The history a statement shows is the ledger's rows handed to build plus
+ * P: periods outside the last 12 are left out, the rows keep their figures. */
+static void test_history_from_ledger_rows(void **state)
+{
+    fake_t *f = *state;
+    partner_with_revenue(f, "P1", "A1", "AC1");
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    const char *accounts[] = {"AC1"};
+    month_t *m = decide(f, 1, accounts);
+    st_history_t h = {0};
+    st_history_row_t old = {.agreement_id = "A1", .period = fake_period("2016-11"),
+                            .has_payable = true, .earned = 99999, .paid = 99999};
+    st_history_row_t prev = {.agreement_id = "A1", .period = fake_period("2017-10"),
+                             .by_kind = {123456}, .has_payable = true, .earned = 123456,
+                             .paid = 100000, .carried_out = 23456, .tier = "Gold"};
+    st_history_row_t other = {.agreement_id = "A9", .period = fake_period("2017-10"),
+                              .has_payable = true, .earned = 777777};
+    st_history_push(&h, &old);
+    st_history_push(&h, &prev);
+    st_history_push(&h, &other);
+    st_docs_t docs;
+    char err[512];
+    assert_int_equal(st_docs_build(m, &h, &docs, err, sizeof(err)), 0);
+    st_history_free(&h);
+    char *dir = tmp_dir(), path[600];
+    assert_int_equal(st_docs_render(&docs, dir, false, err, sizeof(err)), 0);
+    st_docs_free(&docs);
+    snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
+    char *strings = part(path, "xl/sharedStrings.xml", NULL);
+    assert_non_null(strstr(strings, "<t>October 2017</t>"));
+    assert_non_null(strstr(strings, "<t>November 2017</t>"));
+    assert_null(strstr(strings, "<t>November 2016</t>"));
+    free(strings);
+    char *sheet = part(path, "xl/worksheets/sheet1.xml", NULL);
+    assert_non_null(strstr(sheet, "<v>1234.56</v>"));
+    assert_non_null(strstr(sheet, "<v>1000</v>"));
+    assert_non_null(strstr(sheet, "<v>234.56</v>"));
+    assert_null(strstr(sheet, "<v>999.99</v>"));
+    assert_null(strstr(sheet, "<v>7777.77</v>"));
+    free(sheet);
+    /* two periods: a chart of earned and paid */
+    char cmd[700];
+    snprintf(cmd, sizeof(cmd), "unzip -l '%s' | grep -q 'xl/charts/chart1.xml'", path);
+    assert_int_equal(system(cmd), 0);
+    rm_rf(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +665,7 @@ int main(void)
         FAKE_TEST(test_round_trip),              FAKE_TEST(test_damaged_documents),
         FAKE_TEST(test_forbidden_xml_characters),
         FAKE_TEST(test_errors_name_the_reason),
+        FAKE_TEST(test_statement_explains_itself), FAKE_TEST(test_history_from_ledger_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

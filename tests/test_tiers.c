@@ -646,10 +646,151 @@ static void test_next_threshold_far_below(void **state)
     assert_int_equal(needed, INT64_MAX);
 }
 
+/* ---- guidance: the next review, one program at a time ---------------------------- */
+
+static tiers_guidance_t guidance(fake_t *f, const char *agreement_id, int32_t *with)
+{
+    tiers_guidance_t g;
+    assert_true(tiers_guidance(&f->month, fake_ag(f, agreement_id), with, &g));
+    return g;
+}
+
+/* Proves a quarterly program in November names the review at the end of
+ * December, its 3-month window and the amount still needed for the next
+ * tier from the revenue known so far. */
+static void test_guidance_next_review_and_needed(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_QUARTERLY, 3, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_history(f, "A1", "2017-09", "90000.00", "0.00"); /* outside December's window */
+    fake_history(f, "A1", "2017-10", "3000.00", "0.00");
+    revenue_of_p(f, "A1", "5000.00");
+    tiers_place(m);
+    tiers_review(m);
+    int32_t with[8];
+    tiers_guidance_t g = guidance(f, "A1", with);
+    assert_string_equal(g.tier, "Authorized");
+    assert_true(g.has_review);
+    assert_int_equal(g.review_period, fake_period("2017-12"));
+    assert_string_equal(program_name(f, g.review_program), "L3-CH");
+    assert_false(g.program_changes);
+    assert_int_equal(g.window_from, fake_period("2017-10"));
+    assert_money(g.basis_to_date, "8000.00");
+    assert_false(g.combined);
+    assert_true(g.can_promote);
+    assert_string_equal(f->book.tiers.v[g.next_tier].tier, "Premier");
+    assert_money(g.threshold, "10000.00");
+    assert_money(g.needed, "2000.00");
+}
+
+/* Proves the issue's contradiction is gone: before a program change the
+ * guidance uses the new program only (its window, its entry tier, its
+ * thresholds), never the current program's threshold with the new basis. */
+static void test_guidance_one_program_at_a_time(void **state)
+{
+    fake_t *f = *state;
+    program_change_world(f);
+    month_t *m = fake_month(f, "2017-10"); /* ASCEND is annual: next review is the change */
+    fake_prior_tier(f, "A1-CTL", "2017-09", "ASCEND", "Gold", RULE_REVIEW);
+    fake_history(f, "A1-CTL", "2017-01", "6000.00", "0.00");
+    revenue_of_p(f, "A1-CTL", "1000.00");
+    tiers_place(m);
+    tiers_review(m);
+    int32_t with[8];
+    tiers_guidance_t g = guidance(f, "A1-CTL", with);
+    assert_string_equal(g.tier, "Gold");
+    assert_string_equal(program_name(f, g.program), "ASCEND");
+    assert_int_equal(g.review_period, fake_period("2017-11"));
+    assert_string_equal(program_name(f, g.review_program), "MERGED");
+    assert_true(g.program_changes);
+    assert_int_equal(g.window_from, fake_period("2016-12")); /* MERGED's 12 months */
+    assert_money(g.basis_to_date, "7000.00");
+    assert_string_equal(g.from_tier, "Member");
+    assert_true(g.can_promote);
+    assert_string_equal(f->book.tiers.v[g.next_tier].tier, "Partner");
+    assert_money(g.threshold, "8000.00"); /* MERGED's, not ASCEND's Platinum */
+    assert_money(g.needed, "1000.00");
+}
+
+/* Proves a review at the end of P reports what it decided and promises
+ * nothing more; a combined basis names the agreements it adds up. */
+static void test_guidance_review_at_p_combined(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, NULL, "2017-12");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    revenue_of_p(f, "A1", "6000.00");
+    fake_history(f, "A1B", "2017-10", "4000.00", "0.00");
+    tiers_place(m);
+    tiers_review(m);
+    int32_t with[8];
+    tiers_guidance_t g = guidance(f, "A1", with);
+    assert_int_equal(g.review_period, fake_period("2017-11"));
+    assert_true(g.combined);
+    assert_int_equal(g.ncombined, 2);
+    assert_int_equal(with[0], fake_ag(f, "A1"));
+    assert_int_equal(with[1], fake_ag(f, "A1B"));
+    assert_money(g.basis_to_date, "10000.00");
+    assert_string_equal(g.decided_tier, "Premier");
+    assert_false(g.can_promote);
+}
+
+/* Proves no amount is needed at the top tier. */
+static void test_guidance_top_tier(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    program3(f, "L3-CH", LEGACY_LVL3, REVIEW_QUARTERLY, 3, NULL, NULL, "2017-01", NULL,
+             "Authorized", "Premier", "10000.00", "Elite", "50000.00");
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_prior_tier(f, "A1", "2017-09", "L3-CH", "Elite", RULE_REVIEW);
+    tiers_place(m);
+    tiers_review(m);
+    int32_t with[8];
+    tiers_guidance_t g = guidance(f, "A1", with);
+    assert_true(g.has_review);
+    assert_int_equal(g.review_period, fake_period("2017-12"));
+    assert_false(g.frozen);
+    assert_string_equal(g.from_tier, "Elite");
+    assert_false(g.can_promote);
+}
+
+/* Proves no amount is needed when the review is frozen. */
+static void test_guidance_no_promotion(void **state)
+{
+    fake_t *f = *state;
+    agreements(f);
+    l3_channel(f, "2017-12", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-10");
+    fake_prior_tier(f, "A1", "2017-09", "L3-CH", "Elite", RULE_REVIEW);
+    tiers_place(m);
+    tiers_review(m);
+    int32_t with[8];
+    tiers_guidance_t top = guidance(f, "A1", with);
+    assert_true(top.frozen); /* the review at the end of 2017-10 decides 2017-11 <= freeze */
+    assert_false(top.can_promote);
+    tiers_guidance_t entry = guidance(f, "A2", with);
+    assert_string_equal(entry.tier, "Authorized");
+    assert_false(entry.can_promote);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         FAKE_TEST(test_entry),
+        FAKE_TEST(test_guidance_next_review_and_needed),
+        FAKE_TEST(test_guidance_one_program_at_a_time),
+        FAKE_TEST(test_guidance_review_at_p_combined),
+        FAKE_TEST(test_guidance_no_promotion),
+        FAKE_TEST(test_guidance_top_tier),
         FAKE_TEST(test_basis_overflow),
         FAKE_TEST(test_combined_basis_overflow),
         FAKE_TEST(test_next_threshold_far_below),
