@@ -216,15 +216,66 @@ static const char *group_service(const month_t *m, const group_t *g)
     return g->account >= 0 ? m->master->accounts.v[g->account].id : "";
 }
 
-static int group_cmp(const void *x, const void *y, void *ctx)
+/* A group's sort key: its service id's first 16 bytes as two big-endian
+ * words (zero-padded: bytewise order, as strcmp's), then the whole id and
+ * the product code. Built once per group, so the sort compares contiguous
+ * keys instead of chasing each service's order or stub per comparison. */
+typedef struct group_key {
+    uint64_t k0, k1;
+    const char *service, *product;
+    int32_t group;
+} group_key_t;
+
+/* Bytes [from, from + 8) of s (of length n) as a big-endian word, 0 past
+ * its end. */
+static uint64_t be_prefix(const char *s, size_t n, size_t from)
 {
-    const month_t *m = ((const void **)ctx)[0];
-    const group_t *gs = ((const void **)ctx)[1];
-    const group_t *a = &gs[*(const int32_t *)x], *b = &gs[*(const int32_t *)y];
-    int c = strcmp(group_service(m, a), group_service(m, b));
-    if (c)
-        return c;
-    return strcmp(m->master->products.v[a->product].code, m->master->products.v[b->product].code);
+    uint64_t w = 0;
+    for (size_t i = from; i < from + 8; i++)
+        w = w << 8 | (i < n ? (uint8_t)s[i] : 0);
+    return w;
+}
+
+static int group_key_cmp(const void *x, const void *y)
+{
+    const group_key_t *a = x, *b = y;
+    if (a->k0 != b->k0)
+        return a->k0 < b->k0 ? -1 : 1;
+    if (a->k1 != b->k1)
+        return a->k1 < b->k1 ? -1 : 1;
+    int c = strcmp(a->service, b->service);
+    return c ? c : strcmp(a->product, b->product);
+}
+
+/* Order each agreement's groups by service id, then product code. */
+static void sort_groups(const month_t *m, index_t *ix, size_t na)
+{
+    size_t most = 0;
+    for (size_t a = 0; a < na; a++) {
+        size_t n = (size_t)(ix->groups_of.first[a + 1] - ix->groups_of.first[a]);
+        most = n > most ? n : most;
+    }
+    group_key_t *k = malloc((most ? most : 1) * sizeof(*k));
+    if (!k)
+        abort();
+    for (size_t a = 0; a < na; a++) {
+        int32_t from = ix->groups_of.first[a], to = ix->groups_of.first[a + 1];
+        if (to - from < 2)
+            continue;
+        int32_t *items = ix->groups_of.items + from;
+        size_t n = (size_t)(to - from);
+        for (size_t i = 0; i < n; i++) {
+            const group_t *g = &ix->groups[items[i]];
+            const char *svc = group_service(m, g);
+            size_t len = strlen(svc);
+            k[i] = (group_key_t){be_prefix(svc, len, 0), be_prefix(svc, len, 8), svc,
+                                 m->master->products.v[g->product].code, items[i]};
+        }
+        qsort(k, n, sizeof(*k), group_key_cmp);
+        for (size_t i = 0; i < n; i++)
+            items[i] = k[i].group;
+    }
+    free(k);
 }
 
 static void group_residuals(const month_t *m, index_t *ix)
@@ -316,13 +367,7 @@ static index_t index_month(const month_t *m)
         of[i] = m->activities.v[i].agreement;
     ix.activities_of = index_by_agreement(na, m->activities.n, of);
     free(of);
-    const void *ctx[2] = {m, ix.groups};
-    for (size_t a = 0; a < na; a++) {
-        int32_t from = ix.groups_of.first[a], to = ix.groups_of.first[a + 1];
-        if (to - from > 1)
-            qsort_r(ix.groups_of.items + from, (size_t)(to - from), sizeof(int32_t), group_cmp,
-                    (void *)ctx);
-    }
+    sort_groups(m, &ix, na);
     return ix;
 }
 
