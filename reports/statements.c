@@ -6,7 +6,8 @@
  * review, its program, thresholds and basis), commitments, marketplace
  * points and the non-cash credit, residuals summed per service and product,
  * spiffs, chargebacks, adjustments, the partner's held items of P (first
- * sheet) and the last ST_HISTORY_PERIODS periods as a table and a chart.
+ * sheet) and the last ST_HISTORY_PERIODS periods as a table whose earned
+ * and paid columns carry data bars (a small chart inside the cells).
  * Printed: landscape, one page wide, header and footer naming partner,
  * period and page x of y; a draft says so in the page header and a banner.
  *
@@ -1356,13 +1357,11 @@ typedef struct sheet {
     xu_book_t *b;
     const st_formats_t *f;
     lxw_worksheet *ws;
-    const char *name; /* the sheet's name (charts refer to it) */
     const char *const *l;
     lang_t lang;
     const char *currency;
     arena_t *tmp; /* every composed text: never a fixed-size buffer */
     lxw_row_t r;
-    lxw_row_t payable_row; /* where the payable block starts: the history chart goes beside it */
     lxw_row_t tall_row; /* the row whose height was set last, and its lines */
     int tall_lines;
     lxw_error e; /* the first write error */
@@ -1573,7 +1572,6 @@ static void write_payment(sheet_t *s, const d_agreement_t *a)
 static void write_payable(sheet_t *s, const d_agreement_t *a)
 {
     section(s, in_cur(s, s->l[L_PAYABLE]));
-    s->payable_row = s->r;
     label_money(s, s->l[L_CARRIED_IN], a->carried_in, false);
     for (int k = 0; k < LINE_KIND_COUNT; k++)
         if (k != LINE_CREDIT && (k != LINE_RESTATEMENT || a->by_kind[k]))
@@ -1882,9 +1880,8 @@ static void write_held(sheet_t *s, const d_doc_t *d)
     }
 }
 
-/* The last periods: earned by kind, paid, carried out and tier; a chart of
- * earned and paid when there is more than one period, placed beside the
- * payable block (columns D-H are empty there) so it never splits a page. */
+/* The last periods: earned by kind, paid, carried out and tier; with more
+ * than one period, data bars chart earned and paid in their cells. */
 static void write_history(sheet_t *s, const d_agreement_t *a)
 {
     if (!a->nhistory)
@@ -1915,29 +1912,14 @@ static void write_history(sheet_t *s, const d_agreement_t *a)
         }
         s_text(s, s->r++, COL_I, x->tier, s->f->indent);
     }
+    /* the small chart: in-cell bars over earned and paid, one scale for
+     * both (a drawing chart per sheet would add three parts to every
+     * workbook and a third to the statements' time) */
     if (a->nhistory < 2)
         return;
-    lxw_chart *chart = workbook_add_chart(s->b->wb, LXW_CHART_COLUMN);
-    if (!chart) {
-        chk(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
-        return;
-    }
-    lxw_col_t cols[] = {COL_F, COL_G};
-    const char *names[] = {s->l[L_EARNED_TOTAL], s->l[L_PAID]};
-    for (int i = 0; i < 2; i++) {
-        lxw_chart_series *series = chart_add_series(chart, NULL, NULL);
-        if (!series) {
-            chk(s, LXW_ERROR_MEMORY_MALLOC_FAILED);
-            return;
-        }
-        chart_series_set_categories(series, s->name, first, COL_A, s->r - 1, COL_A);
-        chart_series_set_values(series, s->name, first, cols[i], s->r - 1, cols[i]);
-        chart_series_set_name(series, names[i]);
-    }
-    chart_title_set_name(chart, in_cur(s, s->l[L_HISTORY]));
-    chart_legend_set_position(chart, LXW_CHART_LEGEND_BOTTOM);
-    lxw_chart_options opt = {.x_scale = 1.35, .y_scale = 0.72, .x_offset = 8, .y_offset = 0};
-    chk(s, worksheet_insert_chart_opt(s->ws, s->payable_row, COL_D, chart, &opt));
+    lxw_conditional_format bars = {.type = LXW_CONDITIONAL_DATA_BAR, .bar_color = 0x5B9BD5,
+                                   .bar_solid = 1, .data_bar_2010 = 1};
+    chk(s, worksheet_conditional_format_range(s->ws, first, COL_F, s->r - 1, COL_G, &bars));
 }
 
 /* A header or footer section: characters XML forbids replaced (xu_xml_text),
@@ -1992,7 +1974,7 @@ static int agreement_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d
     char name[SHEET_NAME_MAX + 1];
     sheet_name(a->id, used, names, name);
     arena_t tmp = {0};
-    sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, name), .name = name, .l = L[d->lang],
+    sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, name), .l = L[d->lang],
                  .lang = d->lang, .currency = a->currency, .tmp = &tmp};
     if (!s.ws) {
         snprintf(err, errlen, "agreement %s: %s", a->id, b->failed);
@@ -2038,7 +2020,7 @@ static int held_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d, boo
                       char *err, size_t errlen)
 {
     arena_t tmp = {0};
-    sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, "Statement"), .name = "Statement",
+    sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, "Statement"),
                  .l = L[d->lang], .lang = d->lang, .currency = "", .tmp = &tmp};
     if (!s.ws) {
         snprintf(err, errlen, "%s", b->failed);
