@@ -20,6 +20,7 @@
 #include "ledger.h"
 #include "month.h"
 #include "rates.h"
+#include "tiers.h"
 
 static const char *or_blank(const char *s) { return s && *s ? s : "(blank)"; }
 
@@ -273,6 +274,59 @@ static exit_code explain_restated_row(const month_t *m, ledger_t *l, const char 
     return rc;
 }
 
+/* A tier amount: cents for a revenue basis, whole points otherwise. */
+static const char *tier_amount(bool points, int64_t v, char *buf)
+{
+    if (!points)
+        return money_format(v, buf);
+    snprintf(buf, MONEY_BUF, "%" PRId64 " points", v);
+    return buf;
+}
+
+/* The tier guidance the statement and the Tiers sheet show (rules/tiers.h
+ * tiers_guidance): one program at a time. */
+static void explain_tier_guidance(const month_t *m, int32_t a)
+{
+    int32_t *with = malloc((m->master->agreements.n ? m->master->agreements.n : 1) * sizeof(*with));
+    if (!with)
+        abort();
+    tiers_guidance_t g;
+    char b[MONEY_BUF], pb[PERIOD_BUF], wb[PERIOD_BUF];
+    if (tiers_guidance(m, a, with, &g)) {
+        const book_t *bk = m->book;
+        printf("  tier:        %s (%s)\n", g.tier ? g.tier : "none", rule_name(g.rule));
+        if (g.decided_tier)
+            printf("  this period's review placed %s from the next period\n", g.decided_tier);
+        if (g.has_review) {
+            printf("  next review: end of %s under %s%s%s\n", period_format(g.review_period, pb),
+                   bk->programs.v[g.review_program].name,
+                   g.program_changes ? " (the program changes at that review)" : "",
+                   g.frozen ? ", frozen: the tier is kept" : "");
+            if (g.points)
+                printf("  basis:       points to date, %s so far\n",
+                       tier_amount(true, g.basis_to_date, b));
+            else
+                printf("  basis:       revenue %s to %s, %s so far\n",
+                       period_format(g.window_from, wb), period_format(g.review_period, pb),
+                       tier_amount(false, g.basis_to_date, b));
+            if (g.combined) {
+                printf("  combined:   ");
+                for (size_t i = 0; i < g.ncombined; i++)
+                    printf(" %s", m->master->agreements.v[with[i]].id);
+                printf("\n");
+            }
+            if (g.can_promote) {
+                char t[MONEY_BUF];
+                printf("  next tier:   %s at %s; still needed %s\n", bk->tiers.v[g.next_tier].tier,
+                       tier_amount(g.points, g.threshold, t), tier_amount(g.points, g.needed, b));
+            }
+        } else {
+            printf("  next review: none ahead\n");
+        }
+    }
+    free(with);
+}
+
 /* §4.8: restatements the agreement's payable holds (of earlier periods), and
  * restatements of this period posted by later runs (the ledger's). */
 static void explain_agreement_restated(const month_t *m, ledger_t *l, int32_t a)
@@ -329,6 +383,7 @@ static void explain_agreement(const month_t *m, int32_t a)
     if (p->due_date != DATE_NONE)
         printf("  due date:    %s (last day of the period + %d days)\n", date_format(p->due_date, d),
                ag->lag_days);
+    explain_tier_guidance(m, a);
 }
 
 /* The period an order was first delivered in, from the ledger. */

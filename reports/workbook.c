@@ -1093,10 +1093,12 @@ static void write_tiers(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
-    static const char *const h[] = {"agreement_id", "program", "tier", "currency", "basis_value",
-                                    "next_tier", "rule", "next_threshold_tier", "threshold",
-                                    "still_needed"};
-    static const double wd[] = {16, 16, 16, 9, 14, 14, 10, 20, 14, 14};
+    /* next_review .. still_needed: the guidance the statements and explain
+     * show (rules/tiers.h tiers_guidance), from one program at a time */
+    static const char *const h[] = {"agreement_id", "program",      "tier",        "currency",
+                                    "basis_value",  "next_tier",    "rule",        "next_review",
+                                    "under program", "promotion_tier", "threshold", "still_needed"};
+    static const double wd[] = {16, 16, 16, 9, 14, 14, 10, 12, 30, 16, 14, 14};
     const book_t *bk = m->book;
     tier_count_t *dist = calloc(bk->tiers.n + 1, sizeof(*dist));
     if (!dist)
@@ -1105,7 +1107,10 @@ static void write_tiers(wb_t *w)
     for (size_t i = 0; i < nd; i++)
         dist[i] = (tier_count_t){bk->tiers.v[i].program, bk->tiers.v[i].tier, 0};
     sheet_t s;
-    sheet_open(&s, w, "Tiers", h, 10, wd, 0x310u);
+    int32_t *with = malloc((m->master->agreements.n ? m->master->agreements.n : 1) * sizeof(*with));
+    if (!with)
+        abort();
+    sheet_open(&s, w, "Tiers", h, 12, wd, (1u << 4) | (1u << 10) | (1u << 11));
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         if (!agreement_active_in(&m->master->agreements.v[a], m->period))
             continue;
@@ -1124,16 +1129,25 @@ static void write_tiers(wb_t *w)
             xu_keep(b, ws_number(s.ws, r, 4, (double)t->basis_value, b->integer));
         xu_keep(b, xu_text(s.ws, r, 5, t->reviewed ? t->next_tier : "", w->indent));
         xu_keep(b, xu_text(s.ws, r, 6, rule_name(t->rule), NULL));
-        int32_t next;
-        int64_t needed;
-        if (tiers_next_threshold(bk, t, &next, &needed)) {
-            xu_keep(b, xu_text(s.ws, r, 7, bk->tiers.v[next].tier, NULL));
-            if (money) {
-                xu_keep(b, xu_money(s.ws, r, 8, bk->tiers.v[next].min_value, b->money));
-                xu_keep(b, xu_money(s.ws, r, 9, needed, b->money));
-            } else {
-                xu_keep(b, ws_number(s.ws, r, 8, (double)bk->tiers.v[next].min_value, b->integer));
-                xu_keep(b, ws_number(s.ws, r, 9, (double)needed, b->integer));
+        tiers_guidance_t g;
+        if (tiers_guidance(m, (int32_t)a, with, &g) && g.has_review) {
+            char pb[PERIOD_BUF];
+            xu_keep(b, xu_text(s.ws, r, 7, period_format(g.review_period, pb), NULL));
+            const char *prog = bk->programs.v[g.review_program].name;
+            char *label = NULL;
+            if (g.program_changes && asprintf(&label, "%s (program changes)", prog) < 0)
+                abort();
+            xu_keep(b, xu_text(s.ws, r, 8, label ? label : prog, NULL));
+            free(label);
+            if (g.can_promote) {
+                xu_keep(b, xu_text(s.ws, r, 9, bk->tiers.v[g.next_tier].tier, NULL));
+                if (!g.points) {
+                    xu_keep(b, xu_money(s.ws, r, 10, g.threshold, b->money));
+                    xu_keep(b, xu_money(s.ws, r, 11, g.needed, b->money));
+                } else {
+                    xu_keep(b, ws_number(s.ws, r, 10, (double)g.threshold, b->integer));
+                    xu_keep(b, ws_number(s.ws, r, 11, (double)g.needed, b->integer));
+                }
             }
         }
         for (size_t i = 0; t->program >= 0 && t->tier && i < nd; i++)
@@ -1165,6 +1179,7 @@ static void write_tiers(wb_t *w)
                       "Tier distribution (agreements, a count: no currency)", first, r - 1, 0, 2,
                       1, 11, "#,##0", 1.6, 1.3, NULL);
     }
+    free(with);
     free(dist);
 }
 

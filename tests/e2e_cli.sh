@@ -91,5 +91,18 @@ check "run summary: one line per currency paid" 3 "$(grep -c 'to pay at close: [
 check "run summary: carried per currency" yes "$(has "carried to a later period: EUR -750.00" "$work/run-2017-02")"
 "$bin" status --data "$mc" >"$work/out" 2>"$work/err"
 check "status: a line per currency" 3 "$(grep -cE '^  (CAD|EUR|USD)  awaiting close' <(sed -n '/^2017-02/,$p' "$work/out"))"
+# tier guidance (rules/tiers.c tiers_guidance): explain --agreement and the
+# workbook's Tiers sheet name the same next review under one program
+g=$work/guide
+cp -r "$repo/fixtures/demo" "$g"; rm -rf "$g/expected" "$g/out" "$g/ledger.db"*
+for p in 2017-11 2017-12; do "$bin" run --data "$g" --period "$p" --quiet 2>/dev/null; done
+"$bin" explain --data "$g" --agreement A-NW-C --period 2017-12 >"$work/out" 2>"$work/err"
+check "explain --agreement: the next review and its program" yes \
+  "$(has "next review: end of 2017-12 under CHANNEL (the program changes at that review)" "$work/out")"
+check "explain --agreement: the tier that review placed" yes \
+  "$(has "this period's review placed Authorized from the next period" "$work/out")"
+check "Tiers sheet: the same review under the same program" yes \
+  "$(unzip -p "$g/out/2017-12/payouts.xlsx" 'xl/worksheets/*.xml' 'xl/sharedStrings.xml' 2>/dev/null |
+     grep -qF 'CHANNEL (program changes)' && echo yes || echo no)"
 echo "e2e_cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
