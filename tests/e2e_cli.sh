@@ -15,13 +15,7 @@ bin=$1
 repo=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"
-  fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 has() { grep -qF -- "$1" "$2" && echo yes || echo no; }
 d=$work/demo
 cp -r "$repo/fixtures/demo" "$d"; rm -rf "$d/expected" "$d/out" "$d/ledger.db"*
@@ -104,5 +98,4 @@ check "explain --agreement: the tier that review placed" yes \
 check "Tiers sheet: the same review under the same program" yes \
   "$(unzip -p "$g/out/2017-12/payouts.xlsx" 'xl/worksheets/*.xml' 'xl/sharedStrings.xml' 2>/dev/null |
      grep -qF 'CHANNEL (program changes)' && echo yes || echo no)"
-echo "e2e_cli: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done e2e_cli

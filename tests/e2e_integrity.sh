@@ -15,11 +15,7 @@ bin=$1
 repo=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 fresh() { # a clean copy of a fixture as $work/$2
   rm -rf "$work/$2"
   cp -r "$repo/fixtures/$1" "$work/$2"
@@ -225,5 +221,4 @@ check "status pays per currency" 1 "$(grep -A3 "^$p1 " "$work/status" | grep -q 
   grep -A3 "^$p1 " "$work/status" | grep -q '^  USD  paid 52.00' && echo 1 || echo 0)"
 check "status never shows the mixed sum" 0 "$(grep -c '88\.00' "$work/status")"
 
-echo "e2e_integrity: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_done e2e_integrity

@@ -14,11 +14,7 @@ data=$work/data
 periods=($(ls "$data/periods"))
 p1=${periods[0]}
 p2=${periods[1]}
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 run() { "$bin" "$@" --data "$data" >/dev/null 2>"$work/err"; echo $?; }
 
 check "first run of $p1" 0 "$(run run --period "$p1" --quiet)"
@@ -180,5 +176,4 @@ cp "$work/orders.csv" "$rd/periods/2017-02/orders.csv"
 check "re-run without OR2's row" 0 $?
 check "OR2's installation undone" "- - -" "$(installs)"
 
-echo "e2e_lifecycle: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_done e2e_lifecycle

@@ -16,11 +16,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 p=2017-11
 big=10000000000000.00 # 10^15 cents: MONEY_INPUT_MAX, the largest accepted amount
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 fresh() { # a clean copy of the demo in $work/$1
   rm -rf "$work/$1"
   cp -r "$src" "$work/$1"
@@ -160,5 +156,4 @@ check "names the commitment's row and what overflowed" yes \
   "$(err_has "master/commitments.csv:2: column amount: the retired to date of the commitment of the agreement A-ACME-C in 2017-12 overflows")"
 check "2017-12 not written" no "$([ -e "$d/out/2017-12" ] && echo yes || echo no)"
 
-echo "e2e_money: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done e2e_money

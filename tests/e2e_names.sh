@@ -11,8 +11,7 @@ set -u
 bin=$1; repo=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0; fail=0
-check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi; }
+. "$(dirname "$0")/e2e_lib.sh"
 d=$work/data
 cp -r "$repo/fixtures/demo" "$d"; rm -rf "$d/out" "$d/ledger.db"* "$d/expected"
 # whole CSV fields only (twice: adjacent fields share a comma)
@@ -66,5 +65,4 @@ for p in 2017-11 2017-12; do
 done
 s=$d/out/2017-12/statements/ab~2.xlsx
 check "L3/2017/001 sheet" 1 "$(unzip -p "$s" xl/workbook.xml 2>/dev/null | grep -c 'name="L3_2017_001"')"
-echo "e2e_names: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done e2e_names

@@ -14,13 +14,7 @@ bin=$1
 src=$2/fixtures/demo
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; head -3 "$work/err" 2>/dev/null | sed 's/^/  stderr: /'
-  fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 n=0
 fresh() { # a new copy of the demo in $data
   n=$((n + 1))
@@ -213,5 +207,4 @@ check "a tab in text stays valid" 0 "$(sed -i "2s/joint $(printf '\x01') form/jo
   "$data/periods/$p1/approvals.csv"; run check --data "$data" --period $p1 >/dev/null; \
   grep -c 'approvals.csv' "$work/out")"
 
-echo "e2e_refusals: $pass passed, $fail failed"
-[ "$fail" = 0 ]
+e2e_done e2e_refusals

@@ -18,13 +18,7 @@ bin=$1
 src=$2/fixtures/restate_revenue
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; head -3 "$work/err" 2>/dev/null | sed 's/^/  stderr: /'
-  fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 run() { timeout ${RESTATE_TIMEOUT:-30} "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
 has() { grep -qF -- "$1" "$2" && echo yes || echo no; }
 n=0
@@ -130,5 +124,4 @@ check "still nothing recorded for $p2" 0 "$(sqlite3 "$data/ledger.db" "SELECT co
 cp "$src/periods/$p2/restate/$p1/revenue.csv" "$data/periods/$p2/restate/$p1/"
 check "with the folder whole again it runs" 0 "$(run run --data "$data" --period $p2 --quiet)"
 
-echo "e2e_restate: $pass passed, $fail failed"
-[ $fail = 0 ]
+e2e_done e2e_restate

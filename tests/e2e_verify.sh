@@ -11,11 +11,7 @@ bin=$1
 src=$2/fixtures/demo
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 fresh() { rm -rf "$work/fx"; cp -r "$src" "$work/fx"; rm -rf "$work/fx/out" "$work/fx/ledger.db"*; }
 verify() { "$bin" verify "$work/fx" >"$work/outp" 2>&1; echo $?; }
 says() { if grep -qF -- "$1" "$work/outp"; then echo yes; else echo "no: $(cat "$work/outp")"; fi; }
@@ -47,5 +43,4 @@ cp -r "$work/fx/expected/$p" "$work/fx/expected/2099-01"
 check "expected period never run: exit 6" 6 "$(verify)"
 check "expected period never run: named" yes "$(says "expected/2099-01: no periods/2099-01")"
 
-echo "e2e_verify: $pass passed, $fail failed"
-[ "$fail" -eq 0 ]
+e2e_done e2e_verify

@@ -15,13 +15,7 @@ bin=$1
 root=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0
-fail=0
-check() { # name, expected, actual
-  if [ "$2" = "$3" ]; then pass=$((pass + 1)); else
-    fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; head -3 "$work/err" 2>/dev/null | sed 's/^/  stderr: /'
-  fi
-}
+. "$(dirname "$0")/e2e_lib.sh"
 run() { timeout ${WHATIF_TIMEOUT:-60} "$bin" "$@" >"$work/out" 2>"$work/err"; echo $?; }
 same_results() { # dir1 dir2: every result file equal, and the same set of files
   local a=$1 b=$2 bad=0
@@ -139,5 +133,4 @@ else
   check "fixture whatif_combined_basis exists" yes no
 fi
 
-echo "e2e_whatif: $pass passed, $fail failed"
-[ $fail = 0 ]
+e2e_done e2e_whatif

@@ -9,8 +9,7 @@ set -u
 bin=$1; repo=$2
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-pass=0; fail=0
-check() { if [ "$2" = "$3" ]; then pass=$((pass + 1)); else fail=$((fail + 1)); echo "FAIL: $1 (expected $2, got $3)"; fi; }
+. "$(dirname "$0")/e2e_lib.sh"
 for round in a b; do
   cp -r "$repo/fixtures/demo" "$work/$round"; rm -rf "$work/$round/out" "$work/$round/ledger.db"* "$work/$round/expected"
   for p in $(ls "$work/$round/periods"); do
@@ -85,5 +84,5 @@ PY
 check "workbook deflated at level 1" 1 "$level"
 check "identical bytes across runs" 0 "$(cd "$work/a/out" && find . -name '*.xlsx' | sort | xargs sha256sum >"$work/sa";
   cd "$work/b/out" && find . -name '*.xlsx' | sort | xargs sha256sum >"$work/sb"; cmp -s "$work/sa" "$work/sb"; echo $?)"
-echo "e2e_workbooks: $pass passed, $fail failed"
+e2e_done e2e_workbooks
 [ $fail = 0 ]
