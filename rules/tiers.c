@@ -56,26 +56,22 @@ void tiers_place(month_t *m)
     }
 }
 
-/* The basis of program g for agreement a over its window ending P, for the
- * placement of period `placement` (combined from combine_from on, P7);
- * false (an overflow recorded) when the sum does not fit int64. */
-static bool basis_value(month_t *m, int32_t a, const program_t *g, period_t placement,
+/* The basis of program g for agreement a at the end of P for the placement
+ * of `placement` over [from, P] (points: to date, from unused); the combined
+ * agreements into combined (NULL: not wanted). false when it does not fit
+ * int64. */
+static bool basis_known(const month_t *m, int32_t a, const program_t *g, period_t placement,
+                        period_t from, int32_t *combined, size_t *ncombined, bool *is_combined,
                         int64_t *out)
 {
     const master_t *ms = m->master;
-    if (g->basis == BASIS_POINTS) {
-        if (money_add(m->points_before[a], m->current[a].points, out))
-            return true;
-        return month_overflow(m, "the points to date of the agreement (tier basis)", a,
-                              SOURCE_NONE, m->period, 0, NULL);
-    }
-    period_t from = m->period - g->window_months + 1;
-    if (g->combine_from == PERIOD_NONE || placement < g->combine_from) {
-        if (month_agreement_sum(m, a, from, m->period, false, out))
-            return true;
-        return month_overflow(m, "the tier basis (revenue over the window) of the agreement", a,
-                              SOURCE_NONE, m->period, 0, NULL);
-    }
+    *ncombined = 0;
+    *is_combined = false;
+    if (g->basis == BASIS_POINTS)
+        return money_add(m->points_before[a], m->current[a].points, out);
+    if (g->combine_from == PERIOD_NONE || placement < g->combine_from)
+        return month_agreement_sum(m, a, from, m->period, false, out);
+    *is_combined = true;
     int32_t partner = ms->agreements.v[a].partner;
     int64_t sum = 0, one;
     for (int32_t k = ms->by_partner_first[partner]; k < ms->by_partner_first[partner + 1]; k++) {
@@ -83,14 +79,34 @@ static bool basis_value(month_t *m, int32_t a, const program_t *g, period_t plac
         int32_t gp = program_for(m->book, ms->agreements.v[other].legacy, placement);
         if (gp < 0 || strcmp(m->book->programs.v[gp].name, g->name) != 0)
             continue;
+        if (combined)
+            combined[*ncombined] = other;
+        (*ncombined)++;
         if (!month_agreement_sum(m, other, from, m->period, false, &one) ||
             !money_accumulate(&sum, one))
-            return month_overflow(m, "the combined tier basis (the partner's revenue over the "
-                                  "window) of the agreement", a, SOURCE_NONE, m->period, 0,
-                                  NULL);
+            return false;
     }
     *out = sum;
     return true;
+}
+
+/* The basis of program g for agreement a over its window ending P, for the
+ * placement of period `placement` (combined from combine_from on, P7);
+ * false (an overflow recorded) when the sum does not fit int64. */
+static bool basis_value(month_t *m, int32_t a, const program_t *g, period_t placement,
+                        int64_t *out)
+{
+    size_t n;
+    bool combined;
+    if (basis_known(m, a, g, placement, m->period - g->window_months + 1, NULL, &n, &combined,
+                    out))
+        return true;
+    return month_overflow(m,
+                          g->basis == BASIS_POINTS ? "the points to date of the agreement (tier basis)"
+                          : combined ? "the combined tier basis (the partner's revenue over the "
+                                       "window) of the agreement"
+                                     : "the tier basis (revenue over the window) of the agreement",
+                          a, SOURCE_NONE, m->period, 0, NULL);
 }
 
 /* Highest-rank tier of program whose min_value <= v; NULL when none. */
@@ -173,37 +189,6 @@ int32_t tiers_next_higher(const book_t *b, const char *program, const char *tier
 }
 
 /* ---- guidance (tiers.h) ---------------------------------------------------- */
-
-/* The basis of program g for agreement a at the end of P for the placement
- * of `placement` over [from, P] (points: to date); the combined agreements
- * into combined. false when it does not fit int64. */
-static bool basis_known(const month_t *m, int32_t a, const program_t *g, period_t placement,
-                        period_t from, int32_t *combined, size_t *ncombined, bool *is_combined,
-                        int64_t *out)
-{
-    const master_t *ms = m->master;
-    *ncombined = 0;
-    *is_combined = false;
-    if (g->basis == BASIS_POINTS)
-        return money_add(m->points_before[a], m->current[a].points, out);
-    if (g->combine_from == PERIOD_NONE || placement < g->combine_from)
-        return month_agreement_sum(m, a, from, m->period, false, out);
-    *is_combined = true;
-    int32_t partner = ms->agreements.v[a].partner;
-    int64_t sum = 0, one;
-    for (int32_t k = ms->by_partner_first[partner]; k < ms->by_partner_first[partner + 1]; k++) {
-        int32_t other = ms->by_partner[k];
-        int32_t gp = program_for(m->book, ms->agreements.v[other].legacy, placement);
-        if (gp < 0 || strcmp(m->book->programs.v[gp].name, g->name) != 0)
-            continue;
-        combined[(*ncombined)++] = other;
-        if (!month_agreement_sum(m, other, from, m->period, false, &one) ||
-            !money_accumulate(&sum, one))
-            return false;
-    }
-    *out = sum;
-    return true;
-}
 
 bool tiers_guidance(const month_t *m, int32_t a, int32_t *combined, tiers_guidance_t *out)
 {
