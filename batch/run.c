@@ -719,6 +719,14 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
     return rc == EXIT_DONE ? ledger_set_dataset_id(j->ledger, fid, err) : rc;
 }
 
+/* The read-only commands' start: the ledger (a missing one: no state yet),
+ * checked to belong to this dataset. */
+static exit_code job_open_readonly(job_t *j, batch_error_t *err)
+{
+    exit_code rc = ledger_open(j->db_path, true, &j->ledger, err);
+    return rc == EXIT_DONE ? check_dataset(j, false, err) : rc;
+}
+
 /* A run builds on the newest period before P: its rows must be what its
  * run recorded (the chain), or the carried balances, tiers and history
  * would come from a ledger changed outside this program (exit 6). A re-run
@@ -790,9 +798,7 @@ exit_code cmd_check(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
-    if (rc == EXIT_DONE)
-        rc = check_dataset(&j, false, err);
+    exit_code rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = job_decide(&j, err);
     if (rc == EXIT_DONE)
@@ -1053,9 +1059,7 @@ exit_code cmd_status(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
-    if (rc == EXIT_DONE)
-        rc = check_dataset(&j, false, err);
+    exit_code rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = ledger_print_status(j.ledger, o->data_dir, err);
     job_release(&j);
@@ -1066,9 +1070,7 @@ exit_code cmd_audit(const run_options_t *o, batch_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = ledger_open(j.db_path, true, &j.ledger, err);
-    if (rc == EXIT_DONE)
-        rc = check_dataset(&j, false, err);
+    exit_code rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = ledger_audit(j.ledger, err);
     job_release(&j);
@@ -1082,9 +1084,7 @@ exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t
         abort();
     job_init(j, o);
     *out = j;
-    exit_code rc = ledger_open(j->db_path, true, &j->ledger, err);
-    if (rc == EXIT_DONE)
-        rc = check_dataset(j, false, err);
+    exit_code rc = job_open_readonly(j, err);
     if (rc == EXIT_DONE && ledger_period_state(j->ledger, o->period) == PERIOD_UNRUN)
         rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
     if (rc == EXIT_DONE)
