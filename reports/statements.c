@@ -625,6 +625,21 @@ static void history_of(const st_history_t *h, const char *id, size_t *from, size
     *to = end;
 }
 
+
+/* One period of a statement's history (the earlier ones from the ledger,
+ * then P's own). */
+static void put_history_row(wbuf_t *b, const st_history_row_t *r)
+{
+    put_i32(b, r->period);
+    for (int k = 0; k < LINE_KIND_COUNT; k++)
+        put_i64(b, r->by_kind[k]);
+    put_u8(b, r->has_payable);
+    put_i64(b, r->earned);
+    put_i64(b, r->paid);
+    put_i64(b, r->carried_out);
+    put_str(b, r->tier);
+}
+
 static void build_history(wbuf_t *b, const month_t *m, int32_t a, const st_history_t *h)
 {
     const agreement_t *ag = &m->master->agreements.v[a];
@@ -638,24 +653,14 @@ static void build_history(wbuf_t *b, const month_t *m, int32_t a, const st_histo
         const st_history_row_t *r = &h->v[i];
         if (!(r->period < m->period && r->period > m->period - ST_HISTORY_PERIODS))
             continue;
-        put_i32(b, r->period);
-        for (int k = 0; k < LINE_KIND_COUNT; k++)
-            put_i64(b, r->by_kind[k]);
-        put_u8(b, r->has_payable);
-        put_i64(b, r->earned);
-        put_i64(b, r->paid);
-        put_i64(b, r->carried_out);
-        put_str(b, r->tier);
+        put_history_row(b, r);
     }
     const payable_t *p = &m->payables[a];
-    put_i32(b, m->period);
-    for (int k = 0; k < LINE_KIND_COUNT; k++)
-        put_i64(b, m->current[a].by_kind[k]);
-    put_u8(b, p->present);
-    put_i64(b, p->earned);
-    put_i64(b, p->paid);
-    put_i64(b, p->carried_out);
-    put_str(b, m->tiers[a].tier);
+    st_history_row_t now = {.period = m->period, .has_payable = p->present,
+                            .earned = p->earned, .paid = p->paid,
+                            .carried_out = p->carried_out, .tier = m->tiers[a].tier};
+    memcpy(now.by_kind, m->current[a].by_kind, sizeof(now.by_kind));
+    put_history_row(b, &now);
 }
 
 static void build_agreement(wbuf_t *b, const month_t *m, const index_t *ix, int32_t a,
