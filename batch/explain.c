@@ -224,18 +224,18 @@ static void explain_revenue(const month_t *m, const revenue_t *r, const char *id
 
 /* §4.8: the row's assignment in each later corrected file of this period
  * (the inputs of later runs), after its assignment in the period's own run. */
-static exit_code explain_restated_row(const month_t *m, ledger_t *l, const char *dir,
-                                      const char *id, int *shown, batch_error_t *err)
+static cm_status explain_restated_row(const month_t *m, ledger_t *l, const char *dir,
+                                      const char *id, int *shown, cm_error_t *err)
 {
     char pb[PERIOD_BUF], like[64];
     snprintf(like, sizeof(like), "periods/%%/restate/%s/revenue.csv", period_format(m->period, pb));
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(ledger_db(l), "SELECT period, path FROM inputs WHERE path LIKE ?1 AND"
                            " period > ?2 ORDER BY period", -1, &st, NULL) != SQLITE_OK)
-        return fail_with(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
+        return cm_fail(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
     sqlite3_bind_text(st, 1, like, -1, SQLITE_STATIC);
     sqlite3_bind_text(st, 2, pb, -1, SQLITE_STATIC);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     while (rc == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
         const char *q = (const char *)sqlite3_column_text(st, 0);
         const char *rel = (const char *)sqlite3_column_text(st, 1);
@@ -387,17 +387,17 @@ static void explain_agreement(const month_t *m, int32_t a)
 }
 
 /* The period an order was first delivered in, from the ledger. */
-static exit_code order_period(const run_options_t *o, const char *id, period_t *p,
-                              batch_error_t *err)
+static cm_status order_period(const run_options_t *o, const char *id, period_t *p,
+                              cm_error_t *err)
 {
     char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
     ledger_t *l = NULL;
-    exit_code rc = ledger_open(db, true, &l, err);
+    cm_status rc = ledger_open(db, true, &l, err);
     free(db);
     if (rc != EXIT_DONE)
         return rc;
     if (!l)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "not found: order %s (no ledger yet: no period has been run)", id);
     sqlite3_stmt *st = NULL;
     *p = PERIOD_NONE;
@@ -410,7 +410,7 @@ static exit_code order_period(const run_options_t *o, const char *id, period_t *
     sqlite3_finalize(st);
     ledger_close(l);
     if (*p == PERIOD_NONE)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "not found: order %s is not in the ledger (never delivered, or refused "
                          "by format checks: see rejects.csv)", id);
     return EXIT_DONE;
@@ -463,31 +463,31 @@ static void explain_partner(const month_t *m, int32_t pt)
 }
 
 /* Not found (3) unless the ledger has run the period. */
-static exit_code period_run(const run_options_t *o, batch_error_t *err)
+static cm_status period_run(const run_options_t *o, cm_error_t *err)
 {
     char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
     ledger_t *l = NULL;
-    exit_code rc = ledger_open(db, true, &l, err);
+    cm_status rc = ledger_open(db, true, &l, err);
     free(db);
     if (rc != EXIT_DONE)
         return rc;
     char pb[PERIOD_BUF];
     if (!l)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "not found: %s has not been run (no ledger yet)", period_format(o->period, pb));
     if (ledger_period_state(l, o->period) == PERIOD_UNRUN)
-        rc = fail_with(err, EXIT_INVALID_INPUT, "not found: %s has not been run",
+        rc = cm_fail(err, EXIT_INVALID_INPUT, "not found: %s has not been run",
                        period_format(o->period, pb));
     ledger_close(l);
     return rc;
 }
 
-exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err)
+cm_status cmd_explain(const run_options_t *o, const explain_request_t *q, cm_error_t *err)
 {
     run_options_t ro = *o;
     ro.quiet = true;
     ro.every_account = true; /* the row's account is shown even when its service decides */
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (q->kind == EXPLAIN_ORDER)
         rc = order_period(o, q->id, &ro.period, err);
     else
@@ -514,7 +514,7 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
                 printf("revenue %s: not a row of this period's own revenue.csv\n", q->id);
             rc = explain_restated_row(m, run_job_ledger(j), o->data_dir, q->id, &shown, err);
             if (rc == EXIT_DONE && !shown)
-                rc = fail_with(err, EXIT_INVALID_INPUT,
+                rc = cm_fail(err, EXIT_INVALID_INPUT,
                                "not found: revenue %s is not a decided row of this period nor of a later "
                                "correction of it (see rejects.csv)", q->id);
         } else if (q->kind == EXPLAIN_PARTNER) {
@@ -522,7 +522,7 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
             if (p >= 0)
                 explain_partner(m, p);
             else
-                rc = fail_with(err, EXIT_INVALID_INPUT, "not found: partner %s is not in master data",
+                rc = cm_fail(err, EXIT_INVALID_INPUT, "not found: partner %s is not in master data",
                                q->id);
         } else {
             int32_t a = strmap_get(&m->master->agreement_ix, q->id, strlen(q->id));
@@ -530,7 +530,7 @@ exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_
                 explain_agreement(m, a);
                 explain_agreement_restated(m, run_job_ledger(j), a);
             } else
-                rc = fail_with(err, EXIT_INVALID_INPUT, "not found: agreement %s is not in master data",
+                rc = cm_fail(err, EXIT_INVALID_INPUT, "not found: agreement %s is not in master data",
                                q->id);
         }
     }

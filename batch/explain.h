@@ -16,6 +16,6 @@ typedef struct explain_request {
 
 /* EXIT_INVALID_INPUT (3) when what is asked about is not found: an id never
  * delivered or refused by format checks, a period not run, no ledger yet. */
-exit_code cmd_explain(const run_options_t *o, const explain_request_t *q, batch_error_t *err);
+cm_status cmd_explain(const run_options_t *o, const explain_request_t *q, cm_error_t *err);
 
 #endif

@@ -30,7 +30,7 @@ typedef struct reader {
     arena_t *arena;
     const char *display;  /* dataset-relative path, arena-owned */
     VEC(reject_t) * rejects; /* NULL: a reject is a file error (book) */
-    batch_error_t *err;
+    cm_error_t *err;
     bool failed;
     void *target;         /* file-specific state */
     month_t *month;
@@ -52,7 +52,7 @@ static void reject(reader_t *r, int32_t line, const char *column, rule_code reas
 {
     r->rejected++;
     if (!r->rejects) {
-        fail_with(r->err, EXIT_INVALID_INPUT, "%s:%d: bad value in column %s (%s)", r->display,
+        cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: bad value in column %s (%s)", r->display,
                   line, *column ? column : "(row)", rule_name(reason));
         r->failed = true;
         return;
@@ -84,7 +84,7 @@ static bool first_in_file(reader_t *r, const csv_value_t *id, int32_t line, cons
 static bool total_overflow(reader_t *r, int32_t line, const char *column, const char *what)
 {
     char max[MONEY_BUF];
-    fail_with(r->err, EXIT_INVALID_INPUT,
+    cm_fail(r->err, EXIT_INVALID_INPUT,
               "%s:%d: column %s: %s would overflow (past %s); the amounts of this file cannot "
               "be added exactly",
               r->display, line, column, what, money_format(INT64_MAX, max));
@@ -121,7 +121,7 @@ static void revenue_near(void *ctx, const csv_value_t *v)
 
 /* Read one file through its on_row; records its hash in inputs. A missing
  * optional file is skipped. */
-static exit_code read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
+static cm_status read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
                            bool (*on_row)(void *, const csv_value_t *, int32_t), bool optional,
                            input_list_t *inputs, prefetch_t *ahead)
 {
@@ -143,11 +143,11 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
             bool dangling = lstat(path, &lst) == 0;
             free(path);
             if (dangling)
-                return fail_with(r->err, EXIT_INVALID_INPUT,
+                return cm_fail(r->err, EXIT_INVALID_INPUT,
                                  "%s: a symbolic link to nothing (missing target)", rel);
             if (optional)
                 return EXIT_DONE;
-            return fail_with(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
+            return cm_fail(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
         }
         s = csv_read_file(path, r->display, spec, &cb, r, &st, &ce);
         free(path);
@@ -156,7 +156,7 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
     if (r->failed)
         return r->err->code;
     if (s != CSV_OK)
-        return fail_with(r->err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
+        return cm_fail(r->err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
                          ce.message);
     input_file_t in = {.path = r->display, .records = st.records, .bytes = st.bytes};
     memcpy(in.sha256, st.sha256, sizeof(in.sha256));
@@ -172,15 +172,15 @@ static exit_code read_file(reader_t *r, const char *dir, const char *rel, const 
  * input: a warning names it and the run goes on (dot files are skipped
  * silently: editors' and systems' own). A missing folder is left to the
  * readers to report. */
-static exit_code check_folder_names(const char *dir, const char *rel, const char *const *known,
-                                    batch_error_t *err)
+static cm_status check_folder_names(const char *dir, const char *rel, const char *const *known,
+                                    cm_error_t *err)
 {
     char *path = path_join(dir, rel);
     DIR *d = opendir(path);
     free(path);
     if (!d)
         return EXIT_DONE;
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     struct dirent *e;
     VEC(char *) unknown = {0};
     while (rc == EXIT_DONE && (e = readdir(d))) {
@@ -196,7 +196,7 @@ static exit_code check_folder_names(const char *dir, const char *rel, const char
         if (exact)
             continue;
         if (near)
-            rc = fail_with(err, EXIT_INVALID_INPUT,
+            rc = cm_fail(err, EXIT_INVALID_INPUT,
                            "%s/%s: file name in the wrong case; the batch reads only %s/%s "
                            "(rename it)", rel, e->d_name, rel, near);
         else {
@@ -361,7 +361,7 @@ static bool tier_row_cb(void *ctx, const csv_value_t *v, int32_t line)
         if (strcmp(b->programs.v[i].name, prog) == 0)
             g = &b->programs.v[i];
     if (!g) {
-        fail_with(r->err, EXIT_INVALID_INPUT, "%s:%d: program %s is not in programs.csv",
+        cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: program %s is not in programs.csv",
                   r->display, line, prog);
         r->failed = true;
         return false;
@@ -462,7 +462,7 @@ static const book_table_t book_tables[] = {
     {"rates.csv", &schema_rates, rate_row},
 };
 
-static exit_code read_book_table(dataset_t *ds, const book_table_t *t, batch_error_t *err)
+static cm_status read_book_table(dataset_t *ds, const book_table_t *t, cm_error_t *err)
 {
     reader_t r = {.arena = &ds->arena, .err = err, .target = &ds->book};
     char rel[64];
@@ -496,13 +496,13 @@ static exit_code read_book_table(dataset_t *ds, const book_table_t *t, batch_err
         if (r.failed)
             return err->code;
         if (s != CSV_OK)
-            return fail_with(err, EXIT_INTERNAL, "%s", ce.message);
+            return cm_fail(err, EXIT_INTERNAL, "%s", ce.message);
         input_file_t in = {.path = r.display, .records = st.records, .bytes = st.bytes};
         memcpy(in.sha256, st.sha256, sizeof(in.sha256));
         VEC_PUSH(ds->inputs, in);
         return EXIT_DONE;
     }
-    return fail_with(err, EXIT_INTERNAL, "default book has no %s", t->name);
+    return cm_fail(err, EXIT_INTERNAL, "default book has no %s", t->name);
 }
 
 static bool has_tier(const book_t *b, const char *program, const char *tier)
@@ -519,18 +519,18 @@ static bool tier_anywhere(const book_t *b, const char *tier)
 }
 
 /* SPEC §3 book errors: overlaps and tiers that tiers.csv lacks. */
-static exit_code check_book(const dataset_t *ds, batch_error_t *err)
+static cm_status check_book(const dataset_t *ds, cm_error_t *err)
 {
     const book_t *b = &ds->book;
     size_t x, y;
     char p1[PERIOD_BUF];
     if (programs_find_conflict(b, &x, &y))
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "book/programs.csv: programs %s and %s overlap in time for legacy %s",
                          b->programs.v[x].name, b->programs.v[y].name,
                          legacy_names[b->programs.v[x].legacy]);
     if (rates_find_conflict(b, &x, &y))
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "book/rates.csv:%d: overlaps line %d (plan %s, %s, same category and "
                          "tier, overlapping dates)",
                          b->rates.v[y].line, b->rates.v[x].line, b->rates.v[x].plan_id,
@@ -538,30 +538,30 @@ static exit_code check_book(const dataset_t *ds, batch_error_t *err)
     for (size_t i = 0; i < b->programs.n; i++) {
         const program_t *g = &b->programs.v[i];
         if (!has_tier(b, g->name, g->entry_tier))
-            return fail_with(err, EXIT_INVALID_INPUT,
+            return cm_fail(err, EXIT_INVALID_INPUT,
                              "book/programs.csv: entry_tier %s of program %s (from %s) is not "
                              "in tiers.csv", g->entry_tier, g->name,
                              period_format(g->effective_from, p1));
     }
     for (size_t i = 0; i < b->points.n; i++)
         if (!has_tier(b, b->points.v[i].program, b->points.v[i].phase_tier))
-            return fail_with(err, EXIT_INVALID_INPUT,
+            return cm_fail(err, EXIT_INVALID_INPUT,
                              "book/points.csv: phase_tier %s of program %s is not in tiers.csv",
                              b->points.v[i].phase_tier, b->points.v[i].program);
     for (size_t i = 0; i < b->benefits.n; i++)
         if (!has_tier(b, b->benefits.v[i].program, b->benefits.v[i].tier))
-            return fail_with(err, EXIT_INVALID_INPUT,
+            return cm_fail(err, EXIT_INVALID_INPUT,
                              "book/benefits.csv: tier %s of program %s is not in tiers.csv",
                              b->benefits.v[i].tier, b->benefits.v[i].program);
     for (size_t i = 0; i < b->rates.n; i++)
         if (b->rates.v[i].tier && !tier_anywhere(b, b->rates.v[i].tier))
-            return fail_with(err, EXIT_INVALID_INPUT,
+            return cm_fail(err, EXIT_INVALID_INPUT,
                              "book/rates.csv:%d: tier %s is not in tiers.csv", b->rates.v[i].line,
                              b->rates.v[i].tier);
     return EXIT_DONE;
 }
 
-exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
+cm_status ingest_dataset(dataset_t *ds, const char *dir, cm_error_t *err)
 {
     ds->dir = dir;
     master_t *ms = &ds->master;
@@ -577,16 +577,16 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
         {"master/commitments.csv", &schema_commitments, commitment_row},
     };
     if (!path_is_dir(dir))
-        return fail_with(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", dir);
+        return cm_fail(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", dir);
     static const char *const master_names[] = {"partners.csv", "agreements.csv", "products.csv",
                                                "accounts.csv", "commitments.csv", NULL};
     static const char *const book_names[] = {"programs.csv", "tiers.csv", "points.csv",
                                              "benefits.csv", "rates.csv", NULL};
-    exit_code named = check_folder_names(dir, "master", master_names, err);
+    cm_status named = check_folder_names(dir, "master", master_names, err);
     if (named == EXIT_DONE)
         named = check_folder_names(dir, "book", book_names, err);
     if (named == EXIT_DONE && ds->book_dir && !path_is_dir(ds->book_dir))
-        named = fail_with(err, EXIT_INVALID_INPUT, "no such book directory: %s", ds->book_dir);
+        named = cm_fail(err, EXIT_INVALID_INPUT, "no such book directory: %s", ds->book_dir);
     if (named == EXIT_DONE && ds->book_dir)
         named = check_folder_names(ds->book_dir, ".", book_names, err);
     if (named != EXIT_DONE)
@@ -594,7 +594,7 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
     for (size_t i = 0; i < sizeof(master_files) / sizeof(master_files[0]); i++) {
         reader_t r = {.arena = &ds->arena, .err = err, .target = ms,
                       .rejects = (void *)&ds->master_rejects};
-        exit_code rc = read_file(&r, dir, master_files[i].rel, master_files[i].spec,
+        cm_status rc = read_file(&r, dir, master_files[i].rel, master_files[i].spec,
                                  master_files[i].on_row, false, &ds->inputs, NULL);
         if (rc != EXIT_DONE)
             return rc;
@@ -602,16 +602,16 @@ exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err)
     /* the compact rows of a month index agreements in 28 bits (order_stub_t)
      * and accounts in 30 (revenue_without_order) */
     if (ms->agreements.n > (size_t)MONTH_STUB_AGREEMENTS)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "master/agreements.csv: %zu agreements; at most %d are supported",
                          ms->agreements.n, (int)MONTH_STUB_AGREEMENTS);
     if (ms->accounts.n > (size_t)REVENUE_ACCOUNTS_MAX)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "master/accounts.csv: %zu accounts; at most %d are supported",
                          ms->accounts.n, (int)REVENUE_ACCOUNTS_MAX);
     master_index_partners(ms, &ds->arena);
     for (size_t i = 0; i < sizeof(book_tables) / sizeof(book_tables[0]); i++) {
-        exit_code rc = read_book_table(ds, &book_tables[i], err);
+        cm_status rc = read_book_table(ds, &book_tables[i], err);
         if (rc != EXIT_DONE)
             return rc;
     }
@@ -690,7 +690,7 @@ static int ref_order(const void *x, const void *y)
 /* The stubs orders.csv named as originals, made whole once it is read (only
  * decisions read originals): in stub order, which is the ledger's
  * (period, order_id) order, so the lookups walk its primary key in order. */
-static exit_code complete_originals(reader_t *r)
+static cm_status complete_originals(reader_t *r)
 {
     int32_t *v = r->originals.v;
     size_t n = r->originals.n;
@@ -1037,15 +1037,15 @@ static void restate_categories(const master_t *ms, restate_reader_t *x)
 /* Read periods/Q/restate/P/revenue.csv and record, per agreement whose
  * figures differ from those last stated for P, a restated_t (lines_restatements
  * posts the difference). */
-static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *ledger, period_t p,
-                                  input_list_t *inputs, prefetch_t *ahead, batch_error_t *err)
+static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *ledger, period_t p,
+                                  input_list_t *inputs, prefetch_t *ahead, cm_error_t *err)
 {
     char qbuf[PERIOD_BUF], pbuf[PERIOD_BUF], rel[128];
     period_format(m->period, qbuf);
     period_format(p, pbuf);
     snprintf(rel, sizeof(rel), "periods/%s/restate/%s", qbuf, pbuf);
     static const char *const names[] = {"revenue.csv", NULL};
-    exit_code rc = check_folder_names(ds->dir, rel, names, err);
+    cm_status rc = check_folder_names(ds->dir, rel, names, err);
     if (rc != EXIT_DONE) {
         prefetch_cancel(ahead);
         return rc;
@@ -1054,7 +1054,7 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     if (p >= m->period || st != PERIOD_CLOSED)
         prefetch_cancel(ahead);
     if (p >= m->period || st != PERIOD_CLOSED)
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s: %s is %s: only a closed period before %s can be restated "
                          "(close %s first, or remove the folder)", rel, pbuf,
                          p >= m->period ? "not an earlier period"
@@ -1088,7 +1088,7 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
             !money_accumulate(&file.residual, x.residual[a]) ||
             !money_accumulate(&file.revenue_before, rev0[a]) ||
             !money_accumulate(&file.residual_before, res0[a])) {
-            rc = fail_with(err, EXIT_INVALID_INPUT,
+            rc = cm_fail(err, EXIT_INVALID_INPUT,
                            "%s: the totals over the agreements (now and as %s stated) would "
                            "overflow (past %s)", rel, pbuf, "92233720368547758.07");
             break;
@@ -1121,8 +1121,8 @@ static exit_code read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
 /* §4.8: every folder of periods/Q/restate/, in period order. Its entries
  * must be folders named YYYY-MM (a period names one folder, so the same
  * period cannot be restated twice in one Q); anything else is a file error. */
-static exit_code read_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
-                                   input_list_t *inputs, prefetch_t *ahead, batch_error_t *err)
+static cm_status read_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
+                                   input_list_t *inputs, prefetch_t *ahead, cm_error_t *err)
 {
     char qbuf[PERIOD_BUF], rel[96];
     snprintf(rel, sizeof(rel), "periods/%s/restate", period_format(m->period, qbuf));
@@ -1134,7 +1134,7 @@ static exit_code read_restatements(const dataset_t *ds, month_t *m, ledger_t *le
         return EXIT_DONE;
     }
     VEC(period_t) ps = {0};
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     struct dirent *e;
     while (rc == EXIT_DONE && (e = readdir(d))) {
         if (e->d_name[0] == '.')
@@ -1142,7 +1142,7 @@ static exit_code read_restatements(const dataset_t *ds, month_t *m, ledger_t *le
         period_t p;
         char *sub = path_join(rel, e->d_name), *full = path_join(ds->dir, sub);
         if (strlen(e->d_name) != 7 || !period_parse(e->d_name, 7, &p) || !path_is_dir(full))
-            rc = fail_with(err, EXIT_INVALID_INPUT,
+            rc = cm_fail(err, EXIT_INVALID_INPUT,
                            "%s: not a period folder; periods/%s/restate/ holds one folder "
                            "YYYY-MM per period restated, with its revenue.csv", sub, qbuf);
         else
@@ -1304,8 +1304,8 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period)
     return p;
 }
 
-exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
-                        input_list_t *inputs, batch_error_t *err)
+cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
+                        input_list_t *inputs, cm_error_t *err)
 {
     char pbuf[PERIOD_BUF], rel[96];
     period_format(m->period, pbuf);
@@ -1329,12 +1329,12 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     free(pdir);
     if (!exists) {
         prefetch_cancel(revenue);
-        return fail_with(err, EXIT_INVALID_INPUT, "%s: missing period directory", rel);
+        return cm_fail(err, EXIT_INVALID_INPUT, "%s: missing period directory", rel);
     }
     static const char *const period_names[] = {"orders.csv", "revenue.csv", "approvals.csv",
                                                "adjustments.csv", "activities.csv", "restate",
                                                NULL};
-    exit_code named = check_folder_names(ds->dir, rel, period_names, err);
+    cm_status named = check_folder_names(ds->dir, rel, period_names, err);
     if (named != EXIT_DONE) {
         prefetch_cancel(revenue);
         return named;
@@ -1353,7 +1353,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
             revenue = NULL;
             reserve_revenue(m, ds->dir, rel);
         }
-        exit_code rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
+        cm_status rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);
         if (rc == EXIT_DONE && files[i].spec == &schema_orders) {
             size_t whole = m->orders.n;
@@ -1387,7 +1387,7 @@ exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
 
 /* ---- overflow of a total (rules' month_overflow) --------------------------- */
 
-exit_code ingest_overflow_error(const month_t *m, batch_error_t *err)
+cm_status ingest_overflow_error(const month_t *m, cm_error_t *err)
 {
     const month_overflow_t *o = &m->overflow;
     static const char *const files[] = {
@@ -1420,10 +1420,10 @@ exit_code ingest_overflow_error(const month_t *m, batch_error_t *err)
     }
     const char *agreement = o->agreement >= 0 ? m->master->agreements.v[o->agreement].id : NULL;
     if (o->source == SOURCE_AGREEMENTS)
-        return fail_with(err, EXIT_INVALID_INPUT,
+        return cm_fail(err, EXIT_INVALID_INPUT,
                          "%s %s%s%s in %s is past 9999-12-31; nothing was written", where,
                          o->what, agreement ? " " : "", agreement ? agreement : "", pbuf);
-    return fail_with(err, EXIT_INVALID_INPUT,
+    return cm_fail(err, EXIT_INVALID_INPUT,
                      "%s %s%s%s in %s overflows (past %s in absolute value); nothing was written",
                      where, o->what, agreement ? " " : "", agreement ? agreement : "", pbuf,
                      money_format(INT64_MAX, max));
@@ -1479,9 +1479,9 @@ static bool restated_find_reject(void *ctx, int32_t line, const char *column, ru
     return true;
 }
 
-exit_code ingest_restated_row(const char *dir, const char *rel, const month_t *m,
+cm_status ingest_restated_row(const char *dir, const char *rel, const month_t *m,
                               const char *id, revenue_t *out, int32_t *line, bool *found,
-                              batch_error_t *err)
+                              cm_error_t *err)
 {
     *found = false;
     restated_find_t f = {.m = m, .id = id, .out = out, .line = line, .found = found};
@@ -1492,7 +1492,7 @@ exit_code ingest_restated_row(const char *dir, const char *rel, const month_t *m
     csv_status s = csv_read_file(path, rel, &schema_revenue, &cb, &f, &st, &ce);
     free(path);
     if (s != CSV_OK && !(s == CSV_ABORTED && *found))
-        return fail_with(err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
+        return cm_fail(err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
                          ce.message);
     return EXIT_DONE;
 }

@@ -35,7 +35,7 @@ typedef struct dataset {
 } dataset_t;
 
 /* Load master/ and the book. */
-exit_code ingest_dataset(dataset_t *ds, const char *dir, batch_error_t *err);
+cm_status ingest_dataset(dataset_t *ds, const char *dir, cm_error_t *err);
 void dataset_release(dataset_t *ds);
 
 /* Start parsing periods/P/revenue.csv on a second thread (prefetch.h) so
@@ -49,24 +49,24 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
  * activities. Appends the files read to *inputs. revenue (may be NULL) is
  * the prefetched revenue file; it is consumed in every case. ledger (may be
  * NULL) makes whole the earlier orders P names (month.h order_stub_t). */
-exit_code ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
-                        input_list_t *inputs, batch_error_t *err);
+cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
+                        input_list_t *inputs, cm_error_t *err);
 
 /* The file error (exit 3) for m->overflow, set by month_decide: the file,
  * line and column of the row that pushed a total over, what overflowed and
  * for which agreement, e.g.
  *   periods/2017-11/orders.csv:57: column mrc: the spiff lines of the
  *   agreement A-1 in 2017-11 overflows (past 92233720368547758.07 ...) */
-exit_code ingest_overflow_error(const month_t *m, batch_error_t *err);
+cm_status ingest_overflow_error(const month_t *m, cm_error_t *err);
 
 /* §4.8, for explain: in m, the month of the restated period P (decided
  * read-only, order map whole), the first row revenue_id id of P in the
  * corrected file rel (periods/Q/restate/P/revenue.csv) assigned as Q's
  * restatement assigned it (orders delivered up to P, agreement active in
  * P): *found, *out and its *line in the file. */
-exit_code ingest_restated_row(const char *dir, const char *rel, const month_t *m,
+cm_status ingest_restated_row(const char *dir, const char *rel, const month_t *m,
                               const char *id, revenue_t *out, int32_t *line, bool *found,
-                              batch_error_t *err);
+                              cm_error_t *err);
 
 /* The default rule book compiled into the binary (rules/book/ tables). */
 extern const char *const book_default_names[];

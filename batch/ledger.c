@@ -135,12 +135,12 @@ static const char *const schema_sql =
     " event TEXT NOT NULL CHECK(event IN('run','close')), digests TEXT NOT NULL,"
     " prev TEXT NOT NULL, link TEXT NOT NULL);";
 
-static exit_code db_fail(ledger_t *l, batch_error_t *err, const char *what)
+static cm_status db_fail(ledger_t *l, cm_error_t *err, const char *what)
 {
     int code = sqlite3_errcode(l->db);
     if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
-        return fail_with(err, EXIT_LEDGER_BUSY, "ledger busy: another run holds it (%s)", what);
-    return fail_with(err, EXIT_INTERNAL, "ledger: %s: %s", what, sqlite3_errmsg(l->db));
+        return cm_fail(err, EXIT_LEDGER_BUSY, "ledger busy: another run holds it (%s)", what);
+    return cm_fail(err, EXIT_INTERNAL, "ledger: %s: %s", what, sqlite3_errmsg(l->db));
 }
 
 /* What the first 100 bytes of path say it is. */
@@ -176,7 +176,7 @@ static file_kind_t file_kind(const char *path, uint32_t *app, uint32_t *version)
     return *version == LEDGER_SCHEMA_VERSION ? FILE_LEDGER : FILE_OTHER_VERSION;
 }
 
-exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_error_t *err)
+cm_status ledger_open(const char *path, bool readonly, ledger_t **out, cm_error_t *err)
 {
     *out = NULL;
     if (readonly && !path_exists(path))
@@ -185,19 +185,19 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
     file_kind_t kind = file_kind(path, &app, &version);
     switch (kind) {
     case FILE_UNREADABLE:
-        return fail_with(err, EXIT_INTERNAL, "ledger %s: %s", path, strerror(errno));
+        return cm_fail(err, EXIT_INTERNAL, "ledger %s: %s", path, strerror(errno));
     case FILE_NOT_SQLITE:
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s is not a commissions ledger (not an SQLite database); it was left "
                          "as it was: give --db a new file or this program's ledger", path);
     case FILE_FOREIGN:
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s is not a commissions ledger (SQLite application_id 0x%08x, a "
                          "ledger has 0x%08x: another program's database, or a ledger of a build "
                          "before ledgers were stamped); it was left as it was", path, app,
                          (unsigned)LEDGER_APPLICATION_ID);
     case FILE_OTHER_VERSION:
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s is a commissions ledger of schema version %u; this build reads "
                          "version %d only; it was left as it was", path, version,
                          LEDGER_SCHEMA_VERSION);
@@ -213,7 +213,7 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
         abort();
     int flags = readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
     if (sqlite3_open_v2(path, &l->db, flags, NULL) != SQLITE_OK) {
-        exit_code rc = fail_with(err, EXIT_INTERNAL, "ledger %s: %s", path, sqlite3_errmsg(l->db));
+        cm_status rc = cm_fail(err, EXIT_INTERNAL, "ledger %s: %s", path, sqlite3_errmsg(l->db));
         ledger_close(l);
         return rc;
     }
@@ -241,7 +241,7 @@ exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_err
                                  : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
                                    " PRAGMA foreign_keys=ON; PRAGMA cache_size=-16384;";
     if (!ok || sqlite3_exec(l->db, setup, NULL, NULL, NULL) != SQLITE_OK) {
-        exit_code rc = db_fail(l, err, path);
+        cm_status rc = db_fail(l, err, path);
         ledger_close(l);
         return rc;
     }
@@ -261,14 +261,14 @@ void ledger_close(ledger_t *l)
 
 sqlite3 *ledger_db(ledger_t *l) { return l->db; }
 
-exit_code ledger_begin(ledger_t *l, batch_error_t *err)
+cm_status ledger_begin(ledger_t *l, cm_error_t *err)
 {
     if (sqlite3_exec(l->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(l, err, "begin");
     return EXIT_DONE;
 }
 
-exit_code ledger_commit(ledger_t *l, batch_error_t *err)
+cm_status ledger_commit(ledger_t *l, cm_error_t *err)
 {
     if (sqlite3_exec(l->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
         return db_fail(l, err, "commit");
@@ -353,8 +353,8 @@ static int32_t agreement_index(const month_t *m, sqlite3_stmt *st, int i)
 }
 
 /* Run a query binding P as ?1 and call row() for each result. */
-static exit_code each_row(ledger_t *l, month_t *m, const char *sql,
-                          void (*row)(month_t *, sqlite3_stmt *), batch_error_t *err)
+static cm_status each_row(ledger_t *l, month_t *m, const char *sql,
+                          void (*row)(month_t *, sqlite3_stmt *), cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, sql);
     if (!st)
@@ -373,8 +373,8 @@ static exit_code each_row(ledger_t *l, month_t *m, const char *sql,
  * id as ?2, and call row() for its row, if any: the latest row of a table
  * keyed (agreement_id, period) is one index seek each, where a correlated
  * max(period) over the whole table grew with every period kept. */
-static exit_code each_agreement_row(ledger_t *l, month_t *m, const char *sql,
-                                    void (*row)(month_t *, sqlite3_stmt *), batch_error_t *err)
+static cm_status each_agreement_row(ledger_t *l, month_t *m, const char *sql,
+                                    void (*row)(month_t *, sqlite3_stmt *), cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, sql);
     if (!st)
@@ -388,7 +388,7 @@ static exit_code each_agreement_row(ledger_t *l, month_t *m, const char *sql,
             row(m, st);
         rc = step == SQLITE_ROW || step == SQLITE_DONE ? sqlite3_reset(st) : step;
     }
-    exit_code e = rc == SQLITE_OK ? EXIT_DONE : db_fail(l, err, sql);
+    cm_status e = rc == SQLITE_OK ? EXIT_DONE : db_fail(l, err, sql);
     sqlite3_finalize(st);
     return e;
 }
@@ -612,8 +612,8 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p)
 typedef struct stub_loader {
     ledger_t *l;
     month_t *m;
-    batch_error_t err; /* the decoder's */
-    exit_code e;
+    cm_error_t err; /* the decoder's */
+    cm_status e;
     pthread_mutex_t mu;
     pthread_cond_t cv;
     size_t ready; /* stubs [0, ready) decoded and handed over */
@@ -636,14 +636,14 @@ static void *decode_stubs(void *arg)
     stub_loader_t *d = arg;
     ledger_t *l = d->l;
     month_t *m = d->m;
-    batch_error_t *err = &d->err;
+    cm_error_t *err = &d->err;
     const char *periods_sql =
         "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
         " FROM runs r JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
         " WHERE r.period < ?1 ORDER BY r.period";
     int rc = SQLITE_DONE;
     sqlite3_stmt *st = prep(l, periods_sql);
-    exit_code e = st ? EXIT_DONE : db_fail(l, err, periods_sql);
+    cm_status e = st ? EXIT_DONE : db_fail(l, err, periods_sql);
     if (st)
         bind_period(st, 1, m->period);
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -659,10 +659,10 @@ static void *decode_stubs(void *arg)
                           .opportunities = sqlite3_column_blob(st, 5),
                           .opportunities_len = (size_t)sqlite3_column_bytes(st, 5)};
         if (n < 0 || (size_t)n > m->stubs.cap - m->stubs.n)
-            e = fail_with(err, EXIT_INTERNAL,
+            e = cm_fail(err, EXIT_INTERNAL,
                           "ledger: period %s holds more orders than counted", period);
         else if (!stub_pack_load(m, &b))
-            e = fail_with(err, EXIT_INTERNAL,
+            e = cm_fail(err, EXIT_INTERNAL,
                           "ledger: the stored orders of period %s do not decode"
                           " (order_stubs); the ledger is damaged", period);
         else { /* which period delivered which stubs (month_order_period) */
@@ -683,7 +683,7 @@ static void *decode_stubs(void *arg)
 
 /* The stubs and the map are sized first: no regrowth or rehash of millions
  * of entries, and the decoder never moves the stubs the indexer reads. */
-static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
+static cm_status load_stubs(ledger_t *l, month_t *m, cm_error_t *err)
 {
     stub_loader_t d = {.l = l, .m = m};
     earlier_orders_t earlier;
@@ -691,7 +691,7 @@ static exit_code load_stubs(ledger_t *l, month_t *m, batch_error_t *err)
     if (!count_earlier_orders(l, m->period, &earlier, &damaged))
         return db_fail(l, err, earlier_orders_sql);
     if (damaged)
-        return fail_with(err, EXIT_INTERNAL,
+        return cm_fail(err, EXIT_INTERNAL,
                          "ledger: a period before %s has no stored orders of its last run"
                          " (order_stubs); the ledger is damaged", period_format(m->period,
                                                                                (char[PERIOD_BUF]){0}));
@@ -736,11 +736,11 @@ static int history_order(const void *x, const void *y)
     return (a->period > b->period) - (a->period < b->period);
 }
 
-exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
+cm_status ledger_load_prior(ledger_t *l, month_t *m, cm_error_t *err)
 {
     if (!l)
         return EXIT_DONE;
-    exit_code rc = load_stubs(l, m, err); /* first: the loads below look orders up */
+    cm_status rc = load_stubs(l, m, err); /* first: the loads below look orders up */
     if (rc != EXIT_DONE)
         return rc;
     struct {
@@ -785,7 +785,7 @@ exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err)
     return EXIT_DONE;
 }
 
-exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_error_t *err)
+cm_status ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, cm_error_t *err)
 {
     if (*ref < ORDER_STUB)
         return EXIT_DONE;
@@ -796,7 +796,7 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
         return EXIT_DONE;
     }
     if (!l)
-        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is a stub without a ledger", id);
+        return cm_fail(err, EXIT_INTERNAL, "ledger: order %s is a stub without a ledger", id);
     if (!l->complete && !(l->complete = prep(l, order_by_id_sql)))
         return db_fail(l, err, order_by_id_sql);
     sqlite3_stmt *st = l->complete;
@@ -811,16 +811,16 @@ exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_err
         return db_fail(l, err, order_by_id_sql);
     *ref = month_order_ref(m, id);
     if (*ref >= ORDER_STUB)
-        return fail_with(err, EXIT_INTERNAL, "ledger: order %s is gone", id);
+        return cm_fail(err, EXIT_INTERNAL, "ledger: order %s is gone", id);
     return EXIT_DONE;
 }
 
-exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
-                                 batch_error_t *err)
+cm_status ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
+                                 cm_error_t *err)
 {
     /* one read transaction: one shared lock, not one per lookup */
     bool txn = l && n > 1 && sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     for (size_t i = 0; rc == EXIT_DONE && i < n; i++)
         rc = ledger_complete_order(l, m, &refs[i], err);
     if (txn)
@@ -832,8 +832,8 @@ exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t 
 
 typedef struct saver {
     ledger_t *l;
-    batch_error_t *err;
-    exit_code rc;
+    cm_error_t *err;
+    cm_status rc;
 } saver_t;
 
 static sqlite3_stmt *saver_prep(saver_t *s, const char *sql)
@@ -1201,8 +1201,8 @@ static void clear_orders(saver_t *s, period_t p)
         exec_p(s, "DELETE FROM orders WHERE period = ?1", p);
 }
 
-exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
-                            batch_error_t *err)
+cm_status ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
+                            cm_error_t *err)
 {
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     /* an earlier run of P: remove what it wrote, undo what it changed */
@@ -1232,22 +1232,22 @@ exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *i
     return s.rc;
 }
 
-exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
-                              batch_error_t *err)
+cm_status ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
+                              cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "SELECT sha256 FROM inputs WHERE period=?1 AND path=?2");
     if (!st)
         return db_fail(l, err, "inputs");
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     for (size_t i = 0; i < inputs->n && rc == EXIT_DONE; i++) {
         bind_period(st, 1, p);
         bind_text(st, 2, inputs->v[i].path);
         if (sqlite3_step(st) != SQLITE_ROW)
-            rc = fail_with(err, EXIT_STATE_CONFLICT,
+            rc = cm_fail(err, EXIT_STATE_CONFLICT,
                            "%s was not an input of the run of this period: run it again first",
                            inputs->v[i].path);
         else if (strcmp((const char *)sqlite3_column_text(st, 0), inputs->v[i].sha256) != 0)
-            rc = fail_with(err, EXIT_STATE_CONFLICT,
+            rc = cm_fail(err, EXIT_STATE_CONFLICT,
                            "%s changed since the period was run (SHA-256 differs): run it again "
                            "first", inputs->v[i].path);
         sqlite3_reset(st);
@@ -1256,8 +1256,8 @@ exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *input
     return rc;
 }
 
-exit_code ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
-                                 batch_error_t *err)
+cm_status ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
+                                 cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "SELECT path, sha256 FROM inputs WHERE period = ?1 ORDER BY path");
     if (!st)
@@ -1290,7 +1290,7 @@ period_t ledger_period_before(ledger_t *l, period_t p)
     return r;
 }
 
-exit_code ledger_dataset_id(ledger_t *l, char *out, size_t len, batch_error_t *err)
+cm_status ledger_dataset_id(ledger_t *l, char *out, size_t len, cm_error_t *err)
 {
     out[0] = '\0';
     sqlite3_stmt *st = prep(l, "SELECT value FROM meta WHERE key = 'dataset_id'");
@@ -1303,7 +1303,7 @@ exit_code ledger_dataset_id(ledger_t *l, char *out, size_t len, batch_error_t *e
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "meta");
 }
 
-exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err)
+cm_status ledger_set_dataset_id(ledger_t *l, const char *id, cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "INSERT INTO meta VALUES('dataset_id', ?1)");
     if (!st)
@@ -1314,7 +1314,7 @@ exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err)
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "meta");
 }
 
-exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err)
+cm_status ledger_check_carried(ledger_t *l, const month_t *m, cm_error_t *err)
 {
     if (!l)
         return EXIT_DONE;
@@ -1329,13 +1329,13 @@ exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err
     if (!st)
         return db_fail(l, err, sql);
     bind_period(st, 1, m->period);
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     int rc;
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         if (agreement_index(m, st, 0) >= 0)
             continue;
         char money[MONEY_BUF];
-        e = fail_with(err, EXIT_INVALID_INPUT,
+        e = cm_fail(err, EXIT_INVALID_INPUT,
                       "master/agreements.csv: agreement %s carries a balance of %s %s (payables of"
                       " %s) but is not in master data (its row was deleted or rejected): restore"
                       " it, or the balance would vanish",
@@ -1378,7 +1378,7 @@ void ledger_docs_free(ledger_docs_t *d)
     memset(d, 0, sizeof(*d));
 }
 
-exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batch_error_t *err)
+cm_status ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "INSERT INTO statement_docs VALUES(?1, ?2, ?3, ?4)");
     if (!st)
@@ -1396,10 +1396,10 @@ exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batc
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
 }
 
-exit_code ledger_load_docs(ledger_t *l, period_t p,
+cm_status ledger_load_docs(ledger_t *l, period_t p,
                            void (*push)(void *ctx, const char *partner_id,
                                         const unsigned char *bytes, size_t len),
-                           void *ctx, batch_error_t *err)
+                           void *ctx, cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "SELECT partner_id, doc, size FROM statement_docs"
                                " WHERE period = ?1 ORDER BY partner_id");
@@ -1407,7 +1407,7 @@ exit_code ledger_load_docs(ledger_t *l, period_t p,
         return db_fail(l, err, "statement_docs");
     bind_period(st, 1, p);
     int rc = SQLITE_DONE;
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         sqlite3_int64 size = sqlite3_column_int64(st, 2);
@@ -1419,7 +1419,7 @@ exit_code ledger_load_docs(ledger_t *l, period_t p,
             uncompress(doc, &n, sqlite3_column_blob(st, 1),
                        (uLong)sqlite3_column_bytes(st, 1)) != Z_OK ||
             (sqlite3_int64)n != size)
-            e = fail_with(err, EXIT_INTERNAL, "ledger: statement_docs: the document of %s does "
+            e = cm_fail(err, EXIT_INTERNAL, "ledger: statement_docs: the document of %s does "
                                               "not inflate to its recorded size", id);
         else
             push(ctx, id, doc, n);
@@ -1431,8 +1431,8 @@ exit_code ledger_load_docs(ledger_t *l, period_t p,
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "statement_docs");
 }
 
-exit_code ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
-                              batch_error_t *err)
+cm_status ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
+                              cm_error_t *err)
 {
     static const char sql[] =
         "WITH k AS (SELECT agreement_id, period FROM agreement_periods"
@@ -1479,8 +1479,8 @@ void ledger_payments_free(ledger_payments_t *p)
     memset(p, 0, sizeof(*p));
 }
 
-static exit_code load_payments(ledger_t *l, period_t p, const char *sql, ledger_payments_t *out,
-                               batch_error_t *err)
+static cm_status load_payments(ledger_t *l, period_t p, const char *sql, ledger_payments_t *out,
+                               cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, sql);
     if (!st)
@@ -1504,8 +1504,8 @@ static exit_code load_payments(ledger_t *l, period_t p, const char *sql, ledger_
     return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, sql);
 }
 
-exit_code ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
-                              batch_error_t *err)
+cm_status ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
+                              cm_error_t *err)
 {
     return load_payments(l, p,
                          "SELECT agreement_id || '-' || period AS id, partner_id, agreement_id,"
@@ -1514,7 +1514,7 @@ exit_code ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
                          out, err);
 }
 
-exit_code ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out, batch_error_t *err)
+cm_status ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out, cm_error_t *err)
 {
     return load_payments(l, p,
                          "SELECT payment_id, partner_id, agreement_id, currency, amount, due_date"
@@ -1522,8 +1522,8 @@ exit_code ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out, ba
                          out, err);
 }
 
-exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
-                              batch_error_t *err)
+cm_status ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
+                              cm_error_t *err)
 {
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     /* ON CONFLICT DO NOTHING, then compare: a payment id is issued once */
@@ -1555,7 +1555,7 @@ exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *
         if (rc != SQLITE_ROW)
             s.rc = db_fail(l, err, "payments");
         else if (!equal)
-            s.rc = fail_with(err, EXIT_STATE_CONFLICT,
+            s.rc = cm_fail(err, EXIT_STATE_CONFLICT,
                              "payment %s was issued before with other content (a payment id is "
                              "issued once); nothing was closed or published", v->payment_id);
     }
@@ -1686,8 +1686,8 @@ static void link_of(const char *prev, const char *period, const char *event, con
     sha256_final_hex(&h, out);
 }
 
-exit_code ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
-                              batch_error_t *err)
+cm_status ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
+                              cm_error_t *err)
 {
     char *digests = close ? digests_of(l, close_tables, NTABLES(close_tables), p)
                           : digests_of(l, run_tables, NTABLES(run_tables), p);
@@ -1721,7 +1721,7 @@ exit_code ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65]
     return st && rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "chain");
 }
 
-exit_code ledger_chain_latest(ledger_t *l, period_t p, char link[65], batch_error_t *err)
+cm_status ledger_chain_latest(ledger_t *l, period_t p, char link[65], cm_error_t *err)
 {
     sqlite3_stmt *st = prep(l, "SELECT link FROM chain WHERE period = ?1 ORDER BY seq DESC LIMIT 1");
     if (!st)
@@ -1734,23 +1734,23 @@ exit_code ledger_chain_latest(ledger_t *l, period_t p, char link[65], batch_erro
     if (rc == SQLITE_ROW)
         return EXIT_DONE;
     char pbuf[PERIOD_BUF];
-    return rc == SQLITE_DONE ? fail_with(err, EXIT_VERIFY_DIFF,
+    return rc == SQLITE_DONE ? cm_fail(err, EXIT_VERIFY_DIFF,
                                          "the ledger has no chain link for %s (runs)",
                                          period_format(p, pbuf))
                              : db_fail(l, err, "chain");
 }
 
-static exit_code chain_differs(batch_error_t *err, const char *period, const char *table,
+static cm_status chain_differs(cm_error_t *err, const char *period, const char *table,
                                const char *why)
 {
-    return fail_with(err, EXIT_VERIFY_DIFF,
+    return cm_fail(err, EXIT_VERIFY_DIFF,
                      "the ledger differs from its hash chain at %s, table %s (%s): it was changed "
                      "outside this program", period, table, why);
 }
 
 /* Every link names its predecessor and hashes to itself. *links counts them. */
-static exit_code check_links(ledger_t *l, int64_t *links, char bad[PERIOD_BUF],
-                             batch_error_t *err)
+static cm_status check_links(ledger_t *l, int64_t *links, char bad[PERIOD_BUF],
+                             cm_error_t *err)
 {
     bad[0] = '\0';
     sqlite3_stmt *st = prep(l, "SELECT period, event, digests, prev, link FROM chain ORDER BY seq");
@@ -1758,7 +1758,7 @@ static exit_code check_links(ledger_t *l, int64_t *links, char bad[PERIOD_BUF],
         return db_fail(l, err, "chain");
     char expect[65], got[65];
     snprintf(expect, sizeof(expect), "%s", chain_genesis);
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     int rc;
     *links = 0;
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -1810,7 +1810,7 @@ static const char *first_difference(ledger_t *l, const chain_table_t *t, size_t 
 }
 
 /* P's rows against P's newest run link and, after it, its close link. */
-static exit_code check_period(ledger_t *l, period_t p, batch_error_t *err)
+static cm_status check_period(ledger_t *l, period_t p, cm_error_t *err)
 {
     char pbuf[PERIOD_BUF];
     period_format(p, pbuf);
@@ -1837,7 +1837,7 @@ static exit_code check_period(ledger_t *l, period_t p, batch_error_t *err)
             break;
     }
     sqlite3_finalize(st);
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     bool failed = false;
     const char *diff = NULL;
     period_state_t state = ledger_period_state(l, p);
@@ -1866,15 +1866,15 @@ static exit_code check_period(ledger_t *l, period_t p, batch_error_t *err)
     return e;
 }
 
-exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err)
+cm_status ledger_chain_check(ledger_t *l, period_t p, cm_error_t *err)
 {
     int64_t links;
     char bad[PERIOD_BUF];
-    exit_code e = check_links(l, &links, bad, err);
+    cm_status e = check_links(l, &links, bad, err);
     return e == EXIT_DONE ? check_period(l, p, err) : e;
 }
 
-exit_code ledger_audit(ledger_t *l, batch_error_t *err)
+cm_status ledger_audit(ledger_t *l, cm_error_t *err)
 {
     if (!l) {
         printf("audit: no ledger yet: nothing to check\n");
@@ -1884,12 +1884,12 @@ exit_code ledger_audit(ledger_t *l, batch_error_t *err)
     sqlite3_exec(l->db, "BEGIN", NULL, NULL, NULL);
     int64_t links = 0, periods = 0;
     char bad[PERIOD_BUF];
-    batch_error_t link_err = {0};
-    exit_code link_rc = check_links(l, &links, bad, &link_err);
+    cm_error_t link_err = {0};
+    cm_status link_rc = check_links(l, &links, bad, &link_err);
     /* the periods of runs and of the chain (a period deleted from runs is a
      * difference too), in order; the first that differs is reported, the
      * broken link's when it is not later */
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     sqlite3_stmt *st = prep(l, "SELECT period FROM runs UNION SELECT period FROM chain ORDER BY 1");
     int rc = SQLITE_DONE;
     if (!st)
@@ -1955,7 +1955,7 @@ static const char *input_changed(const char *data_dir, const char *path, const c
     return why;
 }
 
-exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err)
+cm_status ledger_print_status(ledger_t *l, const char *data_dir, cm_error_t *err)
 {
     if (!l) {
         printf("no ledger yet: no period has been run\n");
@@ -1980,7 +1980,7 @@ exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *
         sqlite3_finalize(in);
         return db_fail(l, err, "status");
     }
-    exit_code e = EXIT_DONE;
+    cm_status e = EXIT_DONE;
     char m1[MONEY_BUF], m2[MONEY_BUF];
     while (e == EXIT_DONE && sqlite3_step(st) == SQLITE_ROW) {
         const char *period = (const char *)sqlite3_column_text(st, 0);
@@ -2031,8 +2031,8 @@ exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *
 
 /* ---- §4.8 restatement: what an earlier period stated ------------------------ */
 
-exit_code ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
-                               money_t *revenue, money_t *residual, batch_error_t *err)
+cm_status ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
+                               money_t *revenue, money_t *residual, cm_error_t *err)
 {
     static const char *const sql[] = {
         "SELECT agreement_id, tier FROM tiers WHERE period = ?2",
@@ -2081,7 +2081,7 @@ static int held_row_cmp(const void *x, const void *y)
     return a->currency < b->currency ? -1 : a->currency > b->currency;
 }
 
-exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
+cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err)
 {
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     if (sqlite3_exec(l->db, HELD_REVENUE_SQL, NULL, NULL, NULL) != SQLITE_OK)
@@ -2135,8 +2135,8 @@ exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err)
     return s.rc;
 }
 
-exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
-                            batch_error_t *err)
+cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            cm_error_t *err)
 {
     (void)err;
     if (!l)
@@ -2162,8 +2162,8 @@ exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *
     return EXIT_DONE;
 }
 
-exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
-                                     ledger_prior_fn push, void *ctx, batch_error_t *err)
+cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, cm_error_t *err)
 {
     *prior = l ? ledger_period_before(l, p) : PERIOD_NONE;
     if (*prior == PERIOD_NONE)
@@ -2180,8 +2180,8 @@ exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
     return EXIT_DONE;
 }
 
-exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
-                             char *agreement, size_t alen, batch_error_t *err)
+cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, cm_error_t *err)
 {
     partner[0] = agreement[0] = '\0';
     if (!l->party)

@@ -34,12 +34,12 @@ typedef enum { PERIOD_UNRUN = 0, PERIOD_OPEN = 1, PERIOD_CLOSED = 2 } period_sta
  * readonly open of a missing or empty file succeeds with *out NULL (no
  * state yet). A file that is not this program's ledger of this schema
  * version is EXIT_STATE_CONFLICT and is not written to. */
-exit_code ledger_open(const char *path, bool readonly, ledger_t **out, batch_error_t *err);
+cm_status ledger_open(const char *path, bool readonly, ledger_t **out, cm_error_t *err);
 void ledger_close(ledger_t *l);
 
 /* BEGIN IMMEDIATE; a busy ledger is EXIT_LEDGER_BUSY. */
-exit_code ledger_begin(ledger_t *l, batch_error_t *err);
-exit_code ledger_commit(ledger_t *l, batch_error_t *err);
+cm_status ledger_begin(ledger_t *l, cm_error_t *err);
+cm_status ledger_commit(ledger_t *l, cm_error_t *err);
 void ledger_rollback(ledger_t *l);
 
 period_state_t ledger_period_state(ledger_t *l, period_t p);
@@ -52,42 +52,42 @@ int64_t ledger_earlier_orders(ledger_t *l, period_t p);
 
 /* Fill m's prior state: orders, opportunities' approvals, seen ids,
  * history, carried balances, points, tier rows, awarded codes. */
-exit_code ledger_load_prior(ledger_t *l, month_t *m, batch_error_t *err);
+cm_status ledger_load_prior(ledger_t *l, month_t *m, cm_error_t *err);
 
 /* Make the earlier order *ref names whole (month.h order_stub_t): load its
  * row and set *ref to its index in m->orders; nothing to do for a whole one. */
-exit_code ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, batch_error_t *err);
+cm_status ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, cm_error_t *err);
 /* ledger_complete_order for each of refs[0..n) (best in the ledger's key
  * order: stub order), inside one read transaction. */
-exit_code ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
-                                 batch_error_t *err);
+cm_status ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
+                                 cm_error_t *err);
 
 /* Replace P's results with m's (inside the transaction). */
-exit_code ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
-                            batch_error_t *err);
+cm_status ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
+                            cm_error_t *err);
 
 /* The input hashes recorded for P (path -> sha256), for explain:
  * EXIT_STATE_CONFLICT naming the first input that differs. */
-exit_code ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
-                              batch_error_t *err);
+cm_status ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
+                              cm_error_t *err);
 /* The inputs recorded for P (paths and hashes copied into arena). */
-exit_code ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
-                                 batch_error_t *err);
+cm_status ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
+                                 cm_error_t *err);
 
 /* The newest period run before p, PERIOD_NONE when none. */
 period_t ledger_period_before(ledger_t *l, period_t p);
 
 /* The dataset the ledger was started for (meta dataset_id): copied into
  * out, "" when no run has recorded one yet. */
-exit_code ledger_dataset_id(ledger_t *l, char *out, size_t len, batch_error_t *err);
+cm_status ledger_dataset_id(ledger_t *l, char *out, size_t len, cm_error_t *err);
 /* Record it (inside the first run's transaction). */
-exit_code ledger_set_dataset_id(ledger_t *l, const char *id, batch_error_t *err);
+cm_status ledger_set_dataset_id(ledger_t *l, const char *id, cm_error_t *err);
 
 /* Balances never vanish: EXIT_INVALID_INPUT naming the first agreement
  * (bytewise) whose latest payable before P carries a balance other than
  * zero while m's master data has no such agreement (deleted, or its row
  * rejected), with the amount and currency. */
-exit_code ledger_check_carried(ledger_t *l, const month_t *m, batch_error_t *err);
+cm_status ledger_check_carried(ledger_t *l, const month_t *m, cm_error_t *err);
 
 /* Partners' statement documents of P (reports/statements.h st_docs) as the
  * ledger stores them: deflated (zlib, level 1), with the inflated size. */
@@ -105,19 +105,19 @@ void ledger_docs_add(ledger_docs_t *d, const char *partner_id, const unsigned ch
                      size_t len);
 void ledger_docs_free(ledger_docs_t *d);
 /* Write d as P's documents (inside the run's transaction). */
-exit_code ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, batch_error_t *err);
+cm_status ledger_save_docs(ledger_t *l, period_t p, const ledger_docs_t *d, cm_error_t *err);
 /* The rows a statement's history shows: agreement_periods, payables and
  * tiers of the periods [P - ST_HISTORY_PERIODS + 1, P - 1], per agreement
  * and period that has either an agreement_periods or a payables row, in
  * (agreement_id, period) order, appended to out (reports/statements.h). */
 struct st_history;
-exit_code ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
-                              batch_error_t *err);
+cm_status ledger_load_history(ledger_t *l, period_t p, struct st_history *out,
+                              cm_error_t *err);
 /* P's documents in partner_id order, each handed to push. */
-exit_code ledger_load_docs(ledger_t *l, period_t p,
+cm_status ledger_load_docs(ledger_t *l, period_t p,
                            void (*push)(void *ctx, const char *partner_id,
                                         const unsigned char *bytes, size_t len),
-                           void *ctx, batch_error_t *err);
+                           void *ctx, cm_error_t *err);
 
 /* Payments with their strings (in arena). */
 typedef struct ledger_payments {
@@ -129,17 +129,17 @@ void ledger_payments_free(ledger_payments_t *p);
 /* What P's last run recorded as payable: every payables row of P with
  * status paid and an amount other than zero, as payment agreement_id-P,
  * with the partner and currency the run recorded; in payment_id order. */
-exit_code ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
-                              batch_error_t *err);
+cm_status ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
+                              cm_error_t *err);
 /* The payments recorded at P's close, in payment_id order. */
-exit_code ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out,
-                             batch_error_t *err);
+cm_status ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out,
+                             cm_error_t *err);
 
 /* Record P's payments and mark P closed (inside a transaction). A payment
  * id is issued once: one recorded before with other content is
  * EXIT_STATE_CONFLICT naming it; with the same content it stays as it is. */
-exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
-                              batch_error_t *err);
+cm_status ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
+                              cm_error_t *err);
 
 /* The hash chain (SPEC §5). Every run and every close appends a link:
  *   link = SHA-256("commissions-chain-1\n" prev "\n" period "\n" event "\n" digests)
@@ -148,29 +148,29 @@ exit_code ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *
  * of P appends a new run link; the superseded one stays in the chain (its
  * rows are gone, so only its link is checked). Append inside the
  * transaction that wrote P's rows; link receives the new link. */
-exit_code ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
-                              batch_error_t *err);
+cm_status ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
+                              cm_error_t *err);
 /* P's newest link (the close link of a closed period). */
-exit_code ledger_chain_latest(ledger_t *l, period_t p, char link[65], batch_error_t *err);
+cm_status ledger_chain_latest(ledger_t *l, period_t p, char link[65], cm_error_t *err);
 /* Check every link against its predecessor, then P's rows against P's
  * newest run link (and close link): EXIT_VERIFY_DIFF naming the first
  * period and table that differ. */
-exit_code ledger_chain_check(ledger_t *l, period_t p, batch_error_t *err);
+cm_status ledger_chain_check(ledger_t *l, period_t p, cm_error_t *err);
 /* `audit`: the links, then every period's rows; prints what it checked.
  * EXIT_VERIFY_DIFF naming the first period and table that differ. */
-exit_code ledger_audit(ledger_t *l, batch_error_t *err);
+cm_status ledger_audit(ledger_t *l, cm_error_t *err);
 
 /* `status`: per period its state and runs, then per currency what was paid
  * (closed) or awaits close (open), what is carried to a later period and
  * the revenue held; a warning for each input file of the period that is
  * missing or differs from what the run recorded (size, or SHA-256 for files
  * up to 64 MB) under data_dir. Never one sum across currencies. */
-exit_code ledger_print_status(ledger_t *l, const char *data_dir, batch_error_t *err);
+cm_status ledger_print_status(ledger_t *l, const char *data_dir, cm_error_t *err);
 
 /* The workbook's backlog (issue 21): P's held revenue per service (its
  * order, or "account ID") and currency, replacing an earlier run's rows of P (inside the
  * transaction). */
-exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err);
+cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err);
 /* Revenue held in periods before p on services whose order is still not
  * attributed, and on every account ("account ID": whether it still stands
  * is the caller's to tell from P), per service and currency, in service
@@ -178,27 +178,27 @@ exit_code ledger_save_holds(ledger_t *l, const month_t *m, batch_error_t *err);
 typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
                                const char *currency, period_t first, period_t last, int periods,
                                int64_t rows, money_t amount);
-exit_code ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
-                            batch_error_t *err);
+cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            cm_error_t *err);
 /* The payables of the newest period run before p (*prior, PERIOD_NONE when
  * none), in agreement_id order. */
 typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t paid,
                                 money_t carried_out);
-exit_code ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
-                                     ledger_prior_fn push, void *ctx, batch_error_t *err);
+cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, cm_error_t *err);
 
 /* An order's partner_id and agreement_ref as delivered ("" when none or
  * unknown), copied into the buffers. */
-exit_code ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
-                             char *agreement, size_t alen, batch_error_t *err);
+cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, cm_error_t *err);
 
 /* §4.8, for restating the closed period p in the run of m->period: per
  * agreement of m's master data (arrays of agreements.n, zero-filled by the
  * caller), the tier in effect for p (NULL: none; a string of m's arena) and
  * the assigned revenue and residuals last stated for p: by p's run, or by
  * the newest restatement of p before m->period. */
-exit_code ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
-                               money_t *revenue, money_t *residual, batch_error_t *err);
+cm_status ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
+                               money_t *revenue, money_t *residual, cm_error_t *err);
 
 /* Raw handle for explain queries. */
 struct sqlite3 *ledger_db(ledger_t *l);

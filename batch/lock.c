@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-exit_code lock_acquire(ledger_lock_t *lk, const char *db_path, batch_error_t *err)
+cm_status lock_acquire(ledger_lock_t *lk, const char *db_path, cm_error_t *err)
 {
     lk->fd = -1;
     lk->created = false;
@@ -36,14 +36,14 @@ exit_code lock_acquire(ledger_lock_t *lk, const char *db_path, batch_error_t *er
         else if (errno == EEXIST)
             fd = open(db_path, O_RDWR | O_CLOEXEC);
         if (fd < 0)
-            return fail_with(err, EXIT_INTERNAL, "ledger %s: %s", db_path, strerror(errno));
+            return cm_fail(err, EXIT_INTERNAL, "ledger %s: %s", db_path, strerror(errno));
         if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
             int e = errno;
             close(fd);
             return e == EWOULDBLOCK
-                       ? fail_with(err, EXIT_LEDGER_BUSY,
+                       ? cm_fail(err, EXIT_LEDGER_BUSY,
                                    "ledger busy: another run or close holds %s", db_path)
-                       : fail_with(err, EXIT_INTERNAL, "ledger %s: %s", db_path, strerror(e));
+                       : cm_fail(err, EXIT_INTERNAL, "ledger %s: %s", db_path, strerror(e));
         }
         struct stat held, named;
         if (fstat(fd, &held) == 0 && stat(db_path, &named) == 0 && held.st_dev == named.st_dev &&
@@ -57,7 +57,7 @@ exit_code lock_acquire(ledger_lock_t *lk, const char *db_path, batch_error_t *er
         }
         close(fd);
     }
-    return fail_with(err, EXIT_LEDGER_BUSY, "ledger busy: %s keeps being replaced", db_path);
+    return cm_fail(err, EXIT_LEDGER_BUSY, "ledger busy: %s keeps being replaced", db_path);
 }
 
 void lock_release(ledger_lock_t *lk)

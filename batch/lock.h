@@ -20,7 +20,7 @@ typedef struct ledger_lock {
 } ledger_lock_t;
 
 /* Lock db_path, creating it (empty; the ledger's folder too) when missing. */
-exit_code lock_acquire(ledger_lock_t *lk, const char *db_path, batch_error_t *err);
+cm_status lock_acquire(ledger_lock_t *lk, const char *db_path, cm_error_t *err);
 /* Drop the lock; a ledger file this process created and left empty (the
  * command failed before writing it) is removed first, under the lock. */
 void lock_release(ledger_lock_t *lk);

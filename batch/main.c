@@ -127,33 +127,33 @@ static void usage(FILE *f, int cmd)
  * would delete it). Paths compare canonically (path_canonical: symlinks
  * and ".." resolved as far as the path exists), so an alias is no way
  * round. Exit 3 for a missing dataset, 2 (usage) for overlapping paths. */
-static exit_code check_paths(const run_options_t *ro, batch_error_t *err)
+static cm_status check_paths(const run_options_t *ro, cm_error_t *err)
 {
     if (!path_is_dir(ro->data_dir))
-        return fail_with(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", ro->data_dir);
+        return cm_fail(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", ro->data_dir);
     char *def_out = path_join(ro->data_dir, "out"), *def_db = path_join(ro->data_dir, "ledger.db");
     const char *out = ro->out_dir ? ro->out_dir : def_out, *db = ro->db_path ? ro->db_path : def_db;
     char *c_out = path_canonical(out), *c_db = path_canonical(db);
     char *c_data = path_canonical(ro->data_dir);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (!c_out || !c_db || !c_data)
-        rc = fail_with(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
     static const char *const inputs[] = {"master", "book", "periods"};
     for (size_t i = 0; rc == EXIT_DONE && i < sizeof(inputs) / sizeof(inputs[0]); i++) {
         char *in = path_join(c_data, inputs[i]), *shown = path_join(ro->data_dir, inputs[i]);
         if (path_within(c_out, in) || path_within(in, c_out))
-            rc = fail_with(err, EXIT_USAGE,
+            rc = cm_fail(err, EXIT_USAGE,
                            "the output folder %s (--out) overlaps the dataset's inputs %s: "
                            "writing out/P would replace them", out, shown);
         else if (path_within(c_db, in) || path_within(in, c_db))
-            rc = fail_with(err, EXIT_USAGE,
+            rc = cm_fail(err, EXIT_USAGE,
                            "the ledger %s (--db) overlaps the dataset's inputs %s: keep the "
                            "ledger beside them, not among them", db, shown);
         free(in);
         free(shown);
     }
     if (rc == EXIT_DONE && (path_within(c_db, c_out) || path_within(c_out, c_db)))
-        rc = fail_with(err, EXIT_USAGE,
+        rc = cm_fail(err, EXIT_USAGE,
                        "the ledger %s (--db) is inside the output folder %s: publishing out/P "
                        "would delete it", db, out);
     free(c_out);
@@ -170,7 +170,7 @@ static exit_code check_paths(const run_options_t *ro, batch_error_t *err)
  * within nor contain the period's outputs DIR/out/P, and the book it reads
  * (--book) must not overlap it, since replacing the folder would delete the
  * book. Exit 2 naming both paths. */
-static exit_code check_whatif_paths(const run_options_t *ro, batch_error_t *err)
+static cm_status check_whatif_paths(const run_options_t *ro, cm_error_t *err)
 {
     char pbuf[PERIOD_BUF], rel[64];
     period_format(ro->period, pbuf);
@@ -181,15 +181,15 @@ static exit_code check_whatif_paths(const run_options_t *ro, batch_error_t *err)
     const char *out = ro->out_dir ? ro->out_dir : def;
     char *c_out = path_canonical(out), *c_book = path_canonical(ro->book_dir);
     char *c_outp = path_canonical(outp);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (!c_out || !c_book || !c_outp)
-        rc = fail_with(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "cannot resolve the paths given: %s", strerror(errno));
     else if (path_within(c_out, c_outp) || path_within(c_outp, c_out))
-        rc = fail_with(err, EXIT_USAGE,
+        rc = cm_fail(err, EXIT_USAGE,
                        "the what-if folder %s (--out) overlaps the period's outputs %s: a "
                        "what-if never writes out/P", out, outp);
     else if (path_within(c_out, c_book) || path_within(c_book, c_out))
-        rc = fail_with(err, EXIT_USAGE,
+        rc = cm_fail(err, EXIT_USAGE,
                        "the what-if folder %s (--out) overlaps the book it reads %s (--book): "
                        "writing the what-if would replace it", out, ro->book_dir);
     free(c_out);
@@ -238,8 +238,8 @@ static int dispatch(int argc, char **argv)
             usage(stdout, cmd);
             return EXIT_DONE;
         }
-    batch_error_t err = {0};
-    exit_code rc;
+    cm_error_t err = {0};
+    cm_status rc;
     if (cmd == CMD_VERIFY) {
         if (argc < 3)
             return usage_error(cmd, "%s", "verify needs at least one FIXTURE");

@@ -118,13 +118,13 @@ static size_t memory_before_revenue(job_t *j)
 }
 
 /* Load master, book, prior state and the period's rows, then decide. */
-static exit_code job_decide(job_t *j, batch_error_t *err)
+static cm_status job_decide(job_t *j, cm_error_t *err)
 {
     prefetch_t *revenue = ingest_prefetch_revenue(j->o->data_dir, j->o->period);
     if (revenue)
         prefetch_expect(revenue, memory_before_revenue(j));
     j->ds.book_dir = j->o->book_dir;
-    exit_code rc = ingest_dataset(&j->ds, j->o->data_dir, err);
+    cm_status rc = ingest_dataset(&j->ds, j->o->data_dir, err);
     if (rc != EXIT_DONE) {
         prefetch_cancel(revenue);
         return rc;
@@ -155,7 +155,7 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
     if (!month_decide(&j->month, msg, sizeof(msg))) {
         if (month_overflowed(&j->month)) /* an input error: exit 3 naming the row */
             return ingest_overflow_error(&j->month, err);
-        return fail_with(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
     }
     log_stage("%s: decided", j->pbuf);
     return EXIT_DONE;
@@ -164,28 +164,28 @@ static exit_code job_decide(job_t *j, batch_error_t *err)
 /* A fresh temporary folder beside out/P (same file system, so the final
  * rename is atomic); stale ones of dead runs are removed first, and this one
  * is removed if a signal ends the run (util.h cleanup_dir_set). */
-static exit_code job_tmp_dir(job_t *j, const char *tag, batch_error_t *err)
+static cm_status job_tmp_dir(job_t *j, const char *tag, cm_error_t *err)
 {
     char name[64];
     snprintf(name, sizeof(name), ".tmp-%s-%s-%ld", tag, j->pbuf, (long)getpid());
     if (!mkdir_p(j->out_dir))
-        return fail_with(err, EXIT_INTERNAL, "%s: %s", j->out_dir, strerror(errno));
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", j->out_dir, strerror(errno));
     sweep_stale_tmp(j->out_dir);
     j->tmp_dir = path_join(j->out_dir, name);
     remove_tree(j->tmp_dir);
     cleanup_dir_set(j->tmp_dir);
     if (!mkdir_p(j->tmp_dir))
-        return fail_with(err, EXIT_INTERNAL, "%s: %s", j->tmp_dir, strerror(errno));
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", j->tmp_dir, strerror(errno));
     return EXIT_DONE;
 }
 
-static exit_code out_results_part(job_t *j, results_part_t part, batch_error_t *err)
+static cm_status out_results_part(job_t *j, results_part_t part, cm_error_t *err)
 {
     char msg[512];
     char *results = path_join(j->tmp_dir, "results");
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (results_write_part(&j->month, results, part, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "results: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "results: %s", msg);
     free(results);
     if (rc == EXIT_DONE)
         log_stage("%s: %s written", j->pbuf,
@@ -195,28 +195,28 @@ static exit_code out_results_part(job_t *j, results_part_t part, batch_error_t *
     return rc;
 }
 
-static exit_code out_results(job_t *j, batch_error_t *err)
+static cm_status out_results(job_t *j, cm_error_t *err)
 {
     return out_results_part(j, RESULTS_OTHERS, err);
 }
 
-static exit_code out_lines(job_t *j, batch_error_t *err)
+static cm_status out_lines(job_t *j, cm_error_t *err)
 {
     return out_results_part(j, RESULTS_LINES, err);
 }
 
-static exit_code out_revenue(job_t *j, batch_error_t *err)
+static cm_status out_revenue(job_t *j, cm_error_t *err)
 {
     return out_results_part(j, RESULTS_REVENUE, err);
 }
 
-static exit_code out_workbooks(job_t *j, batch_error_t *err)
+static cm_status out_workbooks(job_t *j, cm_error_t *err)
 {
     char msg[512];
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
     if (wb_write_payouts_ctx(&j->month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
     free(xlsx);
     if (rc != EXIT_DONE)
         return rc;
@@ -240,18 +240,18 @@ static int keep_doc(void *ctx, const char *partner_id, const unsigned char *byte
  * the drafts rendered from the same bytes, so a draft is the final
  * statement (rendered by close from the ledger's rows) but for the draft
  * marker. */
-static exit_code out_statements(job_t *j, batch_error_t *err)
+static cm_status out_statements(job_t *j, cm_error_t *err)
 {
     char msg[512];
     if (st_docs_build_each(&j->month, &j->history, keep_doc, j, msg, sizeof(msg)) != 0)
-        return fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+        return cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
     log_stage("%s: statement documents built (%zu)", j->pbuf, j->zdocs.n);
     if (!j->o->statements)
         return EXIT_DONE;
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     char *dir = path_join(j->tmp_dir, "statements");
     if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
     free(dir);
     st_docs_free(&j->docs);
     if (rc == EXIT_DONE)
@@ -261,9 +261,9 @@ static exit_code out_statements(job_t *j, batch_error_t *err)
 
 /* After every stage: the statement documents, then the chain link over
  * everything P recorded. */
-static exit_code out_chain(job_t *j, batch_error_t *err)
+static cm_status out_chain(job_t *j, cm_error_t *err)
 {
-    exit_code rc = ledger_save_docs(j->ledger, j->o->period, &j->zdocs, err);
+    cm_status rc = ledger_save_docs(j->ledger, j->o->period, &j->zdocs, err);
     ledger_docs_free(&j->zdocs);
     char link[65];
     if (rc == EXIT_DONE)
@@ -275,9 +275,9 @@ static exit_code out_chain(job_t *j, batch_error_t *err)
 }
 
 /* P's rows (the statement documents and the chain link follow the stages). */
-static exit_code out_ledger(job_t *j, batch_error_t *err)
+static cm_status out_ledger(job_t *j, cm_error_t *err)
 {
-    exit_code rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    cm_status rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
     if (rc == EXIT_DONE)
         rc = ledger_save_holds(j->ledger, &j->month, err);
     if (rc == EXIT_DONE)
@@ -294,9 +294,9 @@ static exit_code out_ledger(job_t *j, batch_error_t *err)
  * first failing stage, in the order given, is the run's error; once one
  * fails no other starts. */
 typedef struct stage {
-    exit_code (*fn)(job_t *, batch_error_t *);
-    batch_error_t err;
-    exit_code rc;
+    cm_status (*fn)(job_t *, cm_error_t *);
+    cm_error_t err;
+    cm_status rc;
     bool ran;
 } stage_t;
 
@@ -327,7 +327,7 @@ static void *stage_worker(void *p)
     }
 }
 
-static exit_code run_stages(job_t *j, stage_t *v, size_t n, batch_error_t *err)
+static cm_status run_stages(job_t *j, stage_t *v, size_t n, cm_error_t *err)
 {
     stages_t q = {.v = v, .n = n, .job = j};
     pthread_mutex_init(&q.mu, NULL);
@@ -383,7 +383,7 @@ static int wb_order_cmp(const void *x, const void *y)
 /* payouts.xlsx's context, read on this thread before the stages start (the
  * ledger is the ledger stage's afterwards): the input files, the previous
  * period run's payables and the backlog of holds. */
-static exit_code job_wb_context(job_t *j, batch_error_t *err)
+static cm_status job_wb_context(job_t *j, cm_error_t *err)
 {
     j->wb_inputs = calloc(j->inputs.n + 1, sizeof(*j->wb_inputs));
     j->wb_prior = calloc(j->ds.master.agreements.n + 1, sizeof(*j->wb_prior));
@@ -393,7 +393,7 @@ static exit_code job_wb_context(job_t *j, batch_error_t *err)
         j->wb_inputs[i] = (wb_input_t){j->inputs.v[i].path, j->inputs.v[i].sha256,
                                        j->inputs.v[i].records, j->inputs.v[i].bytes};
     period_t prior = PERIOD_NONE;
-    exit_code rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
+    cm_status rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
     j->wb_held_accounts = calloc(j->ds.master.accounts.n + 1, 1);
     if (!j->wb_held_accounts)
         abort();
@@ -433,9 +433,9 @@ static exit_code job_wb_context(job_t *j, batch_error_t *err)
     return rc;
 }
 
-static exit_code write_outputs(job_t *j, batch_error_t *err)
+static cm_status write_outputs(job_t *j, cm_error_t *err)
 {
-    exit_code wrc = job_wb_context(j, err);
+    cm_status wrc = job_wb_context(j, err);
     if (wrc != EXIT_DONE)
         return wrc;
     month_drop_order_map(&j->month); /* decided: the outputs name orders by reference */
@@ -443,10 +443,10 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
     bool made = mkdir_p(results);
     free(results);
     if (!made)
-        return fail_with(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
+        return cm_fail(err, EXIT_INTERNAL, "%s/results: %s", j->tmp_dir, strerror(errno));
     /* the statements' history is read before the stages: the ledger stage
      * owns the connection while they run */
-    exit_code rc = ledger_load_history(j->ledger, j->o->period, &j->history, err);
+    cm_status rc = ledger_load_history(j->ledger, j->o->period, &j->history, err);
     if (rc != EXIT_DONE)
         return rc;
     stage_t stages[] = {{.fn = out_ledger},  {.fn = out_statements}, {.fn = out_workbooks},
@@ -458,19 +458,19 @@ static exit_code write_outputs(job_t *j, batch_error_t *err)
 /* Swap tmp into out/P: out/P is old, absent for an instant, then complete.
  * A symlink at out/P is renamed away and removed like a folder, its target
  * never touched. */
-static exit_code publish(job_t *j, batch_error_t *err)
+static cm_status publish(job_t *j, cm_error_t *err)
 {
     char *final = path_join(j->out_dir, j->pbuf);
     char old[96];
     snprintf(old, sizeof(old), ".old-%s-%ld", j->pbuf, (long)getpid());
     char *old_path = path_join(j->out_dir, old);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     struct stat st;
     bool had = lstat(final, &st) == 0;
     if (had && rename(final, old_path) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
     else if (cleanup_dir_rename(j->tmp_dir, final) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
     else {
         free(j->tmp_dir);
         j->tmp_dir = NULL;
@@ -564,17 +564,17 @@ static void print_summary(const job_t *j, const char *what)
 }
 
 /* §5: closed periods never change; only the newest open period re-runs. */
-static exit_code check_order(job_t *j, batch_error_t *err)
+static cm_status check_order(job_t *j, cm_error_t *err)
 {
     period_state_t st = ledger_period_state(j->ledger, j->o->period);
     period_t latest = ledger_latest_period(j->ledger);
     char lbuf[PERIOD_BUF];
     if (st == PERIOD_CLOSED)
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s is closed: its results never change; enter corrections as "
                          "adjustments in a later period", j->pbuf);
     if (latest != PERIOD_NONE && j->o->period < latest)
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "%s is before the newest period run (%s): periods run in order and "
                          "only the newest open period can be re-run", j->pbuf,
                          period_format(latest, lbuf));
@@ -585,7 +585,7 @@ static exit_code check_order(job_t *j, batch_error_t *err)
  * folder before P that was never run is refused, naming it (the earliest).
  * A month without a folder is a gap; a fresh ledger's first run may start
  * at any month. */
-static exit_code check_skipped(job_t *j, batch_error_t *err)
+static cm_status check_skipped(job_t *j, cm_error_t *err)
 {
     period_t latest = ledger_latest_period(j->ledger);
     if (latest == PERIOD_NONE || latest >= j->o->period)
@@ -610,7 +610,7 @@ static exit_code check_skipped(job_t *j, batch_error_t *err)
     if (first == PERIOD_NONE)
         return EXIT_DONE;
     char fbuf[PERIOD_BUF], lbuf[PERIOD_BUF];
-    return fail_with(err, EXIT_STATE_CONFLICT,
+    return cm_fail(err, EXIT_STATE_CONFLICT,
                      "periods/%s was never run: periods run in order, and %s comes after the "
                      "newest period run (%s); run %s first (a month without a folder is a gap)",
                      period_format(first, fbuf), j->pbuf, period_format(latest, lbuf), fbuf);
@@ -644,12 +644,12 @@ static bool read_dataset_id(const char *data_dir, char *out, size_t len)
     return true;
 }
 
-static exit_code write_dataset_id(const char *data_dir, char *out, size_t len,
-                                  batch_error_t *err)
+static cm_status write_dataset_id(const char *data_dir, char *out, size_t len,
+                                  cm_error_t *err)
 {
     unsigned char r[16];
     if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
-        return fail_with(err, EXIT_INTERNAL, "dataset id: %s", strerror(errno));
+        return cm_fail(err, EXIT_INTERNAL, "dataset id: %s", strerror(errno));
     char hex[33];
     for (int i = 0; i < 16; i++)
         snprintf(hex + 2 * i, 3, "%02x", r[i]);
@@ -663,7 +663,7 @@ static exit_code write_dataset_id(const char *data_dir, char *out, size_t len,
     }
     ok = ok && rename(tmp, path) == 0;
     int e = errno;
-    exit_code rc = ok ? EXIT_DONE : fail_with(err, EXIT_INTERNAL, "%s: %s", path, strerror(e));
+    cm_status rc = ok ? EXIT_DONE : cm_fail(err, EXIT_INTERNAL, "%s: %s", path, strerror(e));
     if (ok)
         fsync_dir(data_dir);
     else
@@ -688,24 +688,24 @@ static bool dataset_path_id(const char *data_dir, char *out, size_t len)
 }
 
 /* The ledger belongs to this dataset; record (a run's first) binds it. */
-static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
+static cm_status check_dataset(job_t *j, bool record, cm_error_t *err)
 {
     if (!j->o->bind_dataset || !j->ledger)
         return EXIT_DONE;
     char lid[PATH_MAX + 8], fid[PATH_MAX + 8];
-    exit_code rc = ledger_dataset_id(j->ledger, lid, sizeof(lid), err);
+    cm_status rc = ledger_dataset_id(j->ledger, lid, sizeof(lid), err);
     if (rc != EXIT_DONE)
         return rc;
     bool has = read_dataset_id(j->o->data_dir, fid, sizeof(fid));
     if (strncmp(lid, "path:", 5) == 0)
         has = dataset_path_id(j->o->data_dir, fid, sizeof(fid));
     if (lid[0] && !has)
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "ledger %s was started for another dataset (id %s), and %s has no %s: "
                          "give each dataset its own ledger (if it is that dataset, restore the "
                          "file with that id)", j->db_path, lid, j->o->data_dir, DATASET_ID_FILE);
     if (lid[0] && strcmp(lid, fid) != 0)
-        return fail_with(err, EXIT_STATE_CONFLICT,
+        return cm_fail(err, EXIT_STATE_CONFLICT,
                          "ledger %s was started for another dataset (id %s); %s is dataset %s: "
                          "give each dataset its own ledger", j->db_path, lid, j->o->data_dir, fid);
     if (lid[0] || !record)
@@ -721,9 +721,9 @@ static exit_code check_dataset(job_t *j, bool record, batch_error_t *err)
 
 /* The read-only commands' start: the ledger (a missing one: no state yet),
  * checked to belong to this dataset. */
-static exit_code job_open_readonly(job_t *j, batch_error_t *err)
+static cm_status job_open_readonly(job_t *j, cm_error_t *err)
 {
-    exit_code rc = ledger_open(j->db_path, true, &j->ledger, err);
+    cm_status rc = ledger_open(j->db_path, true, &j->ledger, err);
     return rc == EXIT_DONE ? check_dataset(j, false, err) : rc;
 }
 
@@ -732,10 +732,10 @@ static exit_code job_open_readonly(job_t *j, batch_error_t *err)
  * would come from a ledger changed outside this program (exit 6). A re-run
  * of P checks P too: a period closed and set open again by hand is not
  * re-run. */
-static exit_code check_prior_chain(job_t *j, batch_error_t *err)
+static cm_status check_prior_chain(job_t *j, cm_error_t *err)
 {
     period_t before = ledger_period_before(j->ledger, j->o->period);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (before != PERIOD_NONE)
         rc = ledger_chain_check(j->ledger, before, err);
     if (rc == EXIT_DONE && ledger_period_state(j->ledger, j->o->period) != PERIOD_UNRUN)
@@ -743,16 +743,16 @@ static exit_code check_prior_chain(job_t *j, batch_error_t *err)
     if (rc == EXIT_VERIFY_DIFF) {
         char tail[sizeof(err->message)];
         snprintf(tail, sizeof(tail), "%s", err->message);
-        fail_with(err, rc, "%s not run: %s (see `commissions audit`)", j->pbuf, tail);
+        cm_fail(err, rc, "%s not run: %s (see `commissions audit`)", j->pbuf, tail);
     }
     return rc;
 }
 
-exit_code cmd_run(const run_options_t *o, batch_error_t *err)
+cm_status cmd_run(const run_options_t *o, cm_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = lock_acquire(&j.lock, j.db_path, err);
+    cm_status rc = lock_acquire(&j.lock, j.db_path, err);
     if (rc == EXIT_DONE)
         rc = ledger_open(j.db_path, false, &j.ledger, err);
     /* the state before P is read inside the write transaction */
@@ -794,11 +794,11 @@ exit_code cmd_run(const run_options_t *o, batch_error_t *err)
     return rc;
 }
 
-exit_code cmd_check(const run_options_t *o, batch_error_t *err)
+cm_status cmd_check(const run_options_t *o, cm_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = job_open_readonly(&j, err);
+    cm_status rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = job_decide(&j, err);
     if (rc == EXIT_DONE)
@@ -821,18 +821,18 @@ exit_code cmd_check(const run_options_t *o, batch_error_t *err)
  * never through a symlink: out/P is made a real folder first (a link there
  * is removed, its target untouched; ensure_real_dir), and the old copy is
  * removed and the new one renamed in relative to out/P's own descriptor. */
-static exit_code publish_into(job_t *j, const char *name, batch_error_t *err)
+static cm_status publish_into(job_t *j, const char *name, cm_error_t *err)
 {
     char *from = path_join(j->tmp_dir, name);
     char *dir = path_join(j->out_dir, j->pbuf);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     bool relinked = false;
     int dfd = -1;
     if (path_exists(from)) {
         if (ensure_real_dir(j->out_dir, j->pbuf, &relinked))
             dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (dfd < 0 || !remove_tree_in(dfd, name) || renameat(AT_FDCWD, from, dfd, name) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "%s/%s: %s", dir, name, strerror(errno));
+            rc = cm_fail(err, EXIT_INTERNAL, "%s/%s: %s", dir, name, strerror(errno));
         if (dfd >= 0)
             close(dfd);
         if (relinked)
@@ -893,11 +893,11 @@ static int warn_unseen(const job_t *j, const input_list_t *rec, const char *rel)
     return n;
 }
 
-static exit_code warn_changed_inputs(job_t *j, batch_error_t *err)
+static cm_status warn_changed_inputs(job_t *j, cm_error_t *err)
 {
     input_list_t rec = {0};
     arena_t arena = {0};
-    exit_code rc = ledger_recorded_inputs(j->ledger, j->o->period, &rec, &arena, err);
+    cm_status rc = ledger_recorded_inputs(j->ledger, j->o->period, &rec, &arena, err);
     int n = 0;
     static const char builtin[] = "(default book)/";
     for (size_t i = 0; rc == EXIT_DONE && i < rec.n; i++) {
@@ -948,20 +948,20 @@ static void push_doc(void *ctx, const char *partner_id, const unsigned char *byt
 }
 
 /* payments.csv, payments.control and the final statements, into tmp. */
-static exit_code close_outputs(job_t *j, const ledger_payments_t *pay, const char *link,
-                               batch_error_t *err)
+static cm_status close_outputs(job_t *j, const ledger_payments_t *pay, const char *link,
+                               cm_error_t *err)
 {
     char msg[512];
-    exit_code rc = ledger_load_docs(j->ledger, j->o->period, push_doc, &j->docs, err);
+    cm_status rc = ledger_load_docs(j->ledger, j->o->period, push_doc, &j->docs, err);
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(j, "close", err);
     if (rc == EXIT_DONE && results_write_payments(pay->list.v, pay->list.n, link, j->tmp_dir,
                                                   csv_sha256_file, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "payments: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "payments: %s", msg);
     if (rc == EXIT_DONE) {
         char *dir = path_join(j->tmp_dir, "statements");
         if (st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "statements: %s", msg);
+            rc = cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
         free(dir);
     }
     return rc;
@@ -976,16 +976,16 @@ static exit_code close_outputs(job_t *j, const ledger_payments_t *pay, const cha
  * P closed without a complete payment file: closing again publishes the
  * payments and link recorded at that close, writing nothing to the ledger,
  * so the same bytes. */
-exit_code cmd_close(const run_options_t *o, batch_error_t *err)
+cm_status cmd_close(const run_options_t *o, cm_error_t *err)
 {
     job_t j;
     job_init(&j, o);
     bool republish = false;
     ledger_payments_t pay = {0};
     char link[65] = "";
-    exit_code rc = lock_acquire(&j.lock, j.db_path, err);
+    cm_status rc = lock_acquire(&j.lock, j.db_path, err);
     if (rc == EXIT_DONE && j.lock.created)
-        rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: no ledger at %s", j.pbuf,
+        rc = cm_fail(err, EXIT_STATE_CONFLICT, "%s has not been run: no ledger at %s", j.pbuf,
                        j.db_path);
     if (rc == EXIT_DONE)
         rc = ledger_open(j.db_path, false, &j.ledger, err);
@@ -996,19 +996,19 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
     if (rc == EXIT_DONE) {
         period_state_t st = ledger_period_state(j.ledger, o->period);
         if (st == PERIOD_CLOSED && payments_published(&j))
-            rc = fail_with(err, EXIT_STATE_CONFLICT,
+            rc = cm_fail(err, EXIT_STATE_CONFLICT,
                            "%s is already closed: its payments were written once", j.pbuf);
         else if (st == PERIOD_CLOSED)
             republish = true;
         else if (st == PERIOD_UNRUN)
-            rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run: run it first", j.pbuf);
+            rc = cm_fail(err, EXIT_STATE_CONFLICT, "%s has not been run: run it first", j.pbuf);
     }
     if (rc == EXIT_DONE) {
         rc = ledger_chain_check(j.ledger, o->period, err);
         if (rc == EXIT_VERIFY_DIFF) {
             char tail[sizeof(err->message)];
             snprintf(tail, sizeof(tail), "%s", err->message);
-            fail_with(err, rc, "%s not closed: %s (see `commissions audit`)", j.pbuf, tail);
+            cm_fail(err, rc, "%s not closed: %s (see `commissions audit`)", j.pbuf, tail);
         }
     }
     if (rc == EXIT_DONE && republish) {
@@ -1055,38 +1055,38 @@ exit_code cmd_close(const run_options_t *o, batch_error_t *err)
     return rc;
 }
 
-exit_code cmd_status(const run_options_t *o, batch_error_t *err)
+cm_status cmd_status(const run_options_t *o, cm_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = job_open_readonly(&j, err);
+    cm_status rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = ledger_print_status(j.ledger, o->data_dir, err);
     job_release(&j);
     return rc;
 }
 
-exit_code cmd_audit(const run_options_t *o, batch_error_t *err)
+cm_status cmd_audit(const run_options_t *o, cm_error_t *err)
 {
     job_t j;
     job_init(&j, o);
-    exit_code rc = job_open_readonly(&j, err);
+    cm_status rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
         rc = ledger_audit(j.ledger, err);
     job_release(&j);
     return rc;
 }
 
-exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t *err)
+cm_status run_decide_readonly(const run_options_t *o, job_t **out, cm_error_t *err)
 {
     job_t *j = malloc(sizeof(*j));
     if (!j)
         abort();
     job_init(j, o);
     *out = j;
-    exit_code rc = job_open_readonly(j, err);
+    cm_status rc = job_open_readonly(j, err);
     if (rc == EXIT_DONE && ledger_period_state(j->ledger, o->period) == PERIOD_UNRUN)
-        rc = fail_with(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
+        rc = cm_fail(err, EXIT_STATE_CONFLICT, "%s has not been run", j->pbuf);
     if (rc == EXIT_DONE)
         rc = job_decide(j, err);
     if (rc == EXIT_DONE && o->book_dir) { /* whatif: the book is the one replaced */

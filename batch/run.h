@@ -24,13 +24,13 @@ typedef struct run_options {
                              name (NULL: the dataset's book) */
 } run_options_t;
 
-exit_code cmd_run(const run_options_t *o, batch_error_t *err);
-exit_code cmd_check(const run_options_t *o, batch_error_t *err);
-exit_code cmd_close(const run_options_t *o, batch_error_t *err);
-exit_code cmd_status(const run_options_t *o, batch_error_t *err);
+cm_status cmd_run(const run_options_t *o, cm_error_t *err);
+cm_status cmd_check(const run_options_t *o, cm_error_t *err);
+cm_status cmd_close(const run_options_t *o, cm_error_t *err);
+cm_status cmd_status(const run_options_t *o, cm_error_t *err);
 /* Recompute the ledger's hash chain (SPEC §5, §7): 0 intact, 6 naming the
  * first period and table that differ. */
-exit_code cmd_audit(const run_options_t *o, batch_error_t *err);
+cm_status cmd_audit(const run_options_t *o, cm_error_t *err);
 
 /* Decide period o->period in memory against the ledger, read-only, from the
  * state before P (explain, whatif), after checking that the inputs are the
@@ -43,7 +43,7 @@ exit_code cmd_audit(const run_options_t *o, batch_error_t *err);
 typedef struct job job_t;
 struct month;
 struct ledger;
-exit_code run_decide_readonly(const run_options_t *o, job_t **out, batch_error_t *err);
+cm_status run_decide_readonly(const run_options_t *o, job_t **out, cm_error_t *err);
 const struct month *run_job_month(const job_t *j);
 struct ledger *run_job_ledger(job_t *j);
 void run_job_free(job_t *j);

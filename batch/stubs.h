@@ -7,7 +7,7 @@
  * this load grows with the ledger: row by row from the orders table it cost
  * ~0.9 µs an order; a period's pack is read in one step and decoded in a
  * tight loop. The pack holds, in order_id order:
- *   ids            the order ids, front-coded (rules/idseq.h)
+ *   ids            the order ids, front-coded (store/idseq.h)
  *   decisions      5 bytes an order: status, then the agreement as a
  *                  little-endian uint32 index into `agreements` (UINT32_MAX: none)
  *   agreements     the agreement ids the decisions name, each NUL-terminated

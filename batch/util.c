@@ -1,5 +1,5 @@
 /*
- * util.c — errors, paths, directories and stage logging for batch/.
+ * util.c — paths, directories, signals and stage logging for batch/.
  */
 #include "util.h"
 
@@ -21,16 +21,6 @@
 #include <unistd.h>
 
 bool log_quiet = false;
-
-exit_code fail_with(batch_error_t *err, exit_code code, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(err->message, sizeof(err->message), fmt, ap);
-    va_end(ap);
-    err->code = code;
-    return code;
-}
 
 char *path_join(const char *a, const char *b)
 {

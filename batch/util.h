@@ -1,6 +1,6 @@
 /*
- * util.h — what every batch/ file needs: exit codes (SPEC §7), the error
- * value carried up to main, paths and directory helpers, logging.
+ * util.h — what every batch/ file needs besides the status (status.h):
+ * paths and directory helpers, signals, logging.
  */
 #ifndef COMMISSIONS_UTIL_H
 #define COMMISSIONS_UTIL_H
@@ -9,27 +9,7 @@
 #include <stdint.h>
 #include <stddef.h>
 
-/* SPEC §7 exit codes. */
-typedef enum exit_code {
-    EXIT_DONE = 0,
-    EXIT_INTERNAL = 1,
-    EXIT_USAGE = 2,
-    EXIT_INVALID_INPUT = 3,
-    EXIT_STATE_CONFLICT = 4,
-    EXIT_LEDGER_BUSY = 5,
-    EXIT_VERIFY_DIFF = 6,
-} exit_code;
-
-/* An error travelling up to main: the exit code and one message naming
- * file, line and problem. */
-typedef struct batch_error {
-    exit_code code;
-    char message[1024];
-} batch_error_t;
-
-/* Set err (printf-style) and return its code. */
-exit_code fail_with(batch_error_t *err, exit_code code, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+#include "status.h"
 
 /* malloc'd "a/b"; never NULL (aborts on OOM). */
 char *path_join(const char *a, const char *b);

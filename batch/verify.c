@@ -212,19 +212,19 @@ static int expected_exit(const char *fixture, const char *period)
     return code;
 }
 
-static exit_code verify_one(const char *fixture, int *diffs, batch_error_t *err)
+static cm_status verify_one(const char *fixture, int *diffs, cm_error_t *err)
 {
     char tmpl[] = "/tmp/commissions-verify-XXXXXX";
     char *tmp = mkdtemp(tmpl);
     if (!tmp)
-        return fail_with(err, EXIT_INTERNAL, "cannot create a temporary folder");
+        return cm_fail(err, EXIT_INTERNAL, "cannot create a temporary folder");
     char *db = path_join(tmp, "ledger.db"), *out = path_join(tmp, "out");
     char *pdir = path_join(fixture, "periods");
     names_t periods = list_dir(pdir, true);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     int before = *diffs;
     if (periods.n == 0)
-        rc = fail_with(err, EXIT_USAGE, "%s: not a fixture (no periods/)", fixture);
+        rc = cm_fail(err, EXIT_USAGE, "%s: not a fixture (no periods/)", fixture);
     char *edir = path_join(fixture, "expected");
     names_t expected = list_dir(edir, true);
     if (rc == EXIT_DONE && !path_is_dir(edir)) {
@@ -246,13 +246,13 @@ static exit_code verify_one(const char *fixture, int *diffs, batch_error_t *err)
     for (size_t i = 0; i < periods.n && rc == EXIT_DONE; i++) {
         run_options_t o = {.data_dir = fixture, .db_path = db, .out_dir = out, .quiet = true};
         if (!period_parse(periods.v[i], strlen(periods.v[i]), &o.period)) {
-            rc = fail_with(err, EXIT_INVALID_INPUT, "%s/periods/%s: not a YYYY-MM folder",
+            rc = cm_fail(err, EXIT_INVALID_INPUT, "%s/periods/%s: not a YYYY-MM folder",
                            fixture, periods.v[i]);
             break;
         }
-        batch_error_t run_err = {0};
+        cm_error_t run_err = {0};
         int want = expected_exit(fixture, periods.v[i]);
-        exit_code got = cmd_run(&o, &run_err);
+        cm_status got = cmd_run(&o, &run_err);
         if (got == EXIT_DONE)
             got = cmd_close(&o, &run_err);
         if ((int)got != want) {
@@ -274,14 +274,14 @@ static exit_code verify_one(const char *fixture, int *diffs, batch_error_t *err)
     return rc;
 }
 
-exit_code cmd_verify(int n, char **fixtures, batch_error_t *err)
+cm_status cmd_verify(int n, char **fixtures, cm_error_t *err)
 {
     int diffs = 0;
     for (int i = 0; i < n; i++) {
         char *pdir = path_join(fixtures[i], "periods");
         bool is_fixture = path_is_dir(pdir);
         free(pdir);
-        exit_code rc;
+        cm_status rc;
         if (is_fixture) {
             rc = verify_one(fixtures[i], &diffs, err);
         } else {
@@ -291,7 +291,7 @@ exit_code cmd_verify(int n, char **fixtures, batch_error_t *err)
             for (size_t k = 0; k < sub.n; k++)
                 paths[k] = path_join(fixtures[i], sub.v[k]);
             rc = sub.n ? cmd_verify((int)sub.n, paths, err)
-                       : fail_with(err, EXIT_USAGE, "%s: not a fixture", fixtures[i]);
+                       : cm_fail(err, EXIT_USAGE, "%s: not a fixture", fixtures[i]);
             if (rc == EXIT_VERIFY_DIFF) {
                 diffs++;
                 rc = EXIT_DONE;

@@ -11,6 +11,6 @@
 /* Returns EXIT_DONE when every fixture matches, EXIT_VERIFY_DIFF when any
  * differs (each differing row printed), or another code on failure. A
  * directory holding fixtures (no periods/ of its own) is expanded. */
-exit_code cmd_verify(int nfixtures, char **fixtures, batch_error_t *err);
+cm_status cmd_verify(int nfixtures, char **fixtures, cm_error_t *err);
 
 #endif

@@ -54,8 +54,8 @@ static const char *dup_col(arena_t *arena, sqlite3_stmt *st, int i)
 }
 
 /* The actual side: P's rows in the ledger. */
-static exit_code load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t sorted,
-                             arena_t *arena, batch_error_t *err)
+static cm_status load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t sorted,
+                             arena_t *arena, cm_error_t *err)
 {
     static const char *const sql[] = {
         "SELECT agreement_id, partner_id, currency, earned, paid, carried_out, status"
@@ -69,7 +69,7 @@ static exit_code load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t so
     for (int q = 0; q < 4; q++) {
         sqlite3_stmt *st = NULL;
         if (sqlite3_prepare_v2(ledger_db(l), sql[q], -1, &st, NULL) != SQLITE_OK)
-            return fail_with(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
+            return cm_fail(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
         sqlite3_bind_text(st, 1, pbuf, -1, SQLITE_TRANSIENT);
         int s;
         while ((s = sqlite3_step(st)) == SQLITE_ROW) {
@@ -99,7 +99,7 @@ static exit_code load_actual(ledger_t *l, period_t p, wi_rows_t *rows, size_t so
         }
         sqlite3_finalize(st);
         if (s != SQLITE_DONE)
-            return fail_with(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
+            return cm_fail(err, EXIT_INTERNAL, "ledger: %s", sqlite3_errmsg(ledger_db(l)));
     }
     return EXIT_DONE;
 }
@@ -127,29 +127,29 @@ static void load_whatif(const month_t *m, wi_rows_t *rows)
 }
 
 /* Build everything in tmp, then swap it in for final. */
-static exit_code write_into(const char *tmp, const month_t *m, const wi_table_t *t,
-                            batch_error_t *err)
+static cm_status write_into(const char *tmp, const month_t *m, const wi_table_t *t,
+                            cm_error_t *err)
 {
     char msg[512];
     char *results = path_join(tmp, "results");
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (!mkdir_p(results))
-        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", results, strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", results, strerror(errno));
     else if (results_write_part(m, results, RESULTS_ALL, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "results: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "results: %s", msg);
     free(results);
     char *csv = path_join(tmp, "comparison.csv"), *xlsx = path_join(tmp, "whatif.xlsx");
     if (rc == EXIT_DONE && wi_write_csv(t, csv, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "comparison.csv: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "comparison.csv: %s", msg);
     if (rc == EXIT_DONE && wi_write_book(t, xlsx, msg, sizeof(msg)) != 0)
-        rc = fail_with(err, EXIT_INTERNAL, "whatif.xlsx: %s", msg);
+        rc = cm_fail(err, EXIT_INTERNAL, "whatif.xlsx: %s", msg);
     free(csv);
     free(xlsx);
     return rc;
 }
 
-static exit_code publish_whatif(const char *final, const month_t *m, const wi_table_t *t,
-                                batch_error_t *err)
+static cm_status publish_whatif(const char *final, const month_t *m, const wi_table_t *t,
+                                cm_error_t *err)
 {
     char *slash = strrchr(final, '/');
     char *parent = slash ? strndup(final, (size_t)(slash - final)) : strdup(".");
@@ -161,9 +161,9 @@ static exit_code publish_whatif(const char *final, const month_t *m, const wi_ta
     }
     char pbuf[PERIOD_BUF], name[96];
     period_format(m->period, pbuf);
-    exit_code rc = EXIT_DONE;
+    cm_status rc = EXIT_DONE;
     if (!mkdir_p(parent))
-        rc = fail_with(err, EXIT_INTERNAL, "%s: %s", parent, strerror(errno));
+        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", parent, strerror(errno));
     snprintf(name, sizeof(name), ".tmp-whatif-%s-%ld", pbuf, (long)getpid());
     char *tmp = path_join(parent, name);
     snprintf(name, sizeof(name), ".old-whatif-%s-%ld", pbuf, (long)getpid());
@@ -171,7 +171,7 @@ static exit_code publish_whatif(const char *final, const month_t *m, const wi_ta
     if (rc == EXIT_DONE) {
         remove_tree(tmp);
         if (!mkdir_p(tmp))
-            rc = fail_with(err, EXIT_INTERNAL, "%s: %s", tmp, strerror(errno));
+            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", tmp, strerror(errno));
         else
             cleanup_dir_set(tmp);
     }
@@ -181,9 +181,9 @@ static exit_code publish_whatif(const char *final, const month_t *m, const wi_ta
         struct stat st;
         bool had = lstat(final, &st) == 0;
         if (had && rename(final, old) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
         else if (cleanup_dir_rename(tmp, final) != 0)
-            rc = fail_with(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
         else if (had)
             remove_tree(old);
         if (rc == EXIT_DONE)
@@ -232,7 +232,7 @@ static void print_summary(const wi_table_t *t, const char *final)
     printf("  outputs in %s (the ledger and out/%s are unchanged)\n", final, pbuf);
 }
 
-exit_code cmd_whatif(const run_options_t *o, batch_error_t *err)
+cm_status cmd_whatif(const run_options_t *o, cm_error_t *err)
 {
     job_t *j = NULL;
     arena_t arena = {0};
@@ -243,7 +243,7 @@ exit_code cmd_whatif(const run_options_t *o, batch_error_t *err)
     char *final = o->out_dir ? strdup(o->out_dir) : path_join(o->data_dir, rel);
     if (!final)
         abort();
-    exit_code rc = run_decide_readonly(o, &j, err);
+    cm_status rc = run_decide_readonly(o, &j, err);
     const month_t *m = rc == EXIT_DONE ? run_job_month(j) : NULL;
     if (m) {
         load_whatif(m, &rows);

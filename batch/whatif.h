@@ -19,6 +19,6 @@
  *   whatif.xlsx     the same with totals per currency, a chart per currency
  *                   and the partners whose tier or pay changes
  * Never writes the ledger or out/P. */
-exit_code cmd_whatif(const run_options_t *o, batch_error_t *err);
+cm_status cmd_whatif(const run_options_t *o, cm_error_t *err);
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * test_arena.c — rules/arena.c's string map: every key put is found with
+ * test_arena.c — store/arena.c's string map: every key put is found with
  * its last value, keys given as slices of a longer buffer (as CSV values
  * are) match exactly their own bytes, near keys (prefixes, extensions, one
  * byte apart) stay distinct through growth, and reserving keeps it all.

@@ -1,5 +1,5 @@
 /*
- * test_idseq.c — rules/idseq.c: a front-coded sequence gives back exactly
+ * test_idseq.c — store/idseq.c: a front-coded sequence gives back exactly
  * the ids pushed, whatever the order they are read in, knows whether they
  * strictly ascend, and drops positions without disturbing the others.
  */

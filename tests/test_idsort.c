@@ -1,5 +1,5 @@
 /*
- * test_idsort.c — rules/idsort.c: the radix sort of row indexes by string
+ * test_idsort.c — store/idsort.c: the radix sort of row indexes by string
  * key must give exactly what a stable strcmp sort gives, for keys that share
  * long prefixes, are prefixes of each other, repeat, or differ only deep in.
  */

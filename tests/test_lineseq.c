@@ -1,5 +1,5 @@
 /*
- * test_lineseq.c — source lines as breakpoints (rules/lineseq.h), checked
+ * test_lineseq.c — source lines as breakpoints (store/lineseq.h), checked
  * against a plain array of lines.
  */
 #include <stdarg.h>

@@ -206,9 +206,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int kind = data[0] % K_COUNT;
     write_file(kind, data + 1, size - 1);
 
-    batch_error_t err = {0};
+    cm_error_t err = {0};
     dataset_t ds = {0};
-    exit_code rc = ingest_dataset(&ds, root, &err);
+    cm_status rc = ingest_dataset(&ds, root, &err);
     FUZZ_CHECK(rc == EXIT_DONE || rc == EXIT_INVALID_INPUT);
     FUZZ_CHECK(rc == EXIT_DONE || err.message[0] != '\0');
     if (kind < K_ORDERS)
