@@ -8,6 +8,7 @@
 
 #include "run.h"
 
+#include "decide_job.h"
 #include "ingest.h"
 #include "ledger.h"
 #include "lock.h"
@@ -21,9 +22,7 @@ struct job {
     char pbuf[PERIOD_BUF];
     ledger_lock_t lock;
     ledger_t *ledger;
-    dataset_t ds;
-    month_t month;
-    input_list_t inputs; /* master, book and period files */
+    decided_t d;         /* P decided (job_decide) */
     st_docs_t docs;      /* statement documents to render (run --statements, close) */
     ledger_docs_t zdocs; /* run: P's statement documents as the ledger stores them */
     st_history_t history; /* run: the statements' earlier periods */
@@ -39,7 +38,8 @@ struct job {
 
 void job_init(job_t *j, const run_options_t *o);
 void job_release(job_t *j);
-cm_status job_decide(job_t *j, cm_error_t *err);
+/* The inputs job_decide reads for o: o's dataset, period and book. */
+job_inputs_t job_inputs_of(const run_options_t *o);
 cm_status job_open_readonly(job_t *j, cm_error_t *err);
 cm_status check_dataset(job_t *j, bool record, cm_error_t *err);
 

@@ -51,7 +51,7 @@ static cm_status out_results_part(job_t *j, results_part_t part, cm_error_t *err
     char msg[512];
     char *results = path_join(j->tmp_dir, "results");
     cm_status rc = EXIT_DONE;
-    if (results_write_part(&j->month, results, part, msg, sizeof(msg)) != 0)
+    if (results_write_part(&j->d.month, results, part, msg, sizeof(msg)) != 0)
         rc = cm_fail(err, EXIT_INTERNAL, "results: %s", msg);
     free(results);
     if (rc == EXIT_DONE)
@@ -82,7 +82,7 @@ static cm_status out_workbooks(job_t *j, cm_error_t *err)
     char msg[512];
     cm_status rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
-    if (wb_write_payouts_ctx(&j->month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
+    if (wb_write_payouts_ctx(&j->d.month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
         rc = cm_fail(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
     free(xlsx);
     if (rc != EXIT_DONE)
@@ -110,7 +110,7 @@ static int keep_doc(void *ctx, const char *partner_id, const unsigned char *byte
 static cm_status out_statements(job_t *j, cm_error_t *err)
 {
     char msg[512];
-    if (st_docs_build_each(&j->month, &j->history, keep_doc, j, msg, sizeof(msg)) != 0)
+    if (st_docs_build_each(&j->d.month, &j->history, keep_doc, j, msg, sizeof(msg)) != 0)
         return cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
     log_stage("%s: statement documents built (%zu)", j->pbuf, j->zdocs.n);
     if (!j->o->statements)
@@ -144,9 +144,9 @@ static cm_status out_chain(job_t *j, cm_error_t *err)
 /* P's rows (the statement documents and the chain link follow the stages). */
 static cm_status out_ledger(job_t *j, cm_error_t *err)
 {
-    cm_status rc = ledger_save_month(j->ledger, &j->month, &j->inputs, err);
+    cm_status rc = ledger_save_month(j->ledger, &j->d.month, &j->d.inputs, err);
     if (rc == EXIT_DONE)
-        rc = ledger_save_holds(j->ledger, &j->month, err);
+        rc = ledger_save_holds(j->ledger, &j->d.month, err);
     if (rc == EXIT_DONE)
         log_stage("%s: ledger rows written", j->pbuf);
     return rc;
@@ -215,7 +215,7 @@ static cm_status run_stages(job_t *j, stage_t *v, size_t n, cm_error_t *err)
 static void wb_prior_push(void *ctx, const char *agreement_id, money_t paid, money_t carried_out)
 {
     job_t *j = ctx;
-    int32_t a = strmap_get(&j->ds.master.agreement_ix, agreement_id, strlen(agreement_id));
+    int32_t a = strmap_get(&j->d.ds.master.agreement_ix, agreement_id, strlen(agreement_id));
     if (a >= 0)
         j->wb_prior[a] = (wb_prior_t){true, paid, carried_out};
 }
@@ -225,10 +225,10 @@ static void wb_hold_push(void *ctx, const char *service_id, const char *agreemen
                          int64_t rows, money_t amount)
 {
     job_t *j = ctx;
-    arena_t *a = &j->month.arena;
+    arena_t *a = &j->d.month.arena;
     if (strncmp(service_id, "account ", 8) == 0) { /* standing only if P holds it too */
         const char *id = service_id + 8;
-        int32_t ac = strmap_get(&j->ds.master.account_ix, id, strlen(id));
+        int32_t ac = strmap_get(&j->d.ds.master.account_ix, id, strlen(id));
         if (ac < 0 || !j->wb_held_accounts[ac])
             return;
     }
@@ -252,20 +252,20 @@ static int wb_order_cmp(const void *x, const void *y)
  * period run's payables and the backlog of holds. */
 static cm_status job_wb_context(job_t *j, cm_error_t *err)
 {
-    j->wb_inputs = calloc(j->inputs.n + 1, sizeof(*j->wb_inputs));
-    j->wb_prior = calloc(j->ds.master.agreements.n + 1, sizeof(*j->wb_prior));
+    j->wb_inputs = calloc(j->d.inputs.n + 1, sizeof(*j->wb_inputs));
+    j->wb_prior = calloc(j->d.ds.master.agreements.n + 1, sizeof(*j->wb_prior));
     if (!j->wb_inputs || !j->wb_prior)
         abort();
-    for (size_t i = 0; i < j->inputs.n; i++)
-        j->wb_inputs[i] = (wb_input_t){j->inputs.v[i].path, j->inputs.v[i].sha256,
-                                       j->inputs.v[i].records, j->inputs.v[i].bytes};
+    for (size_t i = 0; i < j->d.inputs.n; i++)
+        j->wb_inputs[i] = (wb_input_t){j->d.inputs.v[i].path, j->d.inputs.v[i].sha256,
+                                       j->d.inputs.v[i].records, j->d.inputs.v[i].bytes};
     period_t prior = PERIOD_NONE;
     cm_status rc = ledger_load_prior_payables(j->ledger, j->o->period, &prior, wb_prior_push, j, err);
-    j->wb_held_accounts = calloc(j->ds.master.accounts.n + 1, 1);
+    j->wb_held_accounts = calloc(j->d.ds.master.accounts.n + 1, 1);
     if (!j->wb_held_accounts)
         abort();
-    for (size_t i = 0; i < j->month.revenue.n; i++) {
-        const revenue_t *r = &j->month.revenue.v[i];
+    for (size_t i = 0; i < j->d.month.revenue.n; i++) {
+        const revenue_t *r = &j->d.month.revenue.v[i];
         if (r->status == STATUS_HELD && r->service < 0 && revenue_account(r) >= 0)
             j->wb_held_accounts[revenue_account(r)] = 1;
     }
@@ -273,7 +273,7 @@ static cm_status job_wb_context(job_t *j, cm_error_t *err)
         rc = ledger_load_holds(j->ledger, j->o->period, wb_hold_push, j, err);
     /* the earlier orders unassigned revenue names: their partner for the
      * Exceptions sheet (a few per month; one lookup each) */
-    const month_t *m = &j->month;
+    const month_t *m = &j->d.month;
     uint8_t *seen = calloc(m->stubs.n + 1, 1);
     if (!seen)
         abort();
@@ -285,15 +285,15 @@ static cm_status job_wb_context(job_t *j, cm_error_t *err)
         char partner[256], agreement[256];
         rc = ledger_order_party(j->ledger, month_stub_id(m, (size_t)(ref - ORDER_STUB)), partner,
                                 sizeof(partner), agreement, sizeof(agreement), err);
-        wb_order_t o = {ref, arena_strndup(&j->month.arena, partner, strlen(partner)),
-                        arena_strndup(&j->month.arena, agreement, strlen(agreement))};
+        wb_order_t o = {ref, arena_strndup(&j->d.month.arena, partner, strlen(partner)),
+                        arena_strndup(&j->d.month.arena, agreement, strlen(agreement))};
         VEC_PUSH(j->wb_orders, o);
     }
     free(seen);
     if (j->wb_orders.n > 1)
         qsort(j->wb_orders.v, j->wb_orders.n, sizeof(*j->wb_orders.v), wb_order_cmp);
     j->wbx = (wb_context_t){.version = COMMISSIONS_VERSION, .inputs = j->wb_inputs,
-                            .ninputs = j->inputs.n, .prior_period = prior,
+                            .ninputs = j->d.inputs.n, .prior_period = prior,
                             .prior = prior != PERIOD_NONE ? j->wb_prior : NULL,
                             .holds = j->wb_holds.v, .nholds = j->wb_holds.n,
                             .orders = j->wb_orders.v, .norders = j->wb_orders.n};
@@ -305,7 +305,7 @@ cm_status write_outputs(job_t *j, cm_error_t *err)
     cm_status wrc = job_wb_context(j, err);
     if (wrc != EXIT_DONE)
         return wrc;
-    month_drop_order_map(&j->month); /* decided: the outputs name orders by reference */
+    month_drop_order_map(&j->d.month); /* decided: the outputs name orders by reference */
     char *results = path_join(j->tmp_dir, "results");
     bool made = mkdir_p(results);
     free(results);

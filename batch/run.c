@@ -136,9 +136,12 @@ cm_status cmd_run(const run_options_t *o, cm_error_t *err)
     if (rc == EXIT_DONE)
         rc = check_prior_chain(&j, err);
     if (rc == EXIT_DONE)
-        rc = job_decide(&j, err);
+    if (rc == EXIT_DONE) {
+        job_inputs_t in = job_inputs_of(o);
+        rc = job_decide(&in, j.ledger, &j.d, err);
+    }
     if (rc == EXIT_DONE)
-        rc = ledger_check_carried(j.ledger, &j.month, err);
+        rc = ledger_check_carried(j.ledger, &j.d.month, err);
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(&j, "run", err);
     if (rc == EXIT_DONE)
@@ -169,17 +172,20 @@ cm_status cmd_check(const run_options_t *o, cm_error_t *err)
     job_init(&j, o);
     cm_status rc = job_open_readonly(&j, err);
     if (rc == EXIT_DONE)
-        rc = job_decide(&j, err);
+    if (rc == EXIT_DONE) {
+        job_inputs_t in = job_inputs_of(o);
+        rc = job_decide(&in, j.ledger, &j.d, err);
+    }
     if (rc == EXIT_DONE)
-        rc = ledger_check_carried(j.ledger, &j.month, err);
+        rc = ledger_check_carried(j.ledger, &j.d.month, err);
     if (rc == EXIT_DONE) {
         print_summary(&j, "check");
-        for (size_t i = 0; i < j.month.rejects.n && i < 50; i++) {
-            const reject_t *r = &j.month.rejects.v[i];
+        for (size_t i = 0; i < j.d.month.rejects.n && i < 50; i++) {
+            const reject_t *r = &j.d.month.rejects.v[i];
             printf("  reject %s:%d %s %s\n", r->file, r->line, r->column, rule_name(r->reason));
         }
-        if (j.month.rejects.n > 50)
-            printf("  ... %zu more rejects\n", j.month.rejects.n - 50);
+        if (j.d.month.rejects.n > 50)
+            printf("  ... %zu more rejects\n", j.d.month.rejects.n - 50);
         printf("  nothing written\n");
     }
     job_release(&j);

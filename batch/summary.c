@@ -67,17 +67,17 @@ void paid_print(paid_totals_t *t)
  * carried to a later period; never one sum across currencies. */
 void print_summary(const job_t *j, const char *what)
 {
-    const control_t *c = &j->month.control;
-    const master_t *ms = &j->ds.master;
+    const control_t *c = &j->d.month.control;
+    const master_t *ms = &j->d.ds.master;
     printf("%s %s: %" PRId64 " rows read; orders %" PRId64 " attributed, %" PRId64 " held, %" PRId64
            " rejected; revenue %" PRId64 " assigned, %" PRId64 " unassigned, %" PRId64 " held, %" PRId64
            " rejected; %zu input row(s) refused by format checks (rejects.csv)\n",
            what, j->pbuf, c->rows_read_total, c->orders_attributed, c->orders_held,
            c->orders_rejected, c->revenue_assigned, c->revenue_unassigned, c->revenue_held,
-           c->revenue_rejected, j->month.rejects.n);
+           c->revenue_rejected, j->d.month.rejects.n);
     paid_totals_t t = {0}, carried = {0};
     for (size_t a = 0; a < ms->agreements.n; a++) {
-        const payable_t *p = &j->month.payables[a];
+        const payable_t *p = &j->d.month.payables[a];
         if (p->present && p->status == RULE_PAID && p->paid != 0)
             paid_add(&t, ms->agreements.v[a].currency.code, p->paid);
         else if (p->present && p->carried_out != 0)

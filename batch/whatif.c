@@ -2,8 +2,8 @@
  * whatif.c — `commissions whatif` (whatif.h).
  *
  * The alternative month is decided by the same entry point as a run
- * (run_decide_readonly -> job_decide) from the same state before P, so its
- * results are those a run of P with that book would write. The actual side
+ * (run_decide_readonly -> job_decide, decide_job.h) from the same state
+ * before P, so its results are those a run of P with that book would write. The actual side
  * is what P's run recorded in the ledger (payables, tiers, agreement
  * aggregates of P), never a second decision: a what-if costs one decide.
  * The ledger is opened read-only; outputs are built in a temporary folder
