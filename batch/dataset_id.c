@@ -2,29 +2,14 @@
  * dataset_id.c — which dataset a ledger belongs to (DATA/.commissions-id).
  */
 #include "job.h"
-#include <dirent.h>
+
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
-
-#include "csvio.h"
-#include "decide.h"
-#include "ingest.h"
-#include "ledger.h"
-#include "lock.h"
-#include "results.h"
-#include "sha256.h"
-#include "statements.h"
-#include "workbook.h"
 
 /* DATA/.commissions-id: the dataset's identity, 32 hex digits written by
  * the first run of a new ledger (adopted when the file exists already, e.g.

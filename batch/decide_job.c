@@ -5,6 +5,7 @@
  */
 #include "decide_job.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,6 +33,8 @@ static size_t memory_before_revenue(const job_inputs_t *in, ledger_t *prior, con
 
 cm_status job_decide(const job_inputs_t *in, ledger_t *prior, decided_t *out, cm_error_t *err)
 {
+    assert(in && in->data_dir && in->period != PERIOD_NONE && out && err);
+    assert(out->inputs.n == 0 && out->ds.inputs.n == 0); /* *out zeroed: nothing to leak */
     char pbuf[PERIOD_BUF];
     period_format(in->period, pbuf);
     prefetch_t *revenue = ingest_prefetch_revenue(in->data_dir, in->period);

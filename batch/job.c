@@ -1,32 +1,12 @@
 /*
- * job.c — a command's job on period P: its paths and lock, the decision of
- * P (job_decide) and the read-only start of explain and whatif.
+ * job.c — a command's job on period P: its paths, what it holds and its
+ * release; the read-only start of status and audit, and the read-only
+ * decision of explain and whatif (run_decide_readonly, through job_decide).
  */
 #include "job.h"
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
-#include <stdio.h>
+
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "csvio.h"
-#include "decide.h"
-#include "ingest.h"
-#include "ledger.h"
-#include "lock.h"
-#include "results.h"
-#include "sha256.h"
-#include "statements.h"
-#include "workbook.h"
-
 
 void job_init(job_t *j, const run_options_t *o)
 {

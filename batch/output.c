@@ -3,30 +3,19 @@
  * beside out/P, then published into out/P.
  */
 #include "job.h"
-#include <dirent.h>
+
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "csvio.h"
-#include "decide.h"
-#include "ingest.h"
-#include "ledger.h"
-#include "lock.h"
 #include "results.h"
-#include "sha256.h"
-#include "statements.h"
-#include "workbook.h"
-
 
 /* A fresh temporary folder beside out/P (same file system, so the final
  * rename is atomic); stale ones of dead runs are removed first, and this one
@@ -196,6 +185,7 @@ static void *stage_worker(void *p)
 
 static cm_status run_stages(job_t *j, stage_t *v, size_t n, cm_error_t *err)
 {
+    assert(n > 0);
     stages_t q = {.v = v, .n = n, .job = j};
     pthread_mutex_init(&q.mu, NULL);
     pthread_t helper;
@@ -302,6 +292,7 @@ static cm_status job_wb_context(job_t *j, cm_error_t *err)
 
 cm_status write_outputs(job_t *j, cm_error_t *err)
 {
+    assert(j->ledger && j->tmp_dir); /* a run: the write transaction and job_tmp_dir */
     cm_status wrc = job_wb_context(j, err);
     if (wrc != EXIT_DONE)
         return wrc;
@@ -327,6 +318,7 @@ cm_status write_outputs(job_t *j, cm_error_t *err)
  * never touched. */
 cm_status publish(job_t *j, cm_error_t *err)
 {
+    assert(j->tmp_dir);
     char *final = path_join(j->out_dir, j->pbuf);
     char old[96];
     snprintf(old, sizeof(old), ".old-%s-%ld", j->pbuf, (long)getpid());
@@ -350,13 +342,13 @@ cm_status publish(job_t *j, cm_error_t *err)
     return rc;
 }
 
-
 /* Move one file or folder of tmp into out/P (replacing any older copy),
  * never through a symlink: out/P is made a real folder first (a link there
  * is removed, its target untouched; ensure_real_dir), and the old copy is
  * removed and the new one renamed in relative to out/P's own descriptor. */
 cm_status publish_into(job_t *j, const char *name, cm_error_t *err)
 {
+    assert(j->tmp_dir);
     char *from = path_join(j->tmp_dir, name);
     char *dir = path_join(j->out_dir, j->pbuf);
     cm_status rc = EXIT_DONE;
@@ -377,8 +369,6 @@ cm_status publish_into(job_t *j, const char *name, cm_error_t *err)
     free(dir);
     return rc;
 }
-
-
 
 static void push_doc(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
 {

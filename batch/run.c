@@ -19,28 +19,13 @@
 #include "job.h"
 
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "csvio.h"
-#include "decide.h"
-#include "ingest.h"
-#include "ledger.h"
-#include "lock.h"
-#include "results.h"
 #include "sha256.h"
-#include "statements.h"
-#include "workbook.h"
 
 /* §5: closed periods never change; only the newest open period re-runs. */
 static cm_status check_order(job_t *j, cm_error_t *err)
@@ -94,7 +79,6 @@ static cm_status check_skipped(job_t *j, cm_error_t *err)
                      "newest period run (%s); run %s first (a month without a folder is a gap)",
                      period_format(first, fbuf), j->pbuf, period_format(latest, lbuf), fbuf);
 }
-
 
 /* A run builds on the newest period before P: its rows must be what its
  * run recorded (the chain), or the carried balances, tiers and history

@@ -2,30 +2,11 @@
  * summary.c — the summary lines of run, check and close on stdout.
  */
 #include "job.h"
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
+
 #include <inttypes.h>
-#include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/random.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include "csvio.h"
-#include "decide.h"
-#include "ingest.h"
-#include "ledger.h"
-#include "lock.h"
-#include "results.h"
-#include "sha256.h"
-#include "statements.h"
-#include "workbook.h"
-
 
 void paid_add(paid_totals_t *t, const char *code, money_t amount)
 {

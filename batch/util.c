@@ -287,7 +287,7 @@ bool same_person(const char *a, size_t alen, const char *b, size_t blen)
  * thread of their own with sigwait, so the cleanup runs in a normal thread
  * context (no async-signal-safety limits): it removes the registered
  * temporary folder, then restores the default action and re-raises, so the
- * process ends by the signal as before. The ledger needs nothing: its open
+ * process ends by the signal (its default action). The ledger needs nothing: its open
  * transaction is rolled back by SQLite as after a kill -9 (SPEC §5), so the
  * previous state stands. cleanup_mu is held from the signal to the end, so a
  * rename of the folder into place (cleanup_dir_rename) happens wholly before
