@@ -323,19 +323,10 @@ cm_status publish(job_t *j, cm_error_t *err)
     char old[96];
     snprintf(old, sizeof(old), ".old-%s-%ld", j->pbuf, (long)getpid());
     char *old_path = path_join(j->out_dir, old);
-    cm_status rc = EXIT_DONE;
-    struct stat st;
-    bool had = lstat(final, &st) == 0;
-    if (had && rename(final, old_path) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-    else if (cleanup_dir_rename(j->tmp_dir, final) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-    else {
+    cm_status rc = dir_swap(j->tmp_dir, final, old_path, j->out_dir, err);
+    if (rc == EXIT_DONE) {
         free(j->tmp_dir);
         j->tmp_dir = NULL;
-        fsync_dir(j->out_dir);
-        if (had)
-            remove_tree(old_path);
     }
     free(final);
     free(old_path);

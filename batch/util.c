@@ -376,6 +376,21 @@ void signals_stop(void)
     signal_thread_started = false;
 }
 
+cm_status dir_swap(const char *tmp, const char *final, const char *old, const char *parent,
+                   cm_error_t *err)
+{
+    struct stat st;
+    bool had = lstat(final, &st) == 0;
+    if (had && rename(final, old) != 0)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    if (cleanup_dir_rename(tmp, final) != 0)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    fsync_dir(parent);
+    if (had)
+        remove_tree(old);
+    return EXIT_DONE;
+}
+
 /* The PID that ends a ".tmp-TAG-P-PID" or ".old-P-PID" name, or 0. */
 static long tmp_owner(const char *name)
 {

@@ -177,18 +177,8 @@ static cm_status publish_whatif(const char *final, const month_t *m, const wi_ta
     }
     if (rc == EXIT_DONE)
         rc = write_into(tmp, m, t, err);
-    if (rc == EXIT_DONE) {
-        struct stat st;
-        bool had = lstat(final, &st) == 0;
-        if (had && rename(final, old) != 0)
-            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-        else if (cleanup_dir_rename(tmp, final) != 0)
-            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-        else if (had)
-            remove_tree(old);
-        if (rc == EXIT_DONE)
-            fsync_dir(parent);
-    }
+    if (rc == EXIT_DONE)
+        rc = dir_swap(tmp, final, old, parent, err);
     if (rc != EXIT_DONE) {
         remove_tree(tmp);
         cleanup_dir_set(NULL);
