@@ -1,7 +1,7 @@
 /*
  * test_run.c — the run pipeline (batch/decide_job.c, job.c, run.c,
- * dataset_id.c, output.c): the decide entry point on a real dataset, what
- * each command writes and what it refuses.
+ * dataset_id.c, output.c, util.c dir_swap): the decide entry point on a real
+ * dataset, what each command writes and what it refuses.
  *
  * Each test copies fixtures/demo (two periods, 2017-11 and 2017-12, with a
  * below-minimum balance, an on-hold partner and a not-due quarterly
@@ -353,6 +353,101 @@ static void readonly_decide_needs_a_run(void **state)
     run_job_free(j);
 }
 
+/* The entries of dir not starting with ".tmp-" or ".old-" are counted in
+ * *kept; returns how many leftovers (temporary folders) there are. */
+static int leftovers(const char *dir, int *kept)
+{
+    int n = 0;
+    *kept = 0;
+    DIR *d = opendir(dir);
+    struct dirent *e;
+    while (d && (e = readdir(d))) {
+        if (strncmp(e->d_name, ".tmp-", 5) == 0 || strncmp(e->d_name, ".old-", 5) == 0)
+            n++;
+        else if (e->d_name[0] != '.')
+            (*kept)++;
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+/* Proves a run that fails on its inputs leaves everything as it was: the
+ * ledger's bytes, out/ without P and without a temporary folder; the same
+ * run once the file is repaired writes out/P. */
+static void failed_run_leaves_no_trace(void **state)
+{
+    world_t *w = *state;
+    run_period(w, "2017-11", EXIT_DONE);
+    size_t before_len, after_len;
+    char *before = slurp(w->db, &before_len);
+    char *orders = path_join(w->data, "periods/2017-12/orders.csv");
+    char *saved = path_join(w->dir, "orders.csv");
+    copy_file(orders, saved);
+    FILE *f = fopen(orders, "w");
+    assert_non_null(f);
+    fputs("not,a,header\n", f);
+    fclose(f);
+    run_period(w, "2017-12", EXIT_INVALID_INPUT);
+    char *after = slurp(w->db, &after_len);
+    assert_same_bytes(before, before_len, after, after_len);
+    char *out = path_join(w->data, "out");
+    int kept;
+    assert_int_equal(leftovers(out, &kept), 0);
+    assert_int_equal(kept, 1); /* 2017-11 only */
+    copy_file(saved, orders);
+    run_period(w, "2017-12", EXIT_DONE);
+    assert_int_equal(leftovers(out, &kept), 0);
+    assert_int_equal(kept, 2);
+    free(before);
+    free(after);
+    free(orders);
+    free(saved);
+    free(out);
+}
+
+/* Proves dir_swap replaces a folder whole and replaces a symlink without
+ * touching the link's target. */
+static void dir_swap_replaces_whole(void **state)
+{
+    world_t *w = *state;
+    char *tmp = path_join(w->dir, "tmp"), *final = path_join(w->dir, "final");
+    char *old = path_join(w->dir, "old"), *target = path_join(w->dir, "target");
+    char *in_final = path_join(final, "a"), *in_target = path_join(target, "keep");
+    char *in_tmp = path_join(tmp, "a");
+    cm_error_t err = {0};
+    /* a folder at final: replaced, old removed */
+    assert_true(mkdir_p(final) && mkdir_p(tmp));
+    copy_file(FIXTURES_DIR "/demo/expected/2017-11/payments.csv", in_final);
+    char *stale = path_join(final, "stale");
+    copy_file(in_final, stale);
+    copy_file(in_final, in_tmp);
+    assert_int_equal(dir_swap(tmp, final, old, w->dir, &err), EXIT_DONE);
+    assert_false(path_exists(tmp));
+    assert_false(path_exists(old));
+    assert_true(path_exists(in_final));
+    assert_false(path_exists(stale)); /* the old folder's file went with it */
+    /* a symlink at final: the link goes, its target stays whole */
+    assert_true(remove_tree(final) && mkdir_p(tmp) && mkdir_p(target));
+    copy_file(FIXTURES_DIR "/demo/expected/2017-11/payments.csv", in_tmp);
+    copy_file(in_tmp, in_target);
+    assert_int_equal(symlink(target, final), 0);
+    assert_int_equal(dir_swap(tmp, final, old, w->dir, &err), EXIT_DONE);
+    struct stat st;
+    assert_int_equal(lstat(final, &st), 0);
+    assert_true(S_ISDIR(st.st_mode));
+    assert_true(path_exists(in_target));
+    assert_false(path_exists(old));
+    free(tmp);
+    free(final);
+    free(old);
+    free(target);
+    free(in_final);
+    free(in_target);
+    free(in_tmp);
+    free(stale);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -363,6 +458,8 @@ int main(void)
         WORLD_TEST(second_writer_is_busy),
         WORLD_TEST(close_pays_recorded_and_locks),
         WORLD_TEST(readonly_decide_needs_a_run),
+        WORLD_TEST(failed_run_leaves_no_trace),
+        WORLD_TEST(dir_swap_replaces_whole),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
