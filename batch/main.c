@@ -1,7 +1,8 @@
 /*
  * main.c — the command line (SPEC §7). A declarative table of commands and
  * options drives parsing and --help; each command is one function in run.c,
- * verify.c or explain.c. main only parses, dispatches and prints the error.
+ * verify.c, whatif.c or explain.c. main only parses, dispatches and prints
+ * the error.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -51,7 +51,7 @@ bool ensure_real_dir(const char *dir, const char *name, bool *replaced);
  * other bytes compare exactly. */
 bool same_person(const char *a, size_t alen, const char *b, size_t blen);
 
-/* The temporary folder of the running command (run.c's out/.tmp-*), removed
+/* The temporary folder of the running command (output.c's out/.tmp-*), removed
  * if SIGTERM, SIGINT or SIGHUP ends the process (signals_install): set it
  * once it exists, clear it (NULL) once it is renamed away or removed. */
 void cleanup_dir_set(const char *p);
