@@ -272,7 +272,8 @@ static cm_status job_wb_context(job_t *j, cm_error_t *err)
         if (m->revenue.v[i].status == STATUS_ASSIGNED || ref < ORDER_STUB || seen[ref - ORDER_STUB])
             continue;
         seen[ref - ORDER_STUB] = 1;
-        char partner[256], agreement[256];
+        char partner[256], agreement[256]; /* ids: at most CSV_ID_MAX bytes (SPEC §3) */
+        _Static_assert(CSV_ID_MAX < 256, "an id fits the party buffers");
         rc = ledger_order_party(j->ledger, month_stub_id(m, (size_t)(ref - ORDER_STUB)), partner,
                                 sizeof(partner), agreement, sizeof(agreement), err);
         wb_order_t o = {ref, arena_strndup(&j->d.month.arena, partner, strlen(partner)),
