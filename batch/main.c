@@ -1,7 +1,8 @@
 /*
  * main.c — the command line (SPEC §7). A declarative table of commands and
  * options drives parsing and --help; each command is one function in run.c,
- * verify.c or explain.c. main only parses, dispatches and prints the error.
+ * verify.c, whatif.c or explain.c. main only parses, dispatches and prints
+ * the error.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -211,6 +212,13 @@ static int usage_error(int cmd, const char *fmt, const char *arg)
 
 static int dispatch(int argc, char **argv);
 
+/* A failed command's one line on stderr: its message, or the status in
+ * words when it left none. */
+static void print_error(cm_status rc, const cm_error_t *err)
+{
+    fprintf(stderr, "commissions: %s\n", err->message[0] ? err->message : cm_strerror(rc));
+}
+
 int main(int argc, char **argv)
 {
     int rc = dispatch(argc, argv);
@@ -286,7 +294,7 @@ static int dispatch(int argc, char **argv)
         if (rc == EXIT_DONE && cmd == CMD_WHATIF)
             rc = check_whatif_paths(&ro, &err);
         if (rc != EXIT_DONE) {
-            fprintf(stderr, "commissions: %s\n", err.message);
+            print_error(rc, &err);
             return rc;
         }
         switch (cmd) {
@@ -328,6 +336,6 @@ static int dispatch(int argc, char **argv)
         }
     }
     if (rc != EXIT_DONE && (rc != EXIT_VERIFY_DIFF || cmd != CMD_VERIFY))
-        fprintf(stderr, "commissions: %s\n", err.message);
+        print_error(rc, &err);
     return rc;
 }

@@ -38,8 +38,8 @@ cm_status cmd_audit(const run_options_t *o, cm_error_t *err);
  * (whatif) the master and period files only, the book being replaced. P must
  * have been run (open or closed; exit 4 otherwise). The job owns everything;
  * release it with run_job_free. Every command that decides a period goes
- * through the one entry point job_decide (run.c): (the period's inputs, the
- * ledger's state before P, the rule book) -> the decided month. */
+ * through the one entry point job_decide (decide_job.h): (the period's
+ * inputs, the ledger's state before P, the rule book) -> the decided month. */
 typedef struct job job_t;
 struct month;
 struct ledger;

@@ -287,7 +287,7 @@ bool same_person(const char *a, size_t alen, const char *b, size_t blen)
  * thread of their own with sigwait, so the cleanup runs in a normal thread
  * context (no async-signal-safety limits): it removes the registered
  * temporary folder, then restores the default action and re-raises, so the
- * process ends by the signal as before. The ledger needs nothing: its open
+ * process ends by the signal (its default action). The ledger needs nothing: its open
  * transaction is rolled back by SQLite as after a kill -9 (SPEC §5), so the
  * previous state stands. cleanup_mu is held from the signal to the end, so a
  * rename of the folder into place (cleanup_dir_rename) happens wholly before
@@ -374,6 +374,21 @@ void signals_stop(void)
     pthread_cancel(signal_thread); /* waits for a cleanup under way: it ends the process */
     pthread_join(signal_thread, NULL);
     signal_thread_started = false;
+}
+
+cm_status dir_swap(const char *tmp, const char *final, const char *old, const char *parent,
+                   cm_error_t *err)
+{
+    struct stat st;
+    bool had = lstat(final, &st) == 0;
+    if (had && rename(final, old) != 0)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    if (cleanup_dir_rename(tmp, final) != 0)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
+    fsync_dir(parent);
+    if (had)
+        remove_tree(old);
+    return EXIT_DONE;
 }
 
 /* The PID that ends a ".tmp-TAG-P-PID" or ".old-P-PID" name, or 0. */

@@ -51,13 +51,20 @@ bool ensure_real_dir(const char *dir, const char *name, bool *replaced);
  * other bytes compare exactly. */
 bool same_person(const char *a, size_t alen, const char *b, size_t blen);
 
-/* The temporary folder of the running command (run.c's out/.tmp-*), removed
+/* The temporary folder of the running command (output.c's out/.tmp-*), removed
  * if SIGTERM, SIGINT or SIGHUP ends the process (signals_install): set it
  * once it exists, clear it (NULL) once it is renamed away or removed. */
 void cleanup_dir_set(const char *p);
 /* rename(from, to), atomically with respect to that cleanup: when from is
  * the registered folder, the registration ends with the rename. */
 int cleanup_dir_rename(const char *from, const char *to);
+/* Put the folder tmp (the registered cleanup folder) at final, in the
+ * folder parent: whatever is at final (a folder, or a symlink whose target
+ * is left untouched) is renamed to old first and removed once tmp is in
+ * place, so final is the previous version, absent for an instant, or
+ * complete. parent is fsync'ed. On failure tmp is left where it was. */
+cm_status dir_swap(const char *tmp, const char *final, const char *old, const char *parent,
+                   cm_error_t *err);
 /* Block SIGTERM, SIGINT and SIGHUP in every thread (call before any thread
  * starts) and wait for them on one thread of their own: it removes the
  * folder cleanup_dir_set named, then ends the process by the same signal

@@ -52,7 +52,8 @@ static names_t list_dir(const char *dir, bool dirs)
             if (!n.v)
                 abort();
         }
-        n.v[n.n++] = strdup(e->d_name);
+        if (!(n.v[n.n++] = strdup(e->d_name)))
+            abort();
     }
     closedir(d);
     if (n.n > 1)
@@ -67,7 +68,7 @@ static void names_free(names_t *n)
     free(n->v);
 }
 
-/* Lines of a file (without terminators); NULL when unreadable. */
+/* Lines of a file (without terminators); *ok false when unreadable. */
 static names_t read_lines(const char *path, bool *ok)
 {
     names_t n = {0};
@@ -87,7 +88,8 @@ static names_t read_lines(const char *path, bool *ok)
             if (!n.v)
                 abort();
         }
-        n.v[n.n++] = strdup(line);
+        if (!(n.v[n.n++] = strdup(line)))
+            abort();
     }
     free(line);
     fclose(f);
@@ -288,6 +290,8 @@ cm_status cmd_verify(int n, char **fixtures, cm_error_t *err)
             /* a folder of fixtures: verify each of them */
             names_t sub = list_dir(fixtures[i], true);
             char **paths = calloc(sub.n + 1, sizeof(char *));
+            if (!paths)
+                abort();
             for (size_t k = 0; k < sub.n; k++)
                 paths[k] = path_join(fixtures[i], sub.v[k]);
             rc = sub.n ? cmd_verify((int)sub.n, paths, err)

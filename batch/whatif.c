@@ -2,8 +2,8 @@
  * whatif.c — `commissions whatif` (whatif.h).
  *
  * The alternative month is decided by the same entry point as a run
- * (run_decide_readonly -> job_decide) from the same state before P, so its
- * results are those a run of P with that book would write. The actual side
+ * (run_decide_readonly -> job_decide, decide_job.h) from the same state
+ * before P, so its results are those a run of P with that book would write. The actual side
  * is what P's run recorded in the ledger (payables, tiers, agreement
  * aggregates of P), never a second decision: a what-if costs one decide.
  * The ledger is opened read-only; outputs are built in a temporary folder
@@ -177,18 +177,8 @@ static cm_status publish_whatif(const char *final, const month_t *m, const wi_ta
     }
     if (rc == EXIT_DONE)
         rc = write_into(tmp, m, t, err);
-    if (rc == EXIT_DONE) {
-        struct stat st;
-        bool had = lstat(final, &st) == 0;
-        if (had && rename(final, old) != 0)
-            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-        else if (cleanup_dir_rename(tmp, final) != 0)
-            rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", final, strerror(errno));
-        else if (had)
-            remove_tree(old);
-        if (rc == EXIT_DONE)
-            fsync_dir(parent);
-    }
+    if (rc == EXIT_DONE)
+        rc = dir_swap(tmp, final, old, parent, err);
     if (rc != EXIT_DONE) {
         remove_tree(tmp);
         cleanup_dir_set(NULL);

@@ -203,12 +203,12 @@ void attr_tally_opportunities(month_t *m)
         attr_tally_opportunity(m, m->orders.v[i].opportunity_id, m->orders.v[i].product);
 }
 
-static const month_t *sort_month; /* qsort has no context argument */
-
-static int by_date_then_id(const void *x, const void *y)
+/* qsort_r order of order indexes; ctx is the month_t. */
+static int by_date_then_id(const void *x, const void *y, void *ctx)
 {
-    const order_t *a = &sort_month->orders.v[*(const int32_t *)x];
-    const order_t *b = &sort_month->orders.v[*(const int32_t *)y];
+    const month_t *m = ctx;
+    const order_t *a = &m->orders.v[*(const int32_t *)x];
+    const order_t *b = &m->orders.v[*(const int32_t *)y];
     if (a->order_date != b->order_date)
         return a->order_date < b->order_date ? -1 : 1;
     return strcmp(a->id, b->id);
@@ -235,9 +235,7 @@ static void sort_by_date(month_t *m, int32_t *ix, size_t n)
         hi = d > hi ? d : hi;
     }
     if ((int64_t)hi - lo >= DATE_SPAN) {
-        sort_month = m;
-        qsort(ix, n, sizeof(*ix), by_date_then_id);
-        sort_month = NULL;
+        qsort_r(ix, n, sizeof(*ix), by_date_then_id, m);
         return;
     }
     size_t span = (size_t)((int64_t)hi - lo) + 1;

@@ -343,11 +343,12 @@ int32_t month_opportunity(month_t *m, const char *id, bool create)
     return ix;
 }
 
-static const master_t *sort_master; /* qsort has no context argument */
-static int by_partner_then_id(const void *x, const void *y)
+/* qsort_r order of agreement indexes; ctx is the master_t. */
+static int by_partner_then_id(const void *x, const void *y, void *ctx)
 {
-    const agreement_t *a = &sort_master->agreements.v[*(const int32_t *)x];
-    const agreement_t *b = &sort_master->agreements.v[*(const int32_t *)y];
+    const master_t *ms = ctx;
+    const agreement_t *a = &ms->agreements.v[*(const int32_t *)x];
+    const agreement_t *b = &ms->agreements.v[*(const int32_t *)y];
     if (a->partner != b->partner)
         return a->partner < b->partner ? -1 : 1;
     return strcmp(a->id, b->id);
@@ -360,10 +361,8 @@ void master_index_partners(master_t *ms, arena_t *arena)
     ms->by_partner_first = arena_alloc(arena, (np + 1) * sizeof(int32_t));
     for (size_t i = 0; i < n; i++)
         ms->by_partner[i] = (int32_t)i;
-    sort_master = ms;
     if (n > 1)
-        qsort(ms->by_partner, n, sizeof(int32_t), by_partner_then_id);
-    sort_master = NULL;
+        qsort_r(ms->by_partner, n, sizeof(int32_t), by_partner_then_id, ms);
     size_t k = 0;
     for (size_t p = 0; p <= np; p++) {
         while (k < n && (size_t)ms->agreements.v[ms->by_partner[k]].partner < p)
