@@ -124,9 +124,9 @@ static void overview_block(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char 
 {
     xu_book_t *b = w->b;
     (*r)++;
-    xu_keep(b, ws_string(ws, (*r)++, 0, title, b->section));
+    xu_keep(b, wb_ws_string(ws, (*r)++, 0, title, b->section));
     for (int i = 0; i < n; i++)
-        xu_keep(b, ws_string(ws, *r, (lxw_col_t)i, h[i], i >= 2 ? b->header_num : b->header));
+        xu_keep(b, wb_ws_string(ws, *r, (lxw_col_t)i, h[i], i >= 2 ? b->header_num : b->header));
     (*r)++;
 }
 
@@ -151,7 +151,7 @@ static void change_row(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const char *wha
 {
     xu_book_t *b = w->b;
     static const double width[] = {58};
-    fit_row(b, ws, *r, &what, width, 1);
+    wb_fit_row(b, ws, *r, &what, width, 1);
     xu_keep(b, xu_text(ws, *r, 0, what, w->wrap));
     xu_keep(b, xu_text(ws, *r, 1, currency, NULL));
     xu_keep(b, xu_money(ws, *r, 3, now, b->money));
@@ -181,12 +181,12 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
         money_t before = 0;
         for (size_t a = 0; a < na; a++)
             if (x->prior[a].present && x->prior[a].paid == 0 &&
-                strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+                strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
                 before += x->prior[a].carried_out;
         money_t now = 0;
         for (size_t a = 0; a < na; a++)
             if (m->payables[a].present && m->payables[a].paid == 0 &&
-                strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+                strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
                 now += m->payables[a].carried_out;
         if (now || before)
             change_row(w, ws, r, now > before   ? "Held amounts up"
@@ -237,15 +237,15 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
                  tp->tier, t->tier, rule_name(t->rule));
         const char *t1 = text;
         static const double width[] = {58};
-        fit_row(b, ws, *r, &t1, width, 1);
+        wb_fit_row(b, ws, *r, &t1, width, 1);
         xu_keep(b, xu_text(ws, (*r)++, 0, text, w->wrap));
         nmoves++;
     }
     if (!nnew && !ngone && !nmoves && !nch)
-        xu_keep(b, ws_string(ws, (*r)++, 0, "No agreement's payout changed", NULL));
+        xu_keep(b, wb_ws_string(ws, (*r)++, 0, "No agreement's payout changed", NULL));
 }
 
-void write_overview(wb_t *w)
+void wb_overview(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -255,8 +255,8 @@ void write_overview(wb_t *w)
     if (!ws)
         return;
     static const double widths[] = {58, 10, 12, 18, 18, 18};
-    xu_widths(ws, widths, OV_COLS);
-    print_setup(w, ws);
+    xu_keep(b, xu_widths(ws, widths, OV_COLS));
+    wb_print_setup(w, ws);
     enum { CAP = 256 };
     total_t held[CAP], programs[CAP];
     size_t nheld = 0, nprog = 0;
@@ -274,7 +274,7 @@ void write_overview(wb_t *w)
             continue;
         const agreement_t *ag = &ms->agreements.v[a];
         if (p->status == RULE_PAID && p->paid != 0) {
-            total_add(programs, &nprog, CAP, legacy_names[ag->legacy], program_name(m, (int32_t)a),
+            total_add(programs, &nprog, CAP, legacy_names[ag->legacy], wb_program_name(m, (int32_t)a),
                       ag->currency.code, p->paid);
             paid_rows_add(&rows, ag->partner, ag->currency.code, p->paid);
         } else if (p->carried_out != 0) {
@@ -295,7 +295,7 @@ void write_overview(wb_t *w)
     snprintf(title, sizeof(title), "Partner payouts — %s %d", month_name(LANG_EN, period_month(m->period)),
              m->period / 12);
     lxw_row_t r = 0;
-    xu_keep(b, ws_string(ws, r++, 0, title, b->title));
+    xu_keep(b, wb_ws_string(ws, r++, 0, title, b->title));
     xu_keep(b, worksheet_set_row(ws, r, 30, NULL));
     xu_keep(b, worksheet_merge_range(ws, r, 0, r, OV_COLS - 1,
                                      "Paid = cash due to partners this period; held = balances "
@@ -311,14 +311,14 @@ void write_overview(wb_t *w)
     for (size_t i = 0; i < nct; i++) {
         money_t before = 0;
         for (size_t a = 0; x->prior && a < ms->agreements.n; a++)
-            if (x->prior[a].present && strcmp(agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+            if (x->prior[a].present && strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
                 before += x->prior[a].paid;
         if (!ct[i].has_payables || (!ct[i].paid && !before))
             continue;
         any = true;
-        xu_keep(b, ws_string(ws, r, 0, "Total paid", b->bold));
+        xu_keep(b, wb_ws_string(ws, r, 0, "Total paid", b->bold));
         xu_keep(b, xu_text(ws, r, 1, ct[i].code, NULL));
-        xu_keep(b, ws_number(ws, r, 2, (double)ct[i].agreements_paid, b->integer));
+        xu_keep(b, wb_ws_number(ws, r, 2, (double)ct[i].agreements_paid, b->integer));
         xu_keep(b, xu_money(ws, r, 3, ct[i].paid, b->money_total));
         if (x->prior) {
             xu_keep(b, xu_money(ws, r, 4, before, b->money));
@@ -327,33 +327,33 @@ void write_overview(wb_t *w)
         r++;
     }
     if (!any)
-        xu_keep(b, ws_string(ws, r++, 0, "Nothing is paid this period", NULL));
+        xu_keep(b, wb_ws_string(ws, r++, 0, "Nothing is paid this period", NULL));
     if (x->prior_period != PERIOD_NONE && x->prior) {
         snprintf(title, sizeof(title), "last period = %s, the previous period run",
                  period_format(x->prior_period, pb));
-        xu_keep(b, ws_string(ws, r++, 0, title, w->note));
+        xu_keep(b, wb_ws_string(ws, r++, 0, title, w->note));
     }
 
     static const char *const hh[] = {"Held (carried forward)", "currency", "agreements", "amount",
                                      "status"};
     overview_block(w, ws, &r, "What is held", hh, 4);
-    xu_keep(b, ws_string(ws, r - 1, 4, hh[4], w->header_after));
+    xu_keep(b, wb_ws_string(ws, r - 1, 4, hh[4], w->header_after));
     for (size_t i = 0; i < nheld; i++) {
         xu_keep(b, xu_text(ws, r, 0, held[i].key2, NULL));
         xu_keep(b, xu_text(ws, r, 1, held[i].currency, NULL));
-        xu_keep(b, ws_number(ws, r, 2, (double)held[i].count, b->integer));
+        xu_keep(b, wb_ws_number(ws, r, 2, (double)held[i].count, b->integer));
         xu_keep(b, xu_money(ws, r, 3, held[i].amount, b->money));
         xu_keep(b, xu_text(ws, r++, 4, held[i].key, w->indent));
     }
     if (!nheld)
-        xu_keep(b, ws_string(ws, r++, 0, "Nothing is held", NULL));
+        xu_keep(b, wb_ws_string(ws, r++, 0, "Nothing is held", NULL));
 
     /* exceptions: counts without a currency, amounts per currency */
     const control_t *c = &m->control;
     static const char *const he[] = {"Exceptions (see the Exceptions sheet)", "currency", "rows",
                                       "amount", "amount is"};
     overview_block(w, ws, &r, "Exceptions to resolve", he, 4);
-    xu_keep(b, ws_string(ws, r - 1, 4, he[4], w->header_after));
+    xu_keep(b, wb_ws_string(ws, r - 1, 4, he[4], w->header_after));
     struct {
         const char *what;
         int64_t count;
@@ -362,8 +362,8 @@ void write_overview(wb_t *w)
                   {"Order rows refused (format)", c->orders_rejected_rows},
                   {"Input rows refused, all files (see rejects.csv)", c->rejects_total}};
     for (size_t i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
-        xu_keep(b, ws_string(ws, r, 0, counts[i].what, NULL));
-        xu_keep(b, ws_number(ws, r++, 2, (double)counts[i].count, b->integer));
+        xu_keep(b, wb_ws_string(ws, r, 0, counts[i].what, NULL));
+        xu_keep(b, wb_ws_number(ws, r++, 2, (double)counts[i].count, b->integer));
     }
     static const struct {
         int k;
@@ -376,11 +376,11 @@ void write_overview(wb_t *w)
         for (size_t k = 0; k < sizeof(rev) / sizeof(rev[0]); k++) {
             if (!ct[i].revenue_rows[rev[k].k])
                 continue;
-            xu_keep(b, ws_string(ws, r, 0, rev[k].what, NULL));
+            xu_keep(b, wb_ws_string(ws, r, 0, rev[k].what, NULL));
             xu_keep(b, xu_text(ws, r, 1, ct[i].code, NULL));
-            xu_keep(b, ws_number(ws, r, 2, (double)ct[i].revenue_rows[rev[k].k], b->integer));
+            xu_keep(b, wb_ws_number(ws, r, 2, (double)ct[i].revenue_rows[rev[k].k], b->integer));
             xu_keep(b, xu_money(ws, r, 3, ct[i].revenue[rev[k].k], b->money));
-            xu_keep(b, ws_string(ws, r++, 4, "billed amount", w->indent));
+            xu_keep(b, wb_ws_string(ws, r++, 4, "billed amount", w->indent));
         }
 
     if (x->prior_period != PERIOD_NONE && x->prior)
@@ -397,12 +397,12 @@ void write_overview(wb_t *w)
             snprintf(label, sizeof(label), "%s %s", programs[j].key, programs[j].key2);
             xu_keep(b, xu_text(ws, r, 0, label, NULL));
             xu_keep(b, xu_text(ws, r, 1, programs[j].currency, NULL));
-            xu_keep(b, ws_number(ws, r, 2, (double)programs[j].count, b->integer));
+            xu_keep(b, wb_ws_number(ws, r, 2, (double)programs[j].count, b->integer));
             xu_keep(b, xu_money(ws, r++, 3, programs[j].amount, b->money));
         }
         if (charts < CHART_CURRENCIES) { /* beside the first blocks: on the first screen */
             snprintf(title, sizeof(title), "Paid by legacy program (%s)", programs[i].currency);
-            add_bar_chart(b, ws, "Overview", LXW_CHART_BAR, title, first, r - 1, 0, 3,
+            wb_bar_chart(b, ws, "Overview", LXW_CHART_BAR, title, first, r - 1, 0, 3,
                           (lxw_row_t)(3 + 16 * charts), 7, "#,##0", 1.4, 1.1, NULL);
             charts++;
         }
@@ -412,10 +412,10 @@ void write_overview(wb_t *w)
     static const char *const ht[] = {"Top partners by amount paid", "currency", "partner_id",
                                      "paid"};
     overview_block(w, ws, &r, "To whom (largest payouts)", ht, 4);
-    xu_keep(b, ws_string(ws, r - 1, 2, ht[2], b->header));
+    xu_keep(b, wb_ws_string(ws, r - 1, 2, ht[2], b->header));
     for (size_t i = 0; i < npp && i < 10; i++) {
         const partner_t *pt = &ms->partners.v[pp[i].partner];
-        fit_row(b, ws, r, &pt->name, widths, 1);
+        wb_fit_row(b, ws, r, &pt->name, widths, 1);
         xu_keep(b, xu_text(ws, r, 0, pt->name, w->wrap));
         xu_keep(b, xu_text(ws, r, 1, pp[i].currency, NULL));
         xu_keep(b, xu_text(ws, r, 2, pt->id, NULL));
@@ -424,48 +424,45 @@ void write_overview(wb_t *w)
     free(pp);
 }
 
-int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path, char *err,
-                         size_t errlen)
+cm_status wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path,
+                               cm_error_t *err)
 {
     static const wb_context_t none = {.prior_period = PERIOD_NONE};
     if (!x)
         x = &none;
-    if (xu_create(path, err, errlen) != 0)
-        return -1;
     xu_book_t b;
-    errno = 0;
-    if (!xu_open(&b, path, m->period, "Partner payouts", true)) {
-        snprintf(err, errlen, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
-        return -1;
-    }
+    cm_status rc = xu_create(path, err);
+    if (rc == EXIT_DONE)
+        rc = xu_open(&b, path, m->period, "Partner payouts", true, err);
+    if (rc != EXIT_DONE)
+        return rc;
     wb_t w = {.b = &b, .m = m, .x = x};
-    w.wrap = workbook_add_format(b.wb);
+    w.wrap = xu_format(&b);
     format_set_text_wrap(w.wrap);
-    w.wrap_indent = workbook_add_format(b.wb);
+    w.wrap_indent = xu_format(&b);
     format_set_text_wrap(w.wrap_indent);
     format_set_indent(w.wrap_indent, 1);
-    w.indent = workbook_add_format(b.wb); /* text right of a number: kept apart */
+    w.indent = xu_format(&b); /* text right of a number: kept apart */
     format_set_indent(w.indent, 1);
-    w.note = workbook_add_format(b.wb);
+    w.note = xu_format(&b);
     format_set_text_wrap(w.note);
     format_set_italic(w.note);
     format_set_align(w.note, LXW_ALIGN_VERTICAL_TOP);
-    w.header_after = workbook_add_format(b.wb); /* a text header right of a number's */
+    w.header_after = xu_format(&b); /* a text header right of a number's */
     format_set_bold(w.header_after);
     format_set_bg_color(w.header_after, 0xDDE4EE);
     format_set_bottom(w.header_after, LXW_BORDER_THIN);
     format_set_indent(w.header_after, 1);
     format_set_text_wrap(w.header_after);
     format_set_align(w.header_after, LXW_ALIGN_VERTICAL_TOP);
-    w.mono = workbook_add_format(b.wb);
+    w.mono = xu_format(&b);
     format_set_font_name(w.mono, "Courier New");
     format_set_font_size(w.mono, 9);
-    w.ok = workbook_add_format(b.wb);
+    w.ok = xu_format(&b);
     format_set_bold(w.ok);
     format_set_font_color(w.ok, 0x006100);
     format_set_align(w.ok, LXW_ALIGN_CENTER);
-    w.diff = workbook_add_format(b.wb);
+    w.diff = xu_format(&b);
     format_set_bold(w.diff);
     format_set_font_color(w.diff, 0x9C0006);
     format_set_bg_color(w.diff, 0xFFC7CE);
@@ -482,25 +479,20 @@ int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *pa
         abort();
     w.ct = ct;
     w.nct = nct;
-    write_overview(&w);
-    write_summary(&w);
-    write_lines(&w, ct, nct, lines);
-    write_exceptions(&w);
-    write_commitments(&w);
-    write_tiers(&w);
-    write_points(&w);
-    write_control(&w, ct, nct, lines);
+    wb_overview(&w);
+    wb_summary(&w);
+    wb_lines(&w, ct, nct, lines);
+    wb_exceptions(&w);
+    wb_commitments(&w);
+    wb_tiers(&w);
+    wb_points(&w);
+    wb_control(&w, ct, nct, lines);
     free(lines);
     free(ct);
-    char msg[512];
-    if (xu_close(&b, msg, sizeof(msg)) != 0) {
-        snprintf(err, errlen, "%s: %s", path, msg);
-        return -1;
-    }
-    return 0;
+    return xu_close(&b, err);
 }
 
-int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen)
+cm_status wb_write_payouts(const month_t *m, const char *path, cm_error_t *err)
 {
-    return wb_write_payouts_ctx(m, NULL, path, err, errlen);
+    return wb_write_payouts_ctx(m, NULL, path, err);
 }

@@ -29,11 +29,11 @@ typedef struct exception {
 static void exception_row(sheet_t *s, const exception_t *e)
 {
     xu_book_t *b = s->b;
-    lxw_row_t r = sheet_row(s);
+    lxw_row_t r = wb_sheet_row(s);
     const char *resolve = e->resolve ? e->resolve : rule_resolve(LANG_EN, e->rule);
     const char *wrapped[] = {e->agreement, rule_explain(LANG_EN, e->rule), resolve};
     const double widths[] = {s->widths[4], s->widths[10], s->widths[11]};
-    fit_row(b, s->ws, r, wrapped, widths, 3);
+    wb_fit_row(b, s->ws, r, wrapped, widths, 3);
     xu_keep(b, xu_text(s->ws, r, 0, e->source, NULL));
     xu_keep(b, xu_text(s->ws, r, 1, e->id, NULL));
     xu_keep(b, xu_text(s->ws, r, 2, e->where, NULL));
@@ -95,7 +95,7 @@ static const wb_order_t *stub_party(const wb_context_t *x, int32_t ref)
     return lo < x->norders && x->orders[lo].ref == ref ? &x->orders[lo] : NULL;
 }
 
-void write_exceptions(wb_t *w)
+void wb_exceptions(wb_t *w)
 {
     const month_t *m = w->m;
     const master_t *ms = m->master;
@@ -104,7 +104,7 @@ void write_exceptions(wb_t *w)
                                     "amount is", "status", "rule", "explanation", "to resolve"};
     static const double wd[] = {10, 16, 24, 14, 26, 9, 14, 24, 12, 32, 44, 52};
     sheet_t s;
-    sheet_open(&s, w, "Exceptions", h, EX_COLS, wd, 1u << 6);
+    wb_sheet_open(&s, w, "Exceptions", h, EX_COLS, wd, 1u << 6);
     char where[600], ag[400], resolve[800], pb[PERIOD_BUF];
     for (size_t i = 0; i < m->orders.n; i++) {
         const order_t *o = &m->orders.v[i];
@@ -183,14 +183,14 @@ void write_exceptions(wb_t *w)
         exception_row(&s, &e);
     }
     lxw_row_t r = s.row;
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
     const wb_context_t *x = w->x;
     if (s.part != 1 || r + x->nholds + 4 >= EXCEL_ROWS)
         return;
     /* the backlog: holds still standing from earlier periods */
     xu_book_t *b = w->b;
     r++;
-    xu_keep(b, ws_string(s.ws, r++, 0, "Backlog: revenue held in earlier periods and still "
+    xu_keep(b, wb_ws_string(s.ws, r++, 0, "Backlog: revenue held in earlier periods and still "
                                        "standing (its order not attributed; an account still held "
                                        "last period)", b->section));
     static const char *const hb[] = {"source", "service or account", "held since", "held in",
@@ -198,13 +198,13 @@ void write_exceptions(wb_t *w)
                                      "amount is", "rows", "age (months)", "", "to resolve"};
     for (int i = 0; i < EX_COLS; i++)
         if (*hb[i])
-            xu_keep(b, ws_string(s.ws, r, (lxw_col_t)i, hb[i],
+            xu_keep(b, wb_ws_string(s.ws, r, (lxw_col_t)i, hb[i],
                                  i == 6 || i == 8 || i == 9 ? b->header_num
                                  : i == 7                   ? w->header_after
                                                             : b->header));
     r++;
     if (!x->nholds)
-        xu_keep(b, ws_string(s.ws, r++, 0, "No hold stands from an earlier period", NULL));
+        xu_keep(b, wb_ws_string(s.ws, r++, 0, "No hold stands from an earlier period", NULL));
     for (size_t i = 0; i < x->nholds; i++) {
         const wb_hold_t *hd = &x->holds[i];
         char since[PERIOD_BUF], last[PERIOD_BUF], span[64];
@@ -218,17 +218,17 @@ void write_exceptions(wb_t *w)
                      "is not paid until then", hd->service_id);
         const char *wrapped[] = {resolve};
         const double widths[] = {52};
-        fit_row(b, s.ws, r, wrapped, widths, 1);
-        xu_keep(b, ws_string(s.ws, r, 0, "revenue", NULL));
+        wb_fit_row(b, s.ws, r, wrapped, widths, 1);
+        xu_keep(b, wb_ws_string(s.ws, r, 0, "revenue", NULL));
         xu_keep(b, xu_text(s.ws, r, 1, hd->service_id, NULL));
         xu_keep(b, xu_text(s.ws, r, 2, period_format(hd->first, since), NULL));
         xu_keep(b, xu_text(s.ws, r, 3, span, w->wrap));
         xu_keep(b, xu_text(s.ws, r, 4, hd->agreement_id, NULL));
         xu_keep(b, xu_text(s.ws, r, 5, hd->currency, NULL));
         xu_keep(b, xu_money(s.ws, r, 6, hd->amount, b->money));
-        xu_keep(b, ws_string(s.ws, r, 7, "billed amount", w->indent));
-        xu_keep(b, ws_number(s.ws, r, 8, (double)hd->rows, b->integer));
-        xu_keep(b, ws_number(s.ws, r, 9, (double)(m->period - hd->first), b->integer));
+        xu_keep(b, wb_ws_string(s.ws, r, 7, "billed amount", w->indent));
+        xu_keep(b, wb_ws_number(s.ws, r, 8, (double)hd->rows, b->integer));
+        xu_keep(b, wb_ws_number(s.ws, r, 9, (double)(m->period - hd->first), b->integer));
         xu_keep(b, xu_text(s.ws, r++, 11, resolve, w->wrap));
     }
 }
@@ -240,10 +240,10 @@ static void control_check(wb_t *w, sheet_t *s, const char *what, const char *cur
                           const char *left, int64_t lv, const char *right, int64_t rv, bool money)
 {
     xu_book_t *b = w->b;
-    lxw_row_t r = sheet_row(s);
+    lxw_row_t r = wb_sheet_row(s);
     const char *texts[] = {what, left, right};
     const double widths[] = {s->widths[0], s->widths[2], s->widths[4] - 2};
-    fit_row(b, s->ws, r, texts, widths, 3);
+    wb_fit_row(b, s->ws, r, texts, widths, 3);
     xu_keep(b, xu_text(s->ws, r, 0, what, w->wrap));
     xu_keep(b, xu_text(s->ws, r, 1, currency, NULL));
     xu_keep(b, xu_text(s->ws, r, 2, left, w->wrap));
@@ -253,14 +253,14 @@ static void control_check(wb_t *w, sheet_t *s, const char *what, const char *cur
         xu_keep(b, xu_money(s->ws, r, 5, rv, b->money));
         xu_keep(b, xu_money(s->ws, r, 6, lv - rv, b->money));
     } else {
-        xu_keep(b, ws_number(s->ws, r, 3, (double)lv, b->integer));
-        xu_keep(b, ws_number(s->ws, r, 5, (double)rv, b->integer));
-        xu_keep(b, ws_number(s->ws, r, 6, (double)(lv - rv), b->integer));
+        xu_keep(b, wb_ws_number(s->ws, r, 3, (double)lv, b->integer));
+        xu_keep(b, wb_ws_number(s->ws, r, 5, (double)rv, b->integer));
+        xu_keep(b, wb_ws_number(s->ws, r, 6, (double)(lv - rv), b->integer));
     }
-    xu_keep(b, ws_string(s->ws, r, 7, lv == rv ? "OK" : "DIFF", lv == rv ? w->ok : w->diff));
+    xu_keep(b, wb_ws_string(s->ws, r, 7, lv == rv ? "OK" : "DIFF", lv == rv ? w->ok : w->diff));
 }
 
-void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
+void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
                           const money_t *lines_by_currency)
 {
     const month_t *m = w->m;
@@ -270,7 +270,7 @@ void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
                                     "right", "difference", "result"};
     static const double wd[] = {34, 9, 34, 16, 62, 16, 14, 8};
     sheet_t s;
-    sheet_open(&s, w, "Control", h, 8, wd, 0x68u);
+    wb_sheet_open(&s, w, "Control", h, 8, wd, 0x68u);
     int64_t out = c->orders_attributed + c->orders_held + c->orders_rejected +
                   c->orders_rejected_rows + c->orders_duplicate_ignored + c->orders_install_update;
     control_check(w, &s, "orders.csv rows", "", "rows read", c->orders_read,
@@ -349,32 +349,32 @@ void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
         }
     }
     lxw_row_t r = s.row;
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
 
     /* the input files, the program, and control.csv as written */
     const wb_context_t *x = w->x;
     r++;
-    xu_keep(b, ws_string(s.ws, r++, 0, "Input files of the period", b->section));
+    xu_keep(b, wb_ws_string(s.ws, r++, 0, "Input files of the period", b->section));
     static const char *const hi[] = {"file", "", "SHA-256", "", "", "rows", "bytes"};
     for (int i = 0; i < 7; i++)
         if (*hi[i])
-            xu_keep(b, ws_string(s.ws, r, (lxw_col_t)i, hi[i], i >= 5 ? b->header_num : b->header));
+            xu_keep(b, wb_ws_string(s.ws, r, (lxw_col_t)i, hi[i], i >= 5 ? b->header_num : b->header));
     r++;
     for (size_t i = 0; i < x->ninputs; i++) {
         xu_keep(b, xu_text(s.ws, r, 0, x->inputs[i].path, w->wrap));
         xu_keep(b, worksheet_merge_range(s.ws, r, 2, r, 4, x->inputs[i].sha256, w->mono));
-        xu_keep(b, ws_number(s.ws, r, 5, (double)x->inputs[i].records, b->integer));
-        xu_keep(b, ws_number(s.ws, r++, 6, (double)x->inputs[i].bytes, b->integer));
+        xu_keep(b, wb_ws_number(s.ws, r, 5, (double)x->inputs[i].records, b->integer));
+        xu_keep(b, wb_ws_number(s.ws, r++, 6, (double)x->inputs[i].bytes, b->integer));
     }
     if (!x->ninputs)
-        xu_keep(b, ws_string(s.ws, r++, 0, "(not recorded)", NULL));
+        xu_keep(b, wb_ws_string(s.ws, r++, 0, "(not recorded)", NULL));
     r++;
-    xu_keep(b, ws_string(s.ws, r, 0, "Program version", b->bold));
+    xu_keep(b, wb_ws_string(s.ws, r, 0, "Program version", b->bold));
     xu_keep(b, xu_text(s.ws, r++, 2, x->version ? x->version : "", NULL));
     r++;
-    xu_keep(b, ws_string(s.ws, r++, 0, "control.csv (results/control.csv, same values)", b->section));
-    xu_keep(b, ws_string(s.ws, r, 0, "name", b->header));
-    xu_keep(b, ws_string(s.ws, r++, 3, "value", b->header_num));
+    xu_keep(b, wb_ws_string(s.ws, r++, 0, "control.csv (results/control.csv, same values)", b->section));
+    xu_keep(b, wb_ws_string(s.ws, r, 0, "name", b->header));
+    xu_keep(b, wb_ws_string(s.ws, r++, 3, "value", b->header_num));
     size_t n;
     control_row_t *rows = results_control_rows(m, &n);
     for (size_t i = 0; i < n; i++) {
@@ -382,7 +382,7 @@ void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
         if (rows[i].money)
             xu_keep(b, xu_money(s.ws, r++, 3, rows[i].value, b->money));
         else
-            xu_keep(b, ws_number(s.ws, r++, 3, (double)rows[i].value, b->integer));
+            xu_keep(b, wb_ws_number(s.ws, r++, 3, (double)rows[i].value, b->integer));
     }
     free(rows);
 }

@@ -41,21 +41,21 @@ typedef struct sheet {
     lxw_row_t row;
 } sheet_t;
 
-lxw_error ws_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
+lxw_error wb_ws_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
                            lxw_format *f);
-lxw_error ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f);
-double text_lines(const char *s, double width);
-void fit_row(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, const char *const *texts,
+lxw_error wb_ws_number(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, double v, lxw_format *f);
+double wb_text_lines(const char *s, double width);
+void wb_fit_row(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, const char *const *texts,
                     const double *widths, int n);
-void print_setup(wb_t *w, lxw_worksheet *ws);
-void sheet_finish_part(sheet_t *s);
-void sheet_new_part(sheet_t *s);
-lxw_row_t sheet_row(sheet_t *s);
-void sheet_open(sheet_t *s, wb_t *w, const char *name, const char *const *h, int n,
+void wb_print_setup(wb_t *w, lxw_worksheet *ws);
+void wb_sheet_finish_part(sheet_t *s);
+void wb_sheet_new_part(sheet_t *s);
+lxw_row_t wb_sheet_row(sheet_t *s);
+void wb_sheet_open(sheet_t *s, wb_t *w, const char *name, const char *const *h, int n,
                        const double *widths, uint32_t numeric);
-const char *program_name(const month_t *m, int32_t a);
-const char *agreement_currency(const month_t *m, int32_t a);
-lxw_chart_series *add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet,
+const char *wb_program_name(const month_t *m, int32_t a);
+const char *wb_agreement_currency(const month_t *m, int32_t a);
+lxw_chart_series *wb_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet,
                                        uint8_t type, const char *title, lxw_row_t first,
                                        lxw_row_t last, lxw_col_t cat, lxw_col_t val,
                                        lxw_row_t at_row, lxw_col_t at_col,
@@ -63,14 +63,14 @@ lxw_chart_series *add_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *she
                                        lxw_chart **out);
 
 /* The sheets, in book order. */
-void write_overview(wb_t *w);
-void write_summary(wb_t *w);
-void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_currency);
-void write_exceptions(wb_t *w);
-void write_commitments(wb_t *w);
-void write_tiers(wb_t *w);
-void write_points(wb_t *w);
-void write_control(wb_t *w, const currency_totals_t *ct, size_t nct,
+void wb_overview(wb_t *w);
+void wb_summary(wb_t *w);
+void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_currency);
+void wb_exceptions(wb_t *w);
+void wb_commitments(wb_t *w);
+void wb_tiers(wb_t *w);
+void wb_points(wb_t *w);
+void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
                    const money_t *lines_by_currency);
 
 #endif

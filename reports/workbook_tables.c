@@ -16,7 +16,7 @@
 
 /* ---- the table sheets ----------------------------------------------------------- */
 
-void write_summary(wb_t *w)
+void wb_summary(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -30,7 +30,7 @@ void write_summary(wb_t *w)
                                 12, 16, 14};
     int ncols = prior ? 20 : 18;
     sheet_t s;
-    sheet_open(&s, w, "Summary", h, ncols, wd, 0xFF80u | (prior ? 3u << 18 : 0));
+    wb_sheet_open(&s, w, "Summary", h, ncols, wd, 0xFF80u | (prior ? 3u << 18 : 0));
     const currency_totals_t *ct = w->ct;
     size_t nct = w->nct;
     money_t(*tot)[11] = calloc(nct + 1, sizeof(*tot));
@@ -45,13 +45,13 @@ void write_summary(wb_t *w)
         size_t ci = 0;
         while (ci < nct && strcmp(ct[ci].code, ag->currency.code) != 0)
             ci++;
-        lxw_row_t r = sheet_row(&s);
-        fit_row(b, s.ws, r, &pt->name, wd + 1, 1);
+        lxw_row_t r = wb_sheet_row(&s);
+        wb_fit_row(b, s.ws, r, &pt->name, wd + 1, 1);
         xu_keep(b, xu_text(s.ws, r, 0, pt->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, pt->name, w->wrap));
         xu_keep(b, xu_text(s.ws, r, 2, ag->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 3, legacy_names[ag->legacy], NULL));
-        xu_keep(b, xu_text(s.ws, r, 4, program_name(m, (int32_t)a), NULL));
+        xu_keep(b, xu_text(s.ws, r, 4, wb_program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 5, m->tiers[a].tier, NULL));
         xu_keep(b, xu_text(s.ws, r, 6, ag->currency.code, NULL));
         money_t before = prior && prior[a].present ? prior[a].paid : 0;
@@ -71,13 +71,13 @@ void write_summary(wb_t *w)
             tot[ci][k] += v[k];
     }
     lxw_row_t r = s.row; /* the totals rows stay out of the autofilter */
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
     char label[32];
     for (size_t i = 0; i < nct; i++) {
         if (!ct[i].has_payables || !ct[i].agreements)
             continue;
         snprintf(label, sizeof(label), "Total %s", ct[i].code);
-        xu_keep(b, ws_string(s.ws, r, 0, label, b->bold));
+        xu_keep(b, wb_ws_string(s.ws, r, 0, label, b->bold));
         xu_keep(b, xu_text(s.ws, r, 6, ct[i].code, b->bold));
         for (int k = 0; k < 9; k++)
             xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(7 + k), tot[i][k], b->money_total));
@@ -93,7 +93,7 @@ void write_summary(wb_t *w)
 /* The Lines sheet, and the line side of Control's "lines = aggregates"
  * check: line amounts per (currency, kind), added into by_currency (one
  * row of LINE_KIND_COUNT per entry of ct). */
-void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_currency)
+void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_currency)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -153,9 +153,9 @@ void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_c
     snprintf(amount, sizeof(amount), "amount (%s)", with_lines ? ct[only].code : "no currency");
     sheet_t s;
     if (one)
-        sheet_open(&s, w, "Lines", h1c, 4, wd1, 1u << 3);
+        wb_sheet_open(&s, w, "Lines", h1c, 4, wd1, 1u << 3);
     else
-        sheet_open(&s, w, "Lines", h, 5, wd, 1u << 4);
+        wb_sheet_open(&s, w, "Lines", h, 5, wd, 1u << 4);
     int cc = one ? 0 : 1; /* the columns after agreement_id shift by the currency's */
     for (size_t a = 0; a < na; a++) {
         const char *code = ms->agreements.v[a].currency.code;
@@ -165,7 +165,7 @@ void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_c
         for (size_t k = 0; k < slots; k++) {
             if (!used[a * slots + k])
                 continue;
-            lxw_row_t r = sheet_row(&s);
+            lxw_row_t r = wb_sheet_row(&s);
             size_t kind = k / (ncat + 1), c = k % (ncat + 1);
             xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[a].id, NULL));
             if (!one)
@@ -187,7 +187,7 @@ void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_c
             ci++;
         char note[32];
         snprintf(note, sizeof(note), "restates %s", l->source_id);
-        lxw_row_t r = sheet_row(&s);
+        lxw_row_t r = wb_sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, ms->agreements.v[l->agreement].id, NULL));
         if (!one)
             xu_keep(b, xu_text(s.ws, r, 1, code, NULL));
@@ -197,14 +197,14 @@ void write_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_c
         if (ci < nct)
             by_currency[ci * LINE_KIND_COUNT + LINE_RESTATEMENT] += l->amount;
     }
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
     free(cats);
     free(cat_of);
     free(sum);
     free(used);
 }
 
-void write_commitments(wb_t *w)
+void wb_commitments(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -213,14 +213,14 @@ void write_commitments(wb_t *w)
                                     "percent", "status", "bar (capped at 150 %)"};
     static const double wd[] = {18, 16, 9, 10, 14, 14, 14, 14, 10, 10, 12};
     sheet_t s;
-    sheet_open(&s, w, "Commitments", h, 11, wd, 0x5F0u);
+    wb_sheet_open(&s, w, "Commitments", h, 11, wd, 0x5F0u);
     for (size_t i = 0; i < m->commitments.n; i++) {
         const commitment_result_t *c = &m->commitments.v[i];
         const commitment_t *cm = &m->master->commitments.v[c->commitment];
-        lxw_row_t r = sheet_row(&s);
+        lxw_row_t r = wb_sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, cm->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1, m->master->agreements.v[cm->agreement].id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 2, agreement_currency(m, cm->agreement), NULL));
+        xu_keep(b, xu_text(s.ws, r, 2, wb_agreement_currency(m, cm->agreement), NULL));
         xu_keep(b, xu_text(s.ws, r, 3, basis_names[cm->basis], NULL));
         xu_keep(b, xu_money(s.ws, r, 4, cm->amount, b->money));
         xu_keep(b, xu_money(s.ws, r, 5, c->retired_period, b->money));
@@ -234,14 +234,14 @@ void write_commitments(wb_t *w)
         xu_keep(b, xu_percent(s.ws, r, 10, bar, b->percent));
     }
     lxw_row_t last = s.row - 1;
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
     if (s.part != 1 || !m->commitments.n)
         return;
     if (last > CHART_ROWS)
         last = CHART_ROWS;
     lxw_chart *chart = NULL;
     lxw_chart_series *series =
-        add_bar_chart(b, s.ws, "Commitments", LXW_CHART_BAR,
+        wb_bar_chart(b, s.ws, "Commitments", LXW_CHART_BAR,
                       "Commitment retired to date (% of each commitment; bars stop at 150 %)", 1,
                       last, 0, 10, 1, 12, "0%", 1.6, 1.3, &chart);
     if (!series)
@@ -269,7 +269,7 @@ typedef struct tier_count {
     int64_t n;
 } tier_count_t;
 
-void write_tiers(wb_t *w)
+void wb_tiers(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -290,23 +290,23 @@ void write_tiers(wb_t *w)
     int32_t *with = malloc((m->master->agreements.n ? m->master->agreements.n : 1) * sizeof(*with));
     if (!with)
         abort();
-    sheet_open(&s, w, "Tiers", h, 12, wd, (1u << 4) | (1u << 10) | (1u << 11));
+    wb_sheet_open(&s, w, "Tiers", h, 12, wd, (1u << 4) | (1u << 10) | (1u << 11));
     for (size_t a = 0; a < m->master->agreements.n; a++) {
         if (!agreement_active_in(&m->master->agreements.v[a], m->period))
             continue;
         const tier_state_t *t = &m->tiers[a];
-        lxw_row_t r = sheet_row(&s);
+        lxw_row_t r = wb_sheet_row(&s);
         bool money = t->program >= 0 && bk->programs.v[t->program].basis == BASIS_REVENUE;
         xu_keep(b, xu_text(s.ws, r, 0, m->master->agreements.v[a].id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 1, program_name(m, (int32_t)a), NULL));
+        xu_keep(b, xu_text(s.ws, r, 1, wb_program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 2, t->tier, NULL));
         xu_keep(b, xu_text(s.ws, r, 3,
-                           money ? agreement_currency(m, (int32_t)a) : t->program >= 0 ? "points" : "",
+                           money ? wb_agreement_currency(m, (int32_t)a) : t->program >= 0 ? "points" : "",
                            NULL));
         if (money)
             xu_keep(b, xu_money(s.ws, r, 4, t->basis_value, b->money));
         else if (t->program >= 0)
-            xu_keep(b, ws_number(s.ws, r, 4, (double)t->basis_value, b->integer));
+            xu_keep(b, wb_ws_number(s.ws, r, 4, (double)t->basis_value, b->integer));
         xu_keep(b, xu_text(s.ws, r, 5, t->reviewed ? t->next_tier : "", w->indent));
         xu_keep(b, xu_text(s.ws, r, 6, rule_name(t->rule), NULL));
         tiers_guidance_t g;
@@ -325,8 +325,8 @@ void write_tiers(wb_t *w)
                     xu_keep(b, xu_money(s.ws, r, 10, g.threshold, b->money));
                     xu_keep(b, xu_money(s.ws, r, 11, g.needed, b->money));
                 } else {
-                    xu_keep(b, ws_number(s.ws, r, 10, (double)g.threshold, b->integer));
-                    xu_keep(b, ws_number(s.ws, r, 11, (double)g.needed, b->integer));
+                    xu_keep(b, wb_ws_number(s.ws, r, 10, (double)g.threshold, b->integer));
+                    xu_keep(b, wb_ws_number(s.ws, r, 11, (double)g.needed, b->integer));
                 }
             }
         }
@@ -336,15 +336,15 @@ void write_tiers(wb_t *w)
                 dist[i].n++;
     }
     lxw_row_t last = s.row;
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
     /* the distribution below the table, and its chart beside the table */
     lxw_row_t r = last + 1, first;
     if (s.part == 1 && last + nd + 3 < EXCEL_ROWS) {
-        xu_keep(b, ws_string(s.ws, r++, 0, "Tier distribution (agreements active in the period)",
+        xu_keep(b, wb_ws_string(s.ws, r++, 0, "Tier distribution (agreements active in the period)",
                                b->section));
-        xu_keep(b, ws_string(s.ws, r, 0, "program tier", b->header));
-        xu_keep(b, ws_string(s.ws, r, 1, "", b->header));
-        xu_keep(b, ws_string(s.ws, r++, 2, "agreements", b->header_num));
+        xu_keep(b, wb_ws_string(s.ws, r, 0, "program tier", b->header));
+        xu_keep(b, wb_ws_string(s.ws, r, 1, "", b->header));
+        xu_keep(b, wb_ws_string(s.ws, r++, 2, "agreements", b->header_num));
         first = r;
         char label[160];
         for (size_t i = 0; i < nd; i++) {
@@ -352,10 +352,10 @@ void write_tiers(wb_t *w)
                 continue;
             snprintf(label, sizeof(label), "%s %s", dist[i].program, dist[i].tier);
             xu_keep(b, xu_text(s.ws, r, 0, label, NULL));
-            xu_keep(b, ws_number(s.ws, r++, 2, (double)dist[i].n, b->integer));
+            xu_keep(b, wb_ws_number(s.ws, r++, 2, (double)dist[i].n, b->integer));
         }
         /* horizontal bars: the full program and tier name beside each */
-        add_bar_chart(b, s.ws, "Tiers", LXW_CHART_BAR,
+        wb_bar_chart(b, s.ws, "Tiers", LXW_CHART_BAR,
                       "Tier distribution (agreements, a count: no currency)", first, r - 1, 0, 2,
                       1, 11, "#,##0", 1.6, 1.3, NULL);
     }
@@ -363,7 +363,7 @@ void write_tiers(wb_t *w)
     free(dist);
 }
 
-void write_points(wb_t *w)
+void wb_points(wb_t *w)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -371,19 +371,19 @@ void write_points(wb_t *w)
                                     "status", "points", "points_to_date", "rule"};
     static const double wd[] = {14, 16, 22, 12, 10, 10, 14, 24};
     sheet_t s;
-    sheet_open(&s, w, "Points", h, 8, wd, 0x60u);
+    wb_sheet_open(&s, w, "Points", h, 8, wd, 0x60u);
     for (size_t i = 0; i < m->activities.n; i++) {
         const activity_t *a = &m->activities.v[i];
-        lxw_row_t r = sheet_row(&s);
+        lxw_row_t r = wb_sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, a->id, NULL));
         xu_keep(b, xu_text(s.ws, r, 1,
                            a->agreement >= 0 ? m->master->agreements.v[a->agreement].id : "", NULL));
         xu_keep(b, xu_text(s.ws, r, 2, a->activity_code, NULL));
         xu_keep(b, xu_date(s.ws, r, 3, a->activity_date, b->date));
         xu_keep(b, xu_text(s.ws, r, 4, status_names[a->status], NULL));
-        xu_keep(b, ws_number(s.ws, r, 5, (double)a->points, b->integer));
-        xu_keep(b, ws_number(s.ws, r, 6, (double)a->points_to_date, b->integer));
+        xu_keep(b, wb_ws_number(s.ws, r, 5, (double)a->points, b->integer));
+        xu_keep(b, wb_ws_number(s.ws, r, 6, (double)a->points_to_date, b->integer));
         xu_keep(b, xu_text(s.ws, r, 7, rule_name(a->rule), w->indent));
     }
-    sheet_finish_part(&s);
+    wb_sheet_finish_part(&s);
 }
