@@ -343,8 +343,6 @@ static int32_t *lines_order(const month_t *m, size_t *count)
     return out;
 }
 
-
-
 static cm_status write_lines(const month_t *m, const char *dir, cm_error_t *err)
 {
     rowbuf_t *b = rb_open(dir, "lines.csv", &rows_lines_header, err);

@@ -56,8 +56,9 @@ static bool diff(money_t a, money_t w, money_t *out)
 
 static cm_status overflow(const wi_row_t *r, const char *what, const char *path, cm_error_t *err)
 {
-    return cm_fail(err, EXIT_INTERNAL, "%s: the %s difference of agreement %s does not fit in cents",
-                   path, what, r->agreement_id);
+    return cm_fail(err, EXIT_INTERNAL,
+                   "%s: the %s difference of agreement %s does not fit in cents", path, what,
+                   r->agreement_id);
 }
 
 cm_status wi_write_csv(const wi_table_t *t, const char *path, cm_error_t *err)
@@ -224,8 +225,9 @@ static cm_status write_totals(xu_book_t *b, const wi_table_t *t, cm_error_t *err
         for (int k = 0; k < WI_MONEY && rc == EXIT_DONE; k++, row++) {
             money_t d;
             if (!diff(sum[0][k], sum[1][k], &d)) {
-                rc = cm_fail(err, EXIT_INTERNAL, "%s: the %s difference in %s does not fit in cents",
-                             b->path, money_names[k], cur);
+                rc =
+                    cm_fail(err, EXIT_INTERNAL, "%s: the %s difference in %s does not fit in cents",
+                            b->path, money_names[k], cur);
                 break;
             }
             text(b, ws, row, 0, money_names[k], NULL);

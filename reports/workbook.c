@@ -17,14 +17,11 @@
 #include "workbook_sheet.h"
 #include "lines.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "labels.h"
-#include "tiers.h"
 
 /* ---- per-currency sums keyed by text ------------------------------------------------- */
 
@@ -50,7 +47,7 @@ static void total_add(total_t *t, size_t *n, size_t cap, const char *key, const 
         snprintf(t[i].currency, sizeof(t[i].currency), "%s", currency);
         (*n)++;
     }
-    t[i].amount += amount;
+    t[i].amount = money_add_bounded(t[i].amount, amount);
     t[i].count++;
 }
 
@@ -111,7 +108,7 @@ static void paid_rows_add(paid_rows_t *t, int32_t partner, const char *currency,
         snprintf(t->v[t->n].currency, sizeof(t->v[t->n].currency), "%s", currency);
         t->slot[k] = (int32_t)t->n++;
     }
-    t->v[t->slot[k]].paid += paid;
+    t->v[t->slot[k]].paid = money_add_bounded(t->v[t->slot[k]].paid, paid);
 }
 
 /* ---- Overview ------------------------------------------------------------------ */
@@ -167,9 +164,10 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
     xu_book_t *b = w->b;
     const master_t *ms = m->master;
     char title[96], pb[PERIOD_BUF], text[400];
-    snprintf(title, sizeof(title), "Since last month (against %s)", period_format(x->prior_period, pb));
-    static const char *const h[] = {"What changed", "currency", "", "this period", "last period",
-                                    "change"};
+    snprintf(title, sizeof(title), "Since last month (against %s)",
+             period_format(x->prior_period, pb));
+    static const char *const h[] = {"What changed", "currency",    "",
+                                    "this period",  "last period", "change"};
     overview_block(w, ws, r, title, h, OV_COLS);
     size_t na = ms->agreements.n, nnew = 0, ngone = 0, nmoves = 0;
     change_t *ch = calloc(na + 1, sizeof(*ch));
@@ -187,7 +185,7 @@ static void since_last_month(wb_t *w, lxw_worksheet *ws, lxw_row_t *r, const cur
         for (size_t a = 0; a < na; a++)
             if (m->payables[a].present && m->payables[a].paid == 0 &&
                 strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
-                now += m->payables[a].carried_out;
+                now = money_add_bounded(now, m->payables[a].carried_out);
         if (now || before)
             change_row(w, ws, r, now > before   ? "Held amounts up"
                                  : now < before ? "Held amounts down"
@@ -274,8 +272,8 @@ void wb_overview(wb_t *w)
             continue;
         const agreement_t *ag = &ms->agreements.v[a];
         if (p->status == RULE_PAID && p->paid != 0) {
-            total_add(programs, &nprog, CAP, legacy_names[ag->legacy], wb_program_name(m, (int32_t)a),
-                      ag->currency.code, p->paid);
+            total_add(programs, &nprog, CAP, legacy_names[ag->legacy],
+                      wb_program_name(m, (int32_t)a), ag->currency.code, p->paid);
             paid_rows_add(&rows, ag->partner, ag->currency.code, p->paid);
         } else if (p->carried_out != 0) {
             total_add(held, &nheld, CAP, rule_name(p->status), rule_explain(LANG_EN, p->status),
@@ -292,8 +290,8 @@ void wb_overview(wb_t *w)
     size_t nct = w->nct;
 
     char title[96], pb[PERIOD_BUF];
-    snprintf(title, sizeof(title), "Partner payouts — %s %d", month_name(LANG_EN, period_month(m->period)),
-             m->period / 12);
+    snprintf(title, sizeof(title), "Partner payouts — %s %d",
+             month_name(LANG_EN, period_month(m->period)), m->period / 12);
     lxw_row_t r = 0;
     xu_keep(b, wb_ws_string(ws, r++, 0, title, b->title));
     xu_keep(b, worksheet_set_row(ws, r, 30, NULL));
@@ -311,7 +309,8 @@ void wb_overview(wb_t *w)
     for (size_t i = 0; i < nct; i++) {
         money_t before = 0;
         for (size_t a = 0; x->prior && a < ms->agreements.n; a++)
-            if (x->prior[a].present && strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
+            if (x->prior[a].present &&
+                strcmp(wb_agreement_currency(m, (int32_t)a), ct[i].code) == 0)
                 before += x->prior[a].paid;
         if (!ct[i].has_payables || (!ct[i].paid && !before))
             continue;
@@ -403,7 +402,7 @@ void wb_overview(wb_t *w)
         if (charts < CHART_CURRENCIES) { /* beside the first blocks: on the first screen */
             snprintf(title, sizeof(title), "Paid by legacy program (%s)", programs[i].currency);
             wb_bar_chart(b, ws, "Overview", LXW_CHART_BAR, title, first, r - 1, 0, 3,
-                          (lxw_row_t)(3 + 16 * charts), 7, "#,##0", 1.4, 1.1, NULL);
+                         (lxw_row_t)(3 + 16 * charts), 7, "#,##0", 1.4, 1.1, NULL);
             charts++;
         }
         i = j;

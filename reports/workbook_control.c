@@ -5,14 +5,11 @@
 #include "workbook_sheet.h"
 #include "lines.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "labels.h"
-#include "tiers.h"
 
 /* ---- Exceptions ------------------------------------------------------------------ */
 
@@ -64,7 +61,8 @@ static const char *order_agreement(const month_t *m, const order_t *o, char *buf
     if (o->partner < 0)
         return buf;
     size_t n = 0, used = 0;
-    for (int32_t i = ms->by_partner_first[o->partner]; i < ms->by_partner_first[o->partner + 1]; i++) {
+    for (int32_t i = ms->by_partner_first[o->partner]; i < ms->by_partner_first[o->partner + 1];
+         i++) {
         const agreement_t *ag = &ms->agreements.v[ms->by_partner[i]];
         if (o->product >= 0 && ag->legacy != ms->products.v[o->product].portfolio)
             continue;
@@ -117,9 +115,9 @@ void wb_exceptions(wb_t *w)
                      rule_resolve(LANG_EN, o->rule), o->original_id);
             res = resolve;
         }
-        exception_t e = {"order", o->id, where, o->partner_id, order_agreement(m, o, ag, sizeof(ag)),
-                         o->currency.code, "MRC", status_names[o->status], o->rule, res, true,
-                         o->mrc};
+        const char *named = order_agreement(m, o, ag, sizeof(ag));
+        exception_t e = {"order", o->id, where, o->partner_id, named, o->currency.code, "MRC",
+                         status_names[o->status], o->rule, res, true, o->mrc};
         exception_row(&s, &e);
     }
     idseq_cursor_t ids;
@@ -261,7 +259,7 @@ static void control_check(wb_t *w, sheet_t *s, const char *what, const char *cur
 }
 
 void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
-                          const money_t *lines_by_currency)
+                const money_t *lines_by_currency)
 {
     const month_t *m = w->m;
     xu_book_t *b = w->b;
@@ -288,7 +286,7 @@ void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
         money_t in = 0;
         int64_t rows_in = 0;
         for (int k = CT_ASSIGNED; k < CT_REVENUE; k++) {
-            in += t->revenue[k];
+            in = money_add_bounded(in, t->revenue[k]);
             rows_in += t->revenue_rows[k];
         }
         /* the left side is revenue.csv's own total of the currency, read from the rows */
@@ -308,12 +306,14 @@ void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
                           lines_by_currency[i * LINE_KIND_COUNT + k],
                           "Σ agreement aggregates (lines_*_amount)", t->kinds[k], true);
         }
-        money_t cash = t->kinds[LINE_RESIDUAL] + t->kinds[LINE_SPIFF] + t->kinds[LINE_CHARGEBACK] +
-                       t->kinds[LINE_ADJUSTMENT];
+        money_t cash = 0;
+        for (int k = LINE_RESIDUAL; k <= LINE_ADJUSTMENT; k++)
+            cash = money_add_bounded(cash, t->kinds[k]);
         control_check(w, &s, "earned = cash lines", t->code, "earned (payables)", t->earned,
                       "residual + spiff + chargeback + adjustment", cash, true);
         control_check(w, &s, "roll-forward", t->code, "carried in + earned",
-                      t->carried_in + t->earned, "paid + carried out", t->paid + t->carried_out,
+                      money_add_bounded(t->carried_in, t->earned), "paid + carried out",
+                      money_add_bounded(t->paid, t->carried_out),
                       true);
         control_check(w, &s, "roll-forward: agreements", t->code, "agreements with a payable",
                       t->agreements, "paid + carried + settled at zero",
@@ -330,15 +330,15 @@ void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
                 if (x->period == rp &&
                     strcmp(m->master->agreements.v[x->agreement].currency.code, t->code) == 0) {
                     any = true;
-                    now += x->residual;
-                    before += x->residual_before;
+                    now = money_add_bounded(now, x->residual);
+                    before = money_add_bounded(before, x->residual_before);
                 }
             }
             for (size_t k = 0; k < m->lines.n; k++) {
                 const line_t *l = &m->lines.v[k];
                 if (l->kind == LINE_RESTATEMENT && l->note_months == rp &&
                     strcmp(m->master->agreements.v[l->agreement].currency.code, t->code) == 0)
-                    posted += l->amount;
+                    posted = money_add_bounded(posted, l->amount);
             }
             if (!any)
                 continue;
@@ -358,7 +358,8 @@ void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
     static const char *const hi[] = {"file", "", "SHA-256", "", "", "rows", "bytes"};
     for (int i = 0; i < 7; i++)
         if (*hi[i])
-            xu_keep(b, wb_ws_string(s.ws, r, (lxw_col_t)i, hi[i], i >= 5 ? b->header_num : b->header));
+            xu_keep(b,
+                    wb_ws_string(s.ws, r, (lxw_col_t)i, hi[i], i >= 5 ? b->header_num : b->header));
     r++;
     for (size_t i = 0; i < x->ninputs; i++) {
         xu_keep(b, xu_text(s.ws, r, 0, x->inputs[i].path, w->wrap));
@@ -372,7 +373,8 @@ void wb_control(wb_t *w, const currency_totals_t *ct, size_t nct,
     xu_keep(b, wb_ws_string(s.ws, r, 0, "Program version", b->bold));
     xu_keep(b, xu_text(s.ws, r++, 2, x->version ? x->version : "", NULL));
     r++;
-    xu_keep(b, wb_ws_string(s.ws, r++, 0, "control.csv (results/control.csv, same values)", b->section));
+    xu_keep(b, wb_ws_string(s.ws, r++, 0, "control.csv (results/control.csv, same values)",
+                            b->section));
     xu_keep(b, wb_ws_string(s.ws, r, 0, "name", b->header));
     xu_keep(b, wb_ws_string(s.ws, r++, 3, "value", b->header_num));
     size_t n;

@@ -2,22 +2,16 @@
  * workbook_sheet.c — the layout shared by payouts.xlsx's sheets (workbook_sheet.h).
  */
 #include "workbook_sheet.h"
-#include "lines.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "labels.h"
-#include "tiers.h"
 
 /* Every cell write is checked (xu_keep records the first failure in the
  * book, wb_write_payouts reports it); a sheet that could not be added is
  * NULL and its cells are skipped. */
 lxw_error wb_ws_string(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, const char *s,
-                           lxw_format *f)
+                       lxw_format *f)
 {
     return ws ? worksheet_write_string(ws, r, c, s, f) : LXW_ERROR_NULL_PARAMETER_IGNORED;
 }
@@ -50,7 +44,7 @@ double wb_text_lines(const char *s, double width)
 /* A row tall enough for its wrapped texts texts[0..n) in columns of the
  * given widths (default height when one line each). */
 void wb_fit_row(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, const char *const *texts,
-                    const double *widths, int n)
+                const double *widths, int n)
 {
     double lines = 1;
     for (int i = 0; i < n; i++)
@@ -71,7 +65,6 @@ void wb_print_setup(wb_t *w, lxw_worksheet *ws)
     xu_keep(w->b, worksheet_set_header(ws, w->header));
     xu_keep(w->b, worksheet_set_footer(ws, w->footer));
 }
-
 
 void wb_sheet_finish_part(sheet_t *s)
 {
@@ -116,7 +109,7 @@ lxw_row_t wb_sheet_row(sheet_t *s)
 }
 
 void wb_sheet_open(sheet_t *s, wb_t *w, const char *name, const char *const *h, int n,
-                       const double *widths, uint32_t numeric)
+                   const double *widths, uint32_t numeric)
 {
     memset(s, 0, sizeof(*s));
     s->w = w;
@@ -143,11 +136,11 @@ const char *wb_agreement_currency(const month_t *m, int32_t a)
 /* A chart over rows [first, last] of a sheet's columns (categories, values);
  * NULL when there is nothing to chart. */
 lxw_chart_series *wb_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *sheet,
-                                       uint8_t type, const char *title, lxw_row_t first,
-                                       lxw_row_t last, lxw_col_t cat, lxw_col_t val,
-                                       lxw_row_t at_row, lxw_col_t at_col,
-                                       const char *num_format, double x_scale, double y_scale,
-                                       lxw_chart **out)
+                               uint8_t type, const char *title, lxw_row_t first,
+                               lxw_row_t last, lxw_col_t cat, lxw_col_t val,
+                               lxw_row_t at_row, lxw_col_t at_col,
+                               const char *num_format, double x_scale, double y_scale,
+                               lxw_chart **out)
 {
     if (last < first || !ws)
         return NULL;
@@ -162,7 +155,8 @@ lxw_chart_series *wb_bar_chart(xu_book_t *b, lxw_worksheet *ws, const char *shee
     chart_title_set_name(chart, title);
     chart_legend_set_position(chart, LXW_CHART_LEGEND_NONE);
     if (num_format)
-        chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis, num_format);
+        chart_axis_set_num_format(type == LXW_CHART_BAR ? chart->x_axis : chart->y_axis,
+                                  num_format);
     if (type == LXW_CHART_BAR)
         chart_axis_set_reverse(chart->y_axis); /* the first row on top, as in the table */
     lxw_chart_options opt = {.x_scale = x_scale, .y_scale = y_scale};

@@ -5,8 +5,6 @@
 #include "workbook_sheet.h"
 #include "lines.h"
 
-#include <errno.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,8 +121,9 @@ void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_curr
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
             continue;
-        size_t k = (size_t)r->agreement * slots + LINE_RESIDUAL * (ncat + 1) + (size_t)cat_of[r->product];
-        sum[k] += revenue_commission(m, r);
+        size_t k =
+            (size_t)r->agreement * slots + LINE_RESIDUAL * (ncat + 1) + (size_t)cat_of[r->product];
+        sum[k] = money_add_bounded(sum[k], revenue_commission(m, r));
         used[k] = true;
     }
     for (size_t i = 0; i < m->lines.n; i++) {
@@ -133,12 +132,11 @@ void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_curr
             continue; /* a row each, naming the period restated (below) */
         size_t c = l->product >= 0 ? (size_t)cat_of[l->product] : ncat;
         size_t k = (size_t)l->agreement * slots + (size_t)l->kind * (ncat + 1) + c;
-        sum[k] += l->amount;
+        sum[k] = money_add_bounded(sum[k], l->amount);
         used[k] = true;
     }
-    /* one currency: it heads the amount column (the sheet is its
-     * biggest table: a column of one repeated code would cost ~5 % of the
-     * workbook's time at 10M rows); several: a currency column */
+    /* one currency: it heads the amount column (no column repeating one
+     * code down the book's biggest table); several: a currency column */
     size_t with_lines = 0, only = 0;
     for (size_t i = 0; i < nct; i++)
         if (ct[i].has_payables) {
@@ -174,7 +172,8 @@ void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_curr
             xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(2 + cc), c < ncat ? cats[c] : "", NULL));
             xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(3 + cc), sum[a * slots + k], b->money));
             if (ci < nct)
-                by_currency[ci * LINE_KIND_COUNT + kind] += sum[a * slots + k];
+                by_currency[ci * LINE_KIND_COUNT + kind] =
+                    money_add_bounded(by_currency[ci * LINE_KIND_COUNT + kind], sum[a * slots + k]);
         }
     }
     for (size_t i = 0; i < m->lines.n; i++) { /* §4.8: "restates P" in the category column */
@@ -195,7 +194,8 @@ void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_curr
         xu_keep(b, xu_text(s.ws, r, (lxw_col_t)(2 + cc), note, NULL));
         xu_keep(b, xu_money(s.ws, r, (lxw_col_t)(3 + cc), l->amount, b->money));
         if (ci < nct)
-            by_currency[ci * LINE_KIND_COUNT + LINE_RESTATEMENT] += l->amount;
+            by_currency[ci * LINE_KIND_COUNT + LINE_RESTATEMENT] =
+                money_add_bounded(by_currency[ci * LINE_KIND_COUNT + LINE_RESTATEMENT], l->amount);
     }
     wb_sheet_finish_part(&s);
     free(cats);
@@ -242,8 +242,8 @@ void wb_commitments(wb_t *w)
     lxw_chart *chart = NULL;
     lxw_chart_series *series =
         wb_bar_chart(b, s.ws, "Commitments", LXW_CHART_BAR,
-                      "Commitment retired to date (% of each commitment; bars stop at 150 %)", 1,
-                      last, 0, 10, 1, 12, "0%", 1.6, 1.3, &chart);
+                     "Commitment retired to date (% of each commitment; bars stop at 150 %)", 1,
+                     last, 0, 10, 1, 12, "0%", 1.6, 1.3, &chart);
     if (!series)
         return;
     chart_axis_set_min(chart->x_axis, 0);
@@ -301,7 +301,9 @@ void wb_tiers(wb_t *w)
         xu_keep(b, xu_text(s.ws, r, 1, wb_program_name(m, (int32_t)a), NULL));
         xu_keep(b, xu_text(s.ws, r, 2, t->tier, NULL));
         xu_keep(b, xu_text(s.ws, r, 3,
-                           money ? wb_agreement_currency(m, (int32_t)a) : t->program >= 0 ? "points" : "",
+                           money             ? wb_agreement_currency(m, (int32_t)a)
+                           : t->program >= 0 ? "points"
+                                             : "",
                            NULL));
         if (money)
             xu_keep(b, xu_money(s.ws, r, 4, t->basis_value, b->money));
@@ -356,8 +358,8 @@ void wb_tiers(wb_t *w)
         }
         /* horizontal bars: the full program and tier name beside each */
         wb_bar_chart(b, s.ws, "Tiers", LXW_CHART_BAR,
-                      "Tier distribution (agreements, a count: no currency)", first, r - 1, 0, 2,
-                      1, 11, "#,##0", 1.6, 1.3, NULL);
+                     "Tier distribution (agreements, a count: no currency)", first, r - 1, 0, 2, 1,
+                     11, "#,##0", 1.6, 1.3, NULL);
     }
     free(with);
     free(dist);
@@ -376,8 +378,9 @@ void wb_points(wb_t *w)
         const activity_t *a = &m->activities.v[i];
         lxw_row_t r = wb_sheet_row(&s);
         xu_keep(b, xu_text(s.ws, r, 0, a->id, NULL));
-        xu_keep(b, xu_text(s.ws, r, 1,
-                           a->agreement >= 0 ? m->master->agreements.v[a->agreement].id : "", NULL));
+        xu_keep(b,
+                xu_text(s.ws, r, 1,
+                        a->agreement >= 0 ? m->master->agreements.v[a->agreement].id : "", NULL));
         xu_keep(b, xu_text(s.ws, r, 2, a->activity_code, NULL));
         xu_keep(b, xu_date(s.ws, r, 3, a->activity_date, b->date));
         xu_keep(b, xu_text(s.ws, r, 4, status_names[a->status], NULL));

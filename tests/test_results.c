@@ -20,8 +20,8 @@
 
 /* Two partners, agreements whose index order is not their id order (B1
  * before A1), two currencies (A1 USD, B1 EUR), residual rates 10 % (A1)
- * and 12.5 % (B1), a tier program for B1 (LVL3), a commitment, two orders of P, three adjustments, revenue
- * whose ids are not in id order and a house row. Decided. */
+ * and 12.5 % (B1), a tier program for B1 (LVL3), a commitment, two orders of P, three adjustments,
+ * revenue whose ids are not in id order and a house row. Decided. */
 static month_t *world(fake_t *f)
 {
     fake_partner(f, "P1", LANG_EN);
