@@ -37,11 +37,8 @@ cm_status job_tmp_dir(job_t *j, const char *tag, cm_error_t *err)
 
 static cm_status out_results_part(job_t *j, results_part_t part, cm_error_t *err)
 {
-    char msg[512];
     char *results = path_join(j->tmp_dir, "results");
-    cm_status rc = EXIT_DONE;
-    if (results_write_part(&j->d.month, results, part, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "results: %s", msg);
+    cm_status rc = results_write_part(&j->d.month, results, part, err);
     free(results);
     if (rc == EXIT_DONE)
         log_stage("%s: %s written", j->pbuf,
@@ -68,11 +65,8 @@ static cm_status out_revenue(job_t *j, cm_error_t *err)
 
 static cm_status out_workbooks(job_t *j, cm_error_t *err)
 {
-    char msg[512];
-    cm_status rc = EXIT_DONE;
     char *xlsx = path_join(j->tmp_dir, "payouts.xlsx");
-    if (wb_write_payouts_ctx(&j->d.month, &j->wbx, xlsx, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "payouts.xlsx: %s", msg);
+    cm_status rc = wb_write_payouts_ctx(&j->d.month, &j->wbx, xlsx, err);
     free(xlsx);
     if (rc != EXIT_DONE)
         return rc;
@@ -375,9 +369,9 @@ cm_status close_outputs(job_t *j, const ledger_payments_t *pay, const char *link
     cm_status rc = ledger_load_docs(j->ledger, j->o->period, push_doc, &j->docs, err);
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(j, "close", err);
-    if (rc == EXIT_DONE && results_write_payments(pay->list.v, pay->list.n, link, j->tmp_dir,
-                                                  csv_sha256_file, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "payments: %s", msg);
+    if (rc == EXIT_DONE)
+        rc = results_write_payments(pay->list.v, pay->list.n, link, j->tmp_dir, csv_sha256_file,
+                                    err);
     if (rc == EXIT_DONE) {
         char *dir = path_join(j->tmp_dir, "statements");
         if (st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)

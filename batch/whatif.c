@@ -130,19 +130,18 @@ static void load_whatif(const month_t *m, wi_rows_t *rows)
 static cm_status write_into(const char *tmp, const month_t *m, const wi_table_t *t,
                             cm_error_t *err)
 {
-    char msg[512];
     char *results = path_join(tmp, "results");
     cm_status rc = EXIT_DONE;
     if (!mkdir_p(results))
         rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", results, strerror(errno));
-    else if (results_write_part(m, results, RESULTS_ALL, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "results: %s", msg);
+    else
+        rc = results_write_part(m, results, RESULTS_ALL, err);
     free(results);
     char *csv = path_join(tmp, "comparison.csv"), *xlsx = path_join(tmp, "whatif.xlsx");
-    if (rc == EXIT_DONE && wi_write_csv(t, csv, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "comparison.csv: %s", msg);
-    if (rc == EXIT_DONE && wi_write_book(t, xlsx, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "whatif.xlsx: %s", msg);
+    if (rc == EXIT_DONE)
+        rc = wi_write_csv(t, csv, err);
+    if (rc == EXIT_DONE)
+        rc = wi_write_book(t, xlsx, err);
     free(csv);
     free(xlsx);
     return rc;

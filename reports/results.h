@@ -10,15 +10,16 @@
 #include <stdio.h>
 
 #include "month.h"
+#include "status.h"
 
 /* Write attribution, revenue, lines, commitments, tiers, points, payables,
- * rejects and control CSVs into dir (which exists). 0 or -1 with msg. In
- * parts that can be written at once on other threads: lines.csv and
- * revenue.csv (a row per revenue row each: the two big files), all the
- * others, or everything. */
+ * rejects and control CSVs into dir (which exists). In parts that can be
+ * written at once on other threads: lines.csv and revenue.csv (a row per
+ * revenue row each: the two big files), all the others, or everything.
+ * EXIT_INTERNAL with "dir/file: reason" when a file cannot be written. */
 typedef enum { RESULTS_ALL, RESULTS_LINES, RESULTS_REVENUE, RESULTS_OTHERS } results_part_t;
-int results_write_part(const month_t *m, const char *dir, results_part_t part, char *msg,
-                       size_t msglen);
+cm_status results_write_part(const month_t *m, const char *dir, results_part_t part,
+                             cm_error_t *err);
 
 /* The money of P per currency (SPEC §7: never added across currencies),
  * what control.csv and the workbook's Control sheet show. Revenue amounts
@@ -64,10 +65,12 @@ typedef VEC(payment_t) payment_list_t;
  * hash_file) into dir. Text cells starting with = + - @ or a tab are
  * neutralised (SPEC §6): written with a leading apostrophe, so a
  * spreadsheet shows the id as text and never evaluates it; payment_id in
- * the file is then the ledger's id behind that apostrophe. 0 or -1 with msg. */
-int results_write_payments(const payment_t *v, size_t n, const char *chain_link, const char *dir,
-                           bool (*hash_file)(const char *path, char hex[65]), char *msg,
-                           size_t msglen);
+ * the file is then the ledger's id behind that apostrophe. EXIT_INTERNAL
+ * with a message naming the file when one cannot be written (or a
+ * currency's total does not fit in cents). */
+cm_status results_write_payments(const payment_t *v, size_t n, const char *chain_link,
+                                 const char *dir, bool (*hash_file)(const char *path, char hex[65]),
+                                 cm_error_t *err);
 
 /* s as a CSV cell people open: a leading apostrophe when s starts with
  * = + - @ or a tab (SPEC §6); s itself otherwise. buf holds the copy. */

@@ -2127,6 +2127,14 @@ static int64_t doc_rows(const d_doc_t *d)
     return rows;
 }
 
+/* e's message into err[0..errlen) (cut when longer). */
+static void copy_message(char *err, size_t errlen, const cm_error_t *e)
+{
+    size_t n = strnlen(e->message, errlen - 1);
+    memcpy(err, e->message, n);
+    err[n] = '\0';
+}
+
 /* Render one document into path; 0, or -1 with a message naming the file. */
 static int render_one(const st_doc_t *doc, const char *path, bool draft, char *err, size_t errlen)
 {
@@ -2138,15 +2146,12 @@ static int render_one(const st_doc_t *doc, const char *path, bool draft, char *e
         arena_release(&d.arena);
         return -1;
     }
-    if (xu_create(path, err, errlen) != 0) {
-        arena_release(&d.arena);
-        return -1;
-    }
     xu_book_t b;
-    errno = 0;
-    if (!xu_open(&b, path, d.period, L[d.lang][L_TITLE], doc_rows(&d) > IN_MEMORY_ROWS)) {
-        snprintf(err, errlen, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
+    cm_error_t e;
+    if (xu_create(path, &e) != EXIT_DONE ||
+        xu_open(&b, path, d.period, L[d.lang][L_TITLE], doc_rows(&d) > IN_MEMORY_ROWS, &e) !=
+            EXIT_DONE) {
+        copy_message(err, errlen, &e);
         arena_release(&d.arena);
         return -1;
     }
@@ -2164,15 +2169,14 @@ static int render_one(const st_doc_t *doc, const char *path, bool draft, char *e
         rc = held_sheet(&b, &f, &d, draft, why, sizeof(why));
     strmap_free(&used);
     arena_release(&names);
-    char msg[512];
-    if (xu_close(&b, msg, sizeof(msg)) != 0 && rc == 0) {
-        snprintf(why, sizeof(why), "%s", msg);
+    if (xu_close(&b, &e) != EXIT_DONE && rc == 0) {
+        copy_message(err, errlen, &e);
         rc = -1;
-    }
-    if (rc != 0) {
+    } else if (rc != 0) {
         snprintf(err, errlen, "%s: %s", path, why);
-        unlink(path);
     }
+    if (rc != 0)
+        unlink(path);
     arena_release(&d.arena);
     return rc;
 }
@@ -2208,7 +2212,10 @@ static int write_index(const st_docs_t *d, const char *dir, char *const *files, 
     if (!path)
         abort();
     snprintf(path, len, "%s/index.csv", dir);
-    int rc = xu_create(path, err, errlen);
+    cm_error_t e;
+    int rc = xu_create(path, &e) == EXIT_DONE ? 0 : -1;
+    if (rc != 0)
+        copy_message(err, errlen, &e);
     FILE *f = rc == 0 ? fopen(path, "w") : NULL;
     if (rc == 0 && !f) {
         snprintf(err, errlen, "%s: %s", path, strerror(errno));

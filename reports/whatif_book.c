@@ -54,20 +54,18 @@ static bool diff(money_t a, money_t w, money_t *out)
     return money_sub(w, a, out);
 }
 
-static int overflow(const wi_row_t *r, const char *what, char *msg, size_t len)
+static cm_status overflow(const wi_row_t *r, const char *what, const char *path, cm_error_t *err)
 {
-    snprintf(msg, len, "the %s difference of agreement %s does not fit in cents", what,
-             r->agreement_id);
-    return -1;
+    return cm_fail(err, EXIT_INTERNAL,
+                   "%s: the %s difference of agreement %s does not fit in cents", path, what,
+                   r->agreement_id);
 }
 
-int wi_write_csv(const wi_table_t *t, const char *path, char *msg, size_t len)
+cm_status wi_write_csv(const wi_table_t *t, const char *path, cm_error_t *err)
 {
     FILE *f = fopen(path, "wb");
-    if (!f) {
-        snprintf(msg, len, "%s: %s", path, strerror(errno));
-        return -1;
-    }
+    if (!f)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", path, strerror(errno));
     fputs("agreement_id,partner_id,currency", f);
     static const char *const sides[] = {"actual_", "whatif_"};
     for (int s = 0; s < 2; s++) {
@@ -77,9 +75,9 @@ int wi_write_csv(const wi_table_t *t, const char *path, char *msg, size_t len)
         fprintf(f, ",%sstatus", sides[s]);
     }
     fputs(",diff_earned,diff_paid,diff_carried_out,changed\n", f);
-    int rc = 0;
+    cm_status rc = EXIT_DONE;
     char v[MONEY_BUF];
-    for (size_t i = 0; i < t->n && rc == 0; i++) {
+    for (size_t i = 0; i < t->n && rc == EXIT_DONE; i++) {
         const wi_row_t *r = &t->v[i];
         field(f, r->agreement_id, true);
         field(f, r->partner_id, false);
@@ -95,21 +93,19 @@ int wi_write_csv(const wi_table_t *t, const char *path, char *msg, size_t len)
             }
             field(f, sd[s]->status, false);
         }
-        for (int k = LINE_KIND_COUNT; k < WI_MONEY && rc == 0; k++) {
+        for (int k = LINE_KIND_COUNT; k < WI_MONEY && rc == EXIT_DONE; k++) {
             money_t d;
             if (!diff(side_money(&r->actual, k), side_money(&r->whatif, k), &d))
-                rc = overflow(r, money_names[k], msg, len);
+                rc = overflow(r, money_names[k], path, err);
             else
                 fprintf(f, ",%s", money_format(d, v));
         }
         fprintf(f, ",%s\n", wi_changes(r) ? "yes" : "no");
     }
+    errno = 0;
     bool bad = ferror(f) != 0;
-    if (fclose(f) != 0 || bad) {
-        if (rc == 0)
-            snprintf(msg, len, "%s: %s", path, strerror(errno ? errno : EIO));
-        rc = -1;
-    }
+    if ((fclose(f) != 0 || bad) && rc == EXIT_DONE)
+        rc = cm_fail(err, EXIT_INTERNAL, "%s: %s", path, strerror(errno ? errno : EIO));
     return rc;
 }
 
@@ -127,7 +123,7 @@ static void money(xu_book_t *b, lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, mon
     xu_keep(b, xu_money(ws, r, c, v, f));
 }
 
-static int write_comparison(xu_book_t *b, const wi_table_t *t, char *msg, size_t len)
+static cm_status write_comparison(xu_book_t *b, const wi_table_t *t, cm_error_t *err)
 {
     lxw_worksheet *ws = xu_add_sheet(b, "Comparison");
     static const char *const h[] = {
@@ -145,7 +141,7 @@ static int write_comparison(xu_book_t *b, const wi_table_t *t, char *msg, size_t
     double widths[29];
     for (int i = 0; i < nh; i++)
         widths[i] = i < 3 ? 16 : 14;
-    xu_widths(ws, widths, nh);
+    xu_keep(b, xu_widths(ws, widths, nh));
     for (size_t i = 0; i < t->n; i++) {
         const wi_row_t *r = &t->v[i];
         lxw_row_t row = (lxw_row_t)(i + 1);
@@ -163,21 +159,21 @@ static int write_comparison(xu_book_t *b, const wi_table_t *t, char *msg, size_t
         for (int k = LINE_KIND_COUNT; k < WI_MONEY; k++) {
             money_t d;
             if (!diff(side_money(&r->actual, k), side_money(&r->whatif, k), &d))
-                return overflow(r, money_names[k], msg, len);
+                return overflow(r, money_names[k], b->path, err);
             money(b, ws, row, (lxw_col_t)(7 + 2 * WI_MONEY + (k - LINE_KIND_COUNT)), d, b->money);
         }
         text(b, ws, row, (lxw_col_t)(nh - 1), wi_changes(r) ? "yes" : "", NULL);
     }
-    return 0;
+    return EXIT_DONE;
 }
 
 /* Per currency, in code order: each money column's totals for both sides,
  * their difference and a chart. */
-static int write_totals(xu_book_t *b, const wi_table_t *t, char *msg, size_t len)
+static cm_status write_totals(xu_book_t *b, const wi_table_t *t, cm_error_t *err)
 {
     lxw_worksheet *ws = xu_add_sheet(b, "Totals");
     double widths[] = {18, 16, 16, 16};
-    xu_widths(ws, widths, 4);
+    xu_keep(b, xu_widths(ws, widths, 4));
     text(b, ws, 0, 0, "What-if of", b->title);
     char pbuf[PERIOD_BUF];
     text(b, ws, 0, 1, period_format(t->period, pbuf), b->title);
@@ -188,7 +184,7 @@ static int write_totals(xu_book_t *b, const wi_table_t *t, char *msg, size_t len
     bool *done = calloc(t->n ? t->n : 1, sizeof(bool));
     if (!done)
         abort();
-    int rc = 0;
+    cm_status rc = EXIT_DONE;
     for (;;) {
         const char *cur = NULL; /* the smallest currency not yet shown */
         for (size_t i = 0; i < t->n; i++)
@@ -198,22 +194,21 @@ static int write_totals(xu_book_t *b, const wi_table_t *t, char *msg, size_t len
             break;
         money_t sum[2][WI_MONEY] = {{0}};
         int64_t agreements = 0, changed = 0;
-        for (size_t i = 0; i < t->n && rc == 0; i++) {
+        for (size_t i = 0; i < t->n && rc == EXIT_DONE; i++) {
             const wi_row_t *r = &t->v[i];
             if (strcmp(r->currency, cur) != 0)
                 continue;
             done[i] = true;
             agreements++;
             changed += wi_changes(r);
-            for (int k = 0; k < WI_MONEY && rc == 0; k++)
+            for (int k = 0; k < WI_MONEY && rc == EXIT_DONE; k++)
                 if (!money_accumulate(&sum[0][k], side_money(&r->actual, k)) ||
                     !money_accumulate(&sum[1][k], side_money(&r->whatif, k))) {
-                    snprintf(msg, len, "the %s total in %s does not fit in cents",
-                             money_names[k], cur);
-                    rc = -1;
+                    rc = cm_fail(err, EXIT_INTERNAL, "%s: the %s total in %s does not fit in cents",
+                                 b->path, money_names[k], cur);
                 }
         }
-        if (rc != 0)
+        if (rc != EXIT_DONE)
             break;
         char title[64];
         snprintf(title, sizeof(title), "Currency %s", cur);
@@ -227,12 +222,12 @@ static int write_totals(xu_book_t *b, const wi_table_t *t, char *msg, size_t len
         for (int c = 0; c < 4; c++)
             text(b, ws, row, (lxw_col_t)c, h[c], b->header);
         lxw_row_t first = ++row;
-        for (int k = 0; k < WI_MONEY && rc == 0; k++, row++) {
+        for (int k = 0; k < WI_MONEY && rc == EXIT_DONE; k++, row++) {
             money_t d;
             if (!diff(sum[0][k], sum[1][k], &d)) {
-                snprintf(msg, len, "the %s difference in %s does not fit in cents",
-                         money_names[k], cur);
-                rc = -1;
+                rc =
+                    cm_fail(err, EXIT_INTERNAL, "%s: the %s difference in %s does not fit in cents",
+                            b->path, money_names[k], cur);
                 break;
             }
             text(b, ws, row, 0, money_names[k], NULL);
@@ -240,7 +235,7 @@ static int write_totals(xu_book_t *b, const wi_table_t *t, char *msg, size_t len
             money(b, ws, row, 2, sum[1][k], b->money);
             money(b, ws, row, 3, d, b->money);
         }
-        if (rc != 0)
+        if (rc != EXIT_DONE)
             break;
         lxw_chart *chart = workbook_add_chart(b->wb, LXW_CHART_COLUMN);
         lxw_chart_series *sa = chart ? chart_add_series(chart, NULL, NULL) : NULL;
@@ -275,7 +270,7 @@ static int by_partner(const void *x, const void *y)
 }
 
 /* The partners whose tier or pay changes, each with its changed agreements. */
-static int write_changes(xu_book_t *b, const wi_table_t *t, char *msg, size_t len)
+static cm_status write_changes(xu_book_t *b, const wi_table_t *t, cm_error_t *err)
 {
     lxw_worksheet *ws = xu_add_sheet(b, "Changes");
     static const char *const h[] = {"partner", "agreement", "currency", "tier (actual)",
@@ -284,7 +279,7 @@ static int write_changes(xu_book_t *b, const wi_table_t *t, char *msg, size_t le
                                     "difference paid"};
     xu_headers(b, ws, h, 10);
     double widths[] = {16, 16, 10, 14, 14, 16, 16, 14, 14, 14};
-    xu_widths(ws, widths, 10);
+    xu_keep(b, xu_widths(ws, widths, 10));
     const wi_row_t **v = malloc((t->n ? t->n : 1) * sizeof(*v));
     if (!v)
         abort();
@@ -293,12 +288,12 @@ static int write_changes(xu_book_t *b, const wi_table_t *t, char *msg, size_t le
         if (wi_changes(&t->v[i]))
             v[n++] = &t->v[i];
     qsort(v, n, sizeof(*v), by_partner);
-    int rc = 0;
-    for (size_t i = 0; i < n && rc == 0; i++) {
+    cm_status rc = EXIT_DONE;
+    for (size_t i = 0; i < n && rc == EXIT_DONE; i++) {
         lxw_row_t row = (lxw_row_t)(i + 1);
         money_t d;
         if (!diff(v[i]->actual.paid, v[i]->whatif.paid, &d)) {
-            rc = overflow(v[i], "paid", msg, len);
+            rc = overflow(v[i], "paid", b->path, err);
             break;
         }
         text(b, ws, row, 0, v[i]->partner_id, NULL);
@@ -312,32 +307,28 @@ static int write_changes(xu_book_t *b, const wi_table_t *t, char *msg, size_t le
         money(b, ws, row, 8, v[i]->whatif.paid, b->money);
         money(b, ws, row, 9, d, b->money);
     }
-    if (rc == 0 && n == 0)
+    if (rc == EXIT_DONE && n == 0)
         text(b, ws, 1, 0, "No tier or pay changes.", NULL);
     free(v);
     return rc;
 }
 
-int wi_write_book(const wi_table_t *t, const char *path, char *msg, size_t len)
+cm_status wi_write_book(const wi_table_t *t, const char *path, cm_error_t *err)
 {
-    if (xu_create(path, msg, len) != 0)
-        return -1;
     xu_book_t b;
-    errno = 0;
-    if (!xu_open(&b, path, t->period, "Commission what-if", false)) {
-        snprintf(msg, len, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
-        return -1;
-    }
-    int rc = write_totals(&b, t, msg, len);
-    if (rc == 0)
-        rc = write_comparison(&b, t, msg, len);
-    if (rc == 0)
-        rc = write_changes(&b, t, msg, len);
-    char why[512];
-    if (xu_close(&b, why, sizeof(why)) != 0 && rc == 0) {
-        snprintf(msg, len, "%s: %s", path, why);
-        rc = -1;
-    }
-    return rc;
+    cm_status rc = xu_create(path, err);
+    if (rc == EXIT_DONE)
+        rc = xu_open(&b, path, t->period, "Commission what-if", false, err);
+    if (rc != EXIT_DONE)
+        return rc;
+    rc = write_totals(&b, t, err);
+    if (rc == EXIT_DONE)
+        rc = write_comparison(&b, t, err);
+    if (rc == EXIT_DONE)
+        rc = write_changes(&b, t, err);
+    cm_error_t closing;
+    cm_status closed = xu_close(&b, &closing);
+    if (closed != EXIT_DONE && rc == EXIT_DONE)
+        *err = closing;
+    return rc != EXIT_DONE ? rc : closed;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "model.h"
+#include "status.h"
 
 /* One side of an agreement's comparison. present: the side has a payables
  * or tiers row for the agreement; a side without one shows blanks and
@@ -46,14 +47,15 @@ bool wi_changes(const wi_row_t *r);
  * restatement,
  * earned, paid, carried_out, status, then diff_earned, diff_paid,
  * diff_carried_out and changed (yes/no). Sorted bytewise by agreement_id.
- * 0, or -1 with msg. */
-int wi_write_csv(const wi_table_t *t, const char *path, char *msg, size_t len);
+ * EXIT_INTERNAL with "path: reason" when it cannot be written (or a
+ * difference does not fit in cents). */
+cm_status wi_write_csv(const wi_table_t *t, const char *path, cm_error_t *err);
 
 /* whatif.xlsx: Comparison (the rows above), Totals (per currency: every
  * money column for both sides and the difference, with a chart per
  * currency of actual against what-if by kind, paid and carried), Changes
- * (partners whose tier or pay changes, with their agreements). 0, or -1
- * with msg. */
-int wi_write_book(const wi_table_t *t, const char *path, char *msg, size_t len);
+ * (partners whose tier or pay changes, with their agreements).
+ * EXIT_INTERNAL with "path: reason" as wi_write_csv. */
+cm_status wi_write_book(const wi_table_t *t, const char *path, cm_error_t *err);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "month.h"
+#include "status.h"
 
 /* An input file of P as the run read it (the Control sheet lists each). */
 typedef struct wb_input {
@@ -51,10 +52,11 @@ typedef struct wb_context {
     size_t norders;
 } wb_context_t;
 
-/* Write the workbook; 0, or -1 with a message. x may be NULL. */
-int wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path, char *err,
-                         size_t errlen);
+/* Write the workbook at path; x may be NULL. EXIT_INTERNAL with a message
+ * naming path and the reason when it cannot be written. */
+cm_status wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path,
+                               cm_error_t *err);
 /* The workbook without a context (no inputs, prior period or backlog). */
-int wb_write_payouts(const month_t *m, const char *path, char *err, size_t errlen);
+cm_status wb_write_payouts(const month_t *m, const char *path, cm_error_t *err);
 
 #endif

@@ -10,89 +10,92 @@
 #include <string.h>
 #include <unistd.h>
 
-bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
-             bool constant_memory)
+lxw_format *xu_format(xu_book_t *b)
+{
+    lxw_format *f = workbook_add_format(b->wb);
+    if (!f)
+        abort();
+    return f;
+}
+
+cm_status xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
+                  bool constant_memory, cm_error_t *err)
 {
     lxw_workbook_options opt = {.constant_memory = constant_memory ? LXW_TRUE : LXW_FALSE,
                                 .tmpdir = NULL};
     memset(b, 0, sizeof(*b));
+    b->path = path;
+    errno = 0;
     b->wb = workbook_new_opt(path, &opt);
     if (!b->wb)
-        return false;
+        return cm_fail(err, EXIT_INTERNAL, "%s: cannot create the workbook%s%s", path,
+                       errno ? ": " : "", errno ? strerror(errno) : "");
     /* 00:00 UTC of the period's last day, as seconds since 1970 */
     lxw_doc_properties props = {.title = (char *)title, .author = "commissions",
                                 .created = (time_t)period_last_day(period) * 86400};
-    workbook_set_properties(b->wb, &props);
-    b->header = workbook_add_format(b->wb);
+    xu_keep(b, workbook_set_properties(b->wb, &props));
+    b->header = xu_format(b);
     format_set_bold(b->header);
     format_set_bg_color(b->header, 0xDDE4EE);
     format_set_bottom(b->header, LXW_BORDER_THIN);
     format_set_text_wrap(b->header);
     format_set_align(b->header, LXW_ALIGN_VERTICAL_TOP);
-    b->header_num = workbook_add_format(b->wb); /* over a column of numbers */
+    b->header_num = xu_format(b); /* over a column of numbers */
     format_set_bold(b->header_num);
     format_set_bg_color(b->header_num, 0xDDE4EE);
     format_set_bottom(b->header_num, LXW_BORDER_THIN);
     format_set_text_wrap(b->header_num);
     format_set_align(b->header_num, LXW_ALIGN_VERTICAL_TOP);
     format_set_align(b->header_num, LXW_ALIGN_RIGHT);
-    b->money = workbook_add_format(b->wb);
+    b->money = xu_format(b);
     format_set_num_format(b->money, "#,##0.00;[Red]-#,##0.00");
-    b->money_total = workbook_add_format(b->wb);
+    b->money_total = xu_format(b);
     format_set_num_format(b->money_total, "#,##0.00;[Red]-#,##0.00");
     format_set_bold(b->money_total);
     format_set_top(b->money_total, LXW_BORDER_THIN);
-    b->date = workbook_add_format(b->wb);
+    b->date = xu_format(b);
     format_set_num_format(b->date, "yyyy-mm-dd");
     format_set_align(b->date, LXW_ALIGN_LEFT);
-    b->bold = workbook_add_format(b->wb);
+    b->bold = xu_format(b);
     format_set_bold(b->bold);
-    b->title = workbook_add_format(b->wb);
+    b->title = xu_format(b);
     format_set_bold(b->title);
     format_set_font_size(b->title, 14);
     format_set_font_color(b->title, 0x1F3864);
-    b->section = workbook_add_format(b->wb);
+    b->section = xu_format(b);
     format_set_bold(b->section);
     format_set_font_color(b->section, 0x1F3864);
     format_set_bottom(b->section, LXW_BORDER_MEDIUM);
     format_set_bottom_color(b->section, 0x1F3864);
-    b->integer = workbook_add_format(b->wb);
+    b->integer = xu_format(b);
     format_set_num_format(b->integer, "#,##0");
-    b->percent = workbook_add_format(b->wb);
+    b->percent = xu_format(b);
     format_set_num_format(b->percent, "0.00%");
-    b->right = workbook_add_format(b->wb);
+    b->right = xu_format(b);
     format_set_align(b->right, LXW_ALIGN_RIGHT);
-    return true;
+    return EXIT_DONE;
 }
 
-int xu_close(xu_book_t *b, char *msg, size_t len)
+cm_status xu_close(xu_book_t *b, cm_error_t *err)
 {
     errno = 0;
     lxw_error e = workbook_close(b->wb);
     int sys = errno;
     b->wb = NULL;
-    if (b->failed[0]) {
-        snprintf(msg, len, "%s", b->failed);
-        return -1;
-    }
-    if (e != LXW_NO_ERROR) {
-        if (sys)
-            snprintf(msg, len, "%s (%s)", lxw_strerror(e), strerror(sys));
-        else
-            snprintf(msg, len, "%s", lxw_strerror(e));
-        return -1;
-    }
-    return 0;
+    if (b->failed[0])
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", b->path, b->failed);
+    if (e != LXW_NO_ERROR)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s%s%s%s", b->path, lxw_strerror(e),
+                       sys ? " (" : "", sys ? strerror(sys) : "", sys ? ")" : "");
+    return EXIT_DONE;
 }
 
-int xu_create(const char *path, char *msg, size_t len)
+cm_status xu_create(const char *path, cm_error_t *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-    if (fd < 0 || close(fd) != 0) {
-        snprintf(msg, len, "%s: %s", path, strerror(errno));
-        return -1;
-    }
-    return 0;
+    if (fd < 0 || close(fd) != 0)
+        return cm_fail(err, EXIT_INTERNAL, "%s: %s", path, strerror(errno));
+    return EXIT_DONE;
 }
 
 lxw_worksheet *xu_add_sheet(xu_book_t *b, const char *name)
@@ -214,12 +217,17 @@ lxw_error xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundre
     return worksheet_write_number(ws, r, c, (double)hundredths / 10000.0, f);
 }
 
-void xu_widths(lxw_worksheet *ws, const double *widths, int n)
+lxw_error xu_widths(lxw_worksheet *ws, const double *widths, int n)
 {
     if (!ws)
-        return;
-    for (int i = 0; i < n; i++)
-        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
+        return LXW_ERROR_NULL_PARAMETER_IGNORED;
+    lxw_error first = LXW_NO_ERROR;
+    for (int i = 0; i < n; i++) {
+        lxw_error e = worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, widths[i], NULL);
+        if (first == LXW_NO_ERROR)
+            first = e;
+    }
+    return first;
 }
 
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n)
@@ -227,12 +235,12 @@ void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n
     if (!ws)
         return;
     for (int i = 0; i < n; i++) {
-        worksheet_write_string(ws, 0, (lxw_col_t)i, names[i], b->header);
-        worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 0 ? 22 : 16, NULL);
+        xu_keep(b, worksheet_write_string(ws, 0, (lxw_col_t)i, names[i], b->header));
+        xu_keep(b, worksheet_set_column(ws, (lxw_col_t)i, (lxw_col_t)i, i == 0 ? 22 : 16, NULL));
     }
     worksheet_freeze_panes(ws, 1, 0);
     /* printed or converted to PDF: landscape, all columns on one page width */
     worksheet_set_landscape(ws);
     worksheet_fit_to_pages(ws, 1, 0);
-    worksheet_repeat_rows(ws, 0, 0);
+    xu_keep(b, worksheet_repeat_rows(ws, 0, 0));
 }

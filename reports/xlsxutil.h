@@ -8,28 +8,33 @@
 #include <xlsxwriter.h>
 
 #include "model.h"
+#include "status.h"
 
 typedef struct xu_book {
     lxw_workbook *wb;
+    const char *path; /* as given to xu_open (borrowed): errors name it */
     lxw_format *header, *header_num, *money, *money_total, *date, *bold, *title, *section, *integer,
         *percent, *right;
     char failed[256]; /* the first failed call's reason ("" while none) */
 } xu_book_t;
 
 /* Open with a creation time fixed by the period, so the same inputs give the
- * same bytes; false on failure. constant_memory streams rows to temporary
- * files (flat memory for any size, rows written in order); without it a
- * small workbook is built in memory, with no temporary files. */
-bool xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
-             bool constant_memory);
-/* Close (the file is written now); 0 on success, else the reason in msg:
- * the first failure xu_keep / xu_add_sheet recorded, or libxlsxwriter's and
- * the system's reason for the close. */
-int xu_close(xu_book_t *b, char *msg, size_t len);
+ * same bytes. constant_memory streams rows to temporary files (flat memory
+ * for any size, rows written in order); without it a small workbook is
+ * built in memory, with no temporary files. path is borrowed until
+ * xu_close. EXIT_INTERNAL with "path: cannot create the workbook: reason". */
+cm_status xu_open(xu_book_t *b, const char *path, period_t period, const char *title,
+                  bool constant_memory, cm_error_t *err);
+/* Close (the file is written now). EXIT_INTERNAL with "path: reason": the
+ * first failure xu_keep / xu_add_sheet recorded, or libxlsxwriter's and the
+ * system's reason for the close. */
+cm_status xu_close(xu_book_t *b, cm_error_t *err);
 /* Create path as an empty regular file, never through a symlink (a missing
  * folder, a full disk or no free inode is reported here with the system's
- * reason, before any work); 0, or -1 with "path: reason" in msg. */
-int xu_create(const char *path, char *msg, size_t len);
+ * reason, before any work). EXIT_INTERNAL with "path: reason". */
+cm_status xu_create(const char *path, cm_error_t *err);
+/* A new format of the book (aborts when out of memory). */
+lxw_format *xu_format(xu_book_t *b);
 /* A new sheet, or NULL with the reason recorded in b->failed (the cell
  * writers below skip a NULL sheet). */
 lxw_worksheet *xu_add_sheet(xu_book_t *b, const char *name);
@@ -55,9 +60,9 @@ lxw_error xu_date(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, date_t d, lxw_for
 /* A percentage kept in hundredths (12.34 % is 1234) as a percent cell. */
 lxw_error xu_percent(lxw_worksheet *ws, lxw_row_t r, lxw_col_t c, int64_t hundredths,
                      lxw_format *f);
-/* A table's header row (frozen, repeated on printed pages) and column
- * widths (NULL: defaults). */
+/* A table's header row (frozen, repeated on printed pages; a failure is
+ * recorded in b->failed) and column widths (the first failure returned). */
 void xu_headers(xu_book_t *b, lxw_worksheet *ws, const char *const *names, int n);
-void xu_widths(lxw_worksheet *ws, const double *widths, int n);
+lxw_error xu_widths(lxw_worksheet *ws, const double *widths, int n);
 
 #endif

@@ -468,7 +468,8 @@ static void test_forbidden_xml_characters(void **state)
     assert_non_null(strstr(xml, CLEANED));
     free(xml);
     snprintf(path, sizeof(path), "%s/payouts.xlsx", dir);
-    assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), 0);
+    cm_error_t e;
+    assert_int_equal(wb_write_payouts(m, path, &e), EXIT_DONE);
     xml = part(path, "*.xml", &n);
     assert_xml_clean(xml, n);
     assert_non_null(strstr(xml, CLEANED));
@@ -495,10 +496,10 @@ static void test_errors_name_the_reason(void **state)
     assert_non_null(strstr(err, path));
     assert_non_null(strstr(err, "Not a directory"));
     snprintf(path, sizeof(path), "%s/file/payouts.xlsx", dir);
-    err[0] = 0;
-    assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, "Not a directory"));
+    cm_error_t e;
+    assert_int_equal(wb_write_payouts(m, path, &e), EXIT_INTERNAL);
+    assert_non_null(strstr(e.message, path));
+    assert_non_null(strstr(e.message, "Not a directory"));
     /* no file descriptor left (EMFILE): the file and the reason */
     snprintf(path, sizeof(path), "%s/st", dir);
     struct rlimit old, low;

@@ -83,9 +83,10 @@ static char *tmp_dir(void)
 static void test_sheets_and_totals(void **state)
 {
     month_t *m = world(*state);
-    char *dir = tmp_dir(), path[512], err[256];
+    char *dir = tmp_dir(), path[512];
+    cm_error_t err;
     snprintf(path, sizeof(path), "%s/payouts.xlsx", dir);
-    assert_int_equal(wb_write_payouts(m, path, err, sizeof(err)), 0);
+    assert_int_equal(wb_write_payouts(m, path, &err), EXIT_DONE);
     char *wb = part(path, "xl/workbook.xml");
     const char *sheets[] = {"Overview", "Summary", "Lines", "Exceptions", "Commitments", "Tiers",
                             "Points", "Control"};
