@@ -207,19 +207,19 @@ static void explain_revenue(const month_t *m, const revenue_t *r, const char *id
     printf("residual:\n  plan %s, category %s, tier %s, rate date %s\n", ag->plan_id,
            ms->products.v[r->product].category, t->tier ? t->tier : "(none)",
            date_format(period_first_day(m->period), d1));
-    rule_code note = revenue_note(m, r);
-    if (note != RULE_NONE) {
-        printf("  no commission: %s — %s\n", rule_name(note), rule_explain(LANG_EN, note));
+    line_t l = lines_residual_of(m, r);
+    if (l.note != RULE_NONE) {
+        printf("  no commission: %s — %s\n", rule_name(l.note), rule_explain(LANG_EN, l.note));
         return;
     }
-    const rate_t *rt = &m->book->rates.v[revenue_rate_row(m, r)];
+    const rate_t *rt = &m->book->rates.v[l.rate_row];
     printf("  rate row:    rates.csv line %d: plan %s, category %s, tier %s, %s%% effective %s to "
            "%s\n", rt->line, rt->plan_id, rt->category ? rt->category : "*",
            rt->tier ? rt->tier : "*", decimal_format(rt->rate_pct, RATE_SCALE, rate),
            date_format(rt->effective_from, d1),
            rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
     printf("  arithmetic:  %s × %s%% = %s (rounded half-even to the cent, once)\n", money,
-           rate, money_format(revenue_commission(m, r), com));
+           rate, money_format(l.amount, com));
 }
 
 /* §4.8: the row's assignment in each later corrected file of this period
@@ -261,13 +261,12 @@ static cm_status explain_restated_row(const month_t *m, ledger_t *l, const char 
         print_rule(rv.rule);
         if (rv.status != STATUS_ASSIGNED)
             continue;
-        rule_code note = revenue_note(m, &rv);
-        if (note != RULE_NONE)
-            printf("  no commission: %s\n", rule_name(note));
+        line_t res = lines_residual_of(m, &rv);
+        if (res.note != RULE_NONE)
+            printf("  no commission: %s\n", rule_name(res.note));
         else
             printf("  residual:    %s × %s%% = %s (tier %s of %s)\n", b,
-                   decimal_format(revenue_rate_pct(m, &rv), RATE_SCALE, rate),
-                   money_format(revenue_commission(m, &rv), com),
+                   decimal_format(res.rate, res.rate_scale, rate), money_format(res.amount, com),
                    m->tiers[rv.agreement].tier ? m->tiers[rv.agreement].tier : "(none)", pb);
     }
     sqlite3_finalize(st);

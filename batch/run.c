@@ -151,11 +151,12 @@ static cm_status job_decide(job_t *j, cm_error_t *err)
               j->month.rejects.n);
     if (!j->o->every_account) /* explain (every_account) looks orders up by id afterwards */
         month_shrink_order_map(&j->month);
-    char msg[512];
-    if (!month_decide(&j->month, msg, sizeof(msg))) {
+    cm_error_t why;
+    rc = month_decide(&j->month, &why);
+    if (rc != EXIT_DONE) {
         if (month_overflowed(&j->month)) /* an input error: exit 3 naming the row */
             return ingest_overflow_error(&j->month, err);
-        return cm_fail(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
+        return cm_fail(err, rc, "%s: %s; nothing was written", j->pbuf, why.message);
     }
     log_stage("%s: decided", j->pbuf);
     return EXIT_DONE;

@@ -432,13 +432,13 @@ static char *residual_row(char *p, const month_t *m, const revenue_t *rv, const 
     p = put_comma(p, agreement_id(m, rv->agreement));
     p = put_comma(p, line_kind_names[LINE_RESIDUAL]);
     p = put_comma(p, id);
-    p = money_put(rv->amount, p);
+    line_t l = lines_residual_of(m, rv);
+    p = money_put(l.basis, p);
     *p++ = ',';
-    int32_t rate = revenue_rate_row(m, rv);
-    p = put_comma(p, rate >= 0 ? rates[rate] : "0");
-    p = money_put(residual_amount(m->book, rv->amount, rate), p);
+    p = put_comma(p, l.rate_row >= 0 ? rates[l.rate_row] : "0");
+    p = money_put(l.amount, p);
     *p++ = ',';
-    return put(p, rule_name(rate >= 0 ? RULE_NONE : revenue_note(m, rv)));
+    return put(p, rule_name(l.note));
 }
 
 static int write_lines(const month_t *m, const char *dir, char *msg, size_t len)
