@@ -430,13 +430,12 @@ static void explain_partner(const month_t *m, int32_t pt)
         int32_t a = ms->by_partner[i];
         explain_agreement(m, a);
         int64_t held_orders = 0, held_rows = 0;
-        money_t held_mrc = 0, held_amount = 0;
+        money_t held_amount = 0;
         for (size_t k = 0; k < m->orders.n; k++) {
             const order_t *o = &m->orders.v[k];
             if (o->period == m->period && o->partner == pt && o->status == STATUS_HELD &&
                 (o->agreement == a || (o->agreement_ref && strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0))) {
                 held_orders++;
-                held_mrc += o->mrc;
                 printf("  held order:  %s (orders.csv:%d) MRC %s %s — %s\n", o->id, o->line,
                        money_format(o->mrc, b), o->currency.code, rule_explain(LANG_EN, o->rule));
             }
@@ -450,7 +449,8 @@ static void explain_partner(const month_t *m, int32_t pt)
                                       strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0)))
                 continue;
             held_rows++;
-            held_amount += r->amount;
+            /* a subset of P's revenue rows: Σ|amount| over them fits (month.h) */
+            held_amount = money_add_bounded(held_amount, r->amount);
         }
         if (held_rows)
             printf("  held revenue: %lld row(s), %s %s (their orders are held)\n",
