@@ -68,11 +68,12 @@ cm_status job_decide(const job_inputs_t *in, ledger_t *prior, decided_t *out, cm
               pbuf, m->control.orders_read, m->control.revenue_read, m->rejects.n);
     if (!in->every_account) /* explain (every_account) looks orders up by id afterwards */
         month_shrink_order_map(m);
-    char msg[512];
-    if (!month_decide(m, msg, sizeof(msg))) {
+    cm_error_t why;
+    rc = month_decide(m, &why);
+    if (rc != EXIT_DONE) {
         if (month_overflowed(m)) /* an input error: exit 3 naming the row */
             return ingest_overflow_error(m, err);
-        return cm_fail(err, EXIT_INTERNAL, "%s: %s; nothing was written", pbuf, msg);
+        return cm_fail(err, rc, "%s: %s; nothing was written", pbuf, why.message);
     }
     log_stage("%s: decided", pbuf);
     return EXIT_DONE;

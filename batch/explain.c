@@ -207,19 +207,19 @@ static void explain_revenue(const month_t *m, const revenue_t *r, const char *id
     printf("residual:\n  plan %s, category %s, tier %s, rate date %s\n", ag->plan_id,
            ms->products.v[r->product].category, t->tier ? t->tier : "(none)",
            date_format(period_first_day(m->period), d1));
-    rule_code note = revenue_note(m, r);
-    if (note != RULE_NONE) {
-        printf("  no commission: %s — %s\n", rule_name(note), rule_explain(LANG_EN, note));
+    line_t l = lines_residual_of(m, r);
+    if (l.note != RULE_NONE) {
+        printf("  no commission: %s — %s\n", rule_name(l.note), rule_explain(LANG_EN, l.note));
         return;
     }
-    const rate_t *rt = &m->book->rates.v[revenue_rate_row(m, r)];
+    const rate_t *rt = &m->book->rates.v[l.rate_row];
     printf("  rate row:    rates.csv line %d: plan %s, category %s, tier %s, %s%% effective %s to "
            "%s\n", rt->line, rt->plan_id, rt->category ? rt->category : "*",
            rt->tier ? rt->tier : "*", decimal_format(rt->rate_pct, RATE_SCALE, rate),
            date_format(rt->effective_from, d1),
            rt->effective_to == DATE_NONE ? "open" : date_format(rt->effective_to, d2));
     printf("  arithmetic:  %s × %s%% = %s (rounded half-even to the cent, once)\n", money,
-           rate, money_format(revenue_commission(m, r), com));
+           rate, money_format(l.amount, com));
 }
 
 /* §4.8: the row's assignment in each later corrected file of this period
@@ -261,13 +261,12 @@ static cm_status explain_restated_row(const month_t *m, ledger_t *l, const char 
         print_rule(rv.rule);
         if (rv.status != STATUS_ASSIGNED)
             continue;
-        rule_code note = revenue_note(m, &rv);
-        if (note != RULE_NONE)
-            printf("  no commission: %s\n", rule_name(note));
+        line_t res = lines_residual_of(m, &rv);
+        if (res.note != RULE_NONE)
+            printf("  no commission: %s\n", rule_name(res.note));
         else
             printf("  residual:    %s × %s%% = %s (tier %s of %s)\n", b,
-                   decimal_format(revenue_rate_pct(m, &rv), RATE_SCALE, rate),
-                   money_format(revenue_commission(m, &rv), com),
+                   decimal_format(res.rate, res.rate_scale, rate), money_format(res.amount, com),
                    m->tiers[rv.agreement].tier ? m->tiers[rv.agreement].tier : "(none)", pb);
     }
     sqlite3_finalize(st);
@@ -431,13 +430,12 @@ static void explain_partner(const month_t *m, int32_t pt)
         int32_t a = ms->by_partner[i];
         explain_agreement(m, a);
         int64_t held_orders = 0, held_rows = 0;
-        money_t held_mrc = 0, held_amount = 0;
+        money_t held_amount = 0;
         for (size_t k = 0; k < m->orders.n; k++) {
             const order_t *o = &m->orders.v[k];
             if (o->period == m->period && o->partner == pt && o->status == STATUS_HELD &&
                 (o->agreement == a || (o->agreement_ref && strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0))) {
                 held_orders++;
-                held_mrc += o->mrc;
                 printf("  held order:  %s (orders.csv:%d) MRC %s %s — %s\n", o->id, o->line,
                        money_format(o->mrc, b), o->currency.code, rule_explain(LANG_EN, o->rule));
             }
@@ -451,7 +449,8 @@ static void explain_partner(const month_t *m, int32_t pt)
                                       strcmp(o->agreement_ref, ms->agreements.v[a].id) == 0)))
                 continue;
             held_rows++;
-            held_amount += r->amount;
+            /* a subset of P's revenue rows: Σ|amount| over them fits (month.h) */
+            held_amount = money_add_bounded(held_amount, r->amount);
         }
         if (held_rows)
             printf("  held revenue: %lld row(s), %s %s (their orders are held)\n",

@@ -1000,9 +1000,9 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
     if (rv.status != STATUS_ASSIGNED)
         return true;
     int32_t a = rv.agreement;
-    money_t res = ms->products.v[rv.product].commissionable
-                      ? residual_amount(m->book, amount, restate_rate(m, x, a, rv.product))
-                      : 0;
+    money_t res = lines_residual_rated(m, &rv, ms->products.v[rv.product].commissionable
+                                                   ? restate_rate(m, x, a, rv.product)
+                                                   : -1).amount;
     x->file->rows_assigned++;
     if (!money_accumulate(&x->file->amount_assigned, amount) ||
         !money_accumulate(&x->revenue[a], amount) || !money_accumulate(&x->residual[a], res))

@@ -95,13 +95,13 @@ char *rows_residual(char *p, const month_t *m, const revenue_t *rv, const char *
     p = rows_put_comma(p, rows_agreement_id(m, rv->agreement));
     p = rows_put_comma(p, line_kind_names[LINE_RESIDUAL]);
     p = rows_put_comma(p, id);
-    p = money_put(rv->amount, p);
+    line_t l = lines_residual_of(m, rv);
+    p = money_put(l.basis, p);
     *p++ = ',';
-    int32_t rate = revenue_rate_row(m, rv);
-    p = rows_put_comma(p, rate >= 0 ? rates[rate] : "0");
-    p = money_put(residual_amount(m->book, rv->amount, rate), p);
+    p = rows_put_comma(p, l.rate_row >= 0 ? rates[l.rate_row] : "0");
+    p = money_put(l.amount, p);
     *p++ = ',';
-    return rows_put(p, rule_name(rate >= 0 ? RULE_NONE : revenue_note(m, rv)));
+    return rows_put(p, rule_name(l.note));
 }
 
 void rows_line_cells(const month_t *m, size_t line, const char **row, cellbuf_t *c, char *note,

@@ -291,6 +291,7 @@ static void group_residuals(const month_t *m, index_t *ix)
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
             continue;
+        line_t l = lines_residual_of(m, r);
         int32_t service = r->service >= 0 ? r->service : -1;
         int32_t account = service >= 0 ? -1 : revenue_account(r);
         int32_t key = service >= 0 ? service : -2 - account;
@@ -310,8 +311,8 @@ static void group_residuals(const month_t *m, index_t *ix)
                     abort();
             }
             g[n] = (group_t){.agreement = r->agreement, .service = service, .account = account,
-                             .product = r->product, .rate_row = revenue_rate_row(m, r),
-                             .note = (uint8_t)revenue_note(m, r)};
+                             .product = r->product, .rate_row = l.rate_row,
+                             .note = (uint8_t)l.note};
             slots[k] = (int32_t)n++;
             if (n * 2 > cap) { /* grow and re-place every group */
                 cap *= 2;
@@ -333,7 +334,7 @@ static void group_residuals(const month_t *m, index_t *ix)
         group_t *h = k == SIZE_MAX ? &g[n - 1] : &g[slots[k]];
         h->rows++;
         h->basis += r->amount;
-        h->amount += revenue_commission(m, r);
+        h->amount += l.amount;
     }
     free(slots);
     ix->groups = g;

@@ -117,22 +117,15 @@ void wb_lines(wb_t *w, const currency_totals_t *ct, size_t nct, money_t *by_curr
     bool *used = calloc(na * slots + 1, sizeof(*used));
     if (!sum || !used)
         abort();
-    for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[i];
-        if (r->status != STATUS_ASSIGNED)
-            continue;
-        size_t k =
-            (size_t)r->agreement * slots + LINE_RESIDUAL * (ncat + 1) + (size_t)cat_of[r->product];
-        sum[k] = money_add_bounded(sum[k], revenue_commission(m, r));
-        used[k] = true;
-    }
-    for (size_t i = 0; i < m->lines.n; i++) {
-        const line_t *l = &m->lines.v[i];
-        if (l->kind == LINE_RESTATEMENT)
+    line_iter_t it;
+    line_t l;
+    lines_iter_start(&it, m);
+    while (lines_next(&it, &l)) {
+        if (l.kind == LINE_RESTATEMENT)
             continue; /* a row each, naming the period restated (below) */
-        size_t c = l->product >= 0 ? (size_t)cat_of[l->product] : ncat;
-        size_t k = (size_t)l->agreement * slots + (size_t)l->kind * (ncat + 1) + c;
-        sum[k] = money_add_bounded(sum[k], l->amount);
+        size_t c = l.product >= 0 ? (size_t)cat_of[l.product] : ncat;
+        size_t k = (size_t)l.agreement * slots + (size_t)l.kind * (ncat + 1) + c;
+        sum[k] = money_add_bounded(sum[k], l.amount);
         used[k] = true;
     }
     /* one currency: it heads the amount column (no column repeating one

@@ -1,17 +1,19 @@
 /*
  * conservation.h — the batch's own audit: every input unit is accounted for
- * and every cent flows from lines to payables (issue 6: kept on in
- * production builds; a violation aborts the run before anything commits).
+ * and every cent flows from lines to payables (kept on in production builds;
+ * a violation stops the run before anything commits).
  */
 #ifndef COMMISSIONS_CONSERVATION_H
 #define COMMISSIONS_CONSERVATION_H
 
-#include <stddef.h>
-
 #include "month.h"
+#include "status.h"
 
-/* Returns true when every check holds; otherwise writes the first broken
- * equation into msg. */
-bool conservation_check(const month_t *m, char *msg, size_t msglen);
+/* EXIT_DONE when every check holds; otherwise EXIT_INTERNAL (a bug, never
+ * an input error) with the first broken equation in err. The residuals are
+ * recomputed from the revenue rows by a path of their own (rates_find over
+ * the book, money_muldiv), not by rules/lines.c, and compared per agreement
+ * with what lines_aggregate summed. */
+cm_status conservation_check(const month_t *m, cm_error_t *err);
 
 #endif

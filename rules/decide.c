@@ -81,7 +81,7 @@ static void assign_all(month_t *m)
     }
 }
 
-bool month_decide(month_t *m, char *msg, size_t msglen)
+cm_status month_decide(month_t *m, cm_error_t *err)
 {
     /* Each stage stops at an overflow (month_overflow); none runs after one. */
     static void (*const stages[])(month_t *) = {
@@ -92,11 +92,8 @@ bool month_decide(month_t *m, char *msg, size_t msglen)
     };
     for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
         stages[i](m);
-        if (month_overflowed(m)) {
-            if (msglen)
-                msg[0] = '\0';
-            return false;
-        }
+        if (month_overflowed(m))
+            return cm_fail(err, EXIT_INVALID_INPUT, "%s does not fit int64", m->overflow.what);
     }
-    return conservation_check(m, msg, msglen);
+    return conservation_check(m, err);
 }

@@ -5,15 +5,15 @@
 #ifndef COMMISSIONS_DECIDE_H
 #define COMMISSIONS_DECIDE_H
 
-#include <stddef.h>
-
 #include "month.h"
+#include "status.h"
 
 /* Decide period m->period. Preconditions: master, book, prior state and the
  * period's rows are loaded (orders of P undecided, revenue rows with product
- * resolved). Returns false when an input makes a sum, product or date offset
- * overflow (m->overflow says which row and what; msg is "") or, with msg,
- * when a conservation check fails. */
-bool month_decide(month_t *m, char *msg, size_t msglen);
+ * resolved). Returns EXIT_DONE; EXIT_INVALID_INPUT when an input makes a
+ * sum, product or date offset overflow (m->overflow names the row and what:
+ * batch/ turns it into the message naming the file); or EXIT_INTERNAL when
+ * a conservation check fails (err says which). */
+cm_status month_decide(month_t *m, cm_error_t *err);
 
 #endif

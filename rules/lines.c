@@ -3,6 +3,7 @@
  */
 #include "lines.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -75,7 +76,8 @@ void lines_residual(month_t *m, const revenue_t *r)
         *cell = rate_lookup(m, r);
 }
 
-int32_t revenue_rate_row(const month_t *m, const revenue_t *r)
+/* The residual's rates row: -1 unless assigned, commissionable and rated. */
+static int32_t residual_rate_row(const month_t *m, const revenue_t *r)
 {
     if (!earns_residual(m, r))
         return -1;
@@ -83,38 +85,65 @@ int32_t revenue_rate_row(const month_t *m, const revenue_t *r)
     return cell && *cell != RATE_MEMO_UNKNOWN ? *cell : rate_lookup(m, r);
 }
 
-rule_code revenue_note(const month_t *m, const revenue_t *r)
-{
-    if (r->status != STATUS_ASSIGNED)
-        return RULE_NONE;
-    if (!m->master->products.v[r->product].commissionable)
-        return RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
-    return revenue_rate_row(m, r) < 0 ? RULE_NO_RATE : RULE_NONE;
-}
-
-decimal_t revenue_rate_pct(const month_t *m, const revenue_t *r)
-{
-    int32_t row = revenue_rate_row(m, r);
-    return row >= 0 ? m->book->rates.v[row].rate_pct : 0;
-}
-
-money_t residual_amount(const book_t *book, money_t revenue, int32_t rate_row)
-{
-    /* revenue × rate_pct / 100, rate scaled by 10^4 */
-    return rate_row >= 0 ? money_muldiv(revenue, book->rates.v[rate_row].rate_pct, 100 * 10000)
-                         : 0;
-}
-
-money_t revenue_commission(const month_t *m, const revenue_t *r)
-{
-    return residual_amount(m->book, r->amount, revenue_rate_row(m, r));
-}
-
 static line_t new_line(int32_t agreement, line_kind_t kind, const char *source)
 {
     line_t l = {.agreement = agreement, .kind = kind, .source_id = source,
-                .product = -1, .order = -1, .row = -1};
+                .product = -1, .order = -1, .row = -1, .rate_row = -1};
     return l;
+}
+
+line_t lines_residual_rated(const month_t *m, const revenue_t *r, int32_t rate_row)
+{
+    assert(r->status == STATUS_ASSIGNED && r->product >= 0);
+    line_t l = new_line(r->agreement, LINE_RESIDUAL, NULL);
+    l.has_basis = true;
+    l.basis = r->amount;
+    l.rate_scale = RATE_SCALE;
+    l.product = r->product;
+    if (!m->master->products.v[r->product].commissionable) {
+        l.note = RULE_NOT_COMMISSIONABLE; /* §8.5: wins over no_rate */
+    } else if (rate_row < 0) {
+        l.note = RULE_NO_RATE;
+    } else {
+        l.rate_row = rate_row;
+        l.rate = m->book->rates.v[rate_row].rate_pct;
+        /* revenue × rate_pct / 100, the rate scaled by 10^4; rate_pct is at
+         * most 100 (CSV_RATE_MAX), so |amount| <= |revenue| fits */
+        l.amount = money_muldiv(r->amount, l.rate, 100 * 10000);
+    }
+    return l;
+}
+
+line_t lines_residual_of(const month_t *m, const revenue_t *r)
+{
+    return lines_residual_rated(m, r, residual_rate_row(m, r));
+}
+
+void lines_iter_start(line_iter_t *it, const month_t *m)
+{
+    it->m = m;
+    it->next = 0;
+    idseq_cursor(&it->ids, &m->revenue_ids);
+}
+
+bool lines_next(line_iter_t *it, line_t *out)
+{
+    const month_t *m = it->m;
+    size_t nrev = m->revenue.n;
+    for (; it->next < nrev; it->next++) {
+        const revenue_t *r = &m->revenue.v[it->next];
+        if (r->status != STATUS_ASSIGNED)
+            continue;
+        *out = lines_residual_of(m, r);
+        out->row = (int32_t)it->next;
+        out->source_id = idseq_at(&it->ids, it->next);
+        it->next++;
+        return true;
+    }
+    if (it->next - nrev >= m->lines.n)
+        return false;
+    *out = m->lines.v[it->next++ - nrev];
+    return true;
 }
 
 void lines_spiffs(month_t *m)
@@ -148,6 +177,7 @@ void lines_spiffs(month_t *m)
         l.rate = rt->mrc_multiple;
         l.product = o->product;
         l.order = (int32_t)i;
+        l.rate_row = row;
         if (rt->min_term_months >= 0 && o->term_months < rt->min_term_months) {
             l.amount = 0;
             l.note = RULE_TERM_BELOW_MINIMUM;
@@ -278,6 +308,10 @@ static const char *const lines_gross = "the sum of |amount| over the period's li
 static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t agreement)
 {
     switch (l->kind) {
+    case LINE_RESIDUAL: /* its revenue row's amount */
+        month_overflow(m, what, agreement, SOURCE_REVENUE, m->period,
+                       lineseq_at(&m->revenue_lines, (size_t)l->row), "amount");
+        return;
     case LINE_SPIFF:
     case LINE_CHARGEBACK: { /* the service's MRC made the amount */
         const order_t *o = &m->orders.v[l->order];
@@ -305,34 +339,21 @@ static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t
 void lines_aggregate(month_t *m)
 {
     money_t gross = 0;
-    for (size_t i = 0; i < m->revenue.n; i++) {
-        const revenue_t *r = &m->revenue.v[i];
-        if (r->status != STATUS_ASSIGNED)
-            continue;
-        agreement_period_t *c = &m->current[r->agreement];
-        money_t amount = revenue_commission(m, r), mag; /* |amount| <= |revenue| */
-        bool own = money_accumulate(&c->by_kind[LINE_RESIDUAL], amount);
-        if (!own || !money_abs(amount, &mag) || !money_accumulate(&gross, mag)) {
-            month_overflow(m, own ? lines_gross : kind_total[LINE_RESIDUAL],
-                           own ? -1 : r->agreement, SOURCE_REVENUE, m->period,
-                           lineseq_at(&m->revenue_lines, i), "amount");
-            return;
-        }
-        c->cash_lines++;
-    }
-    for (size_t i = 0; i < m->lines.n; i++) {
-        const line_t *l = &m->lines.v[i];
-        agreement_period_t *c = &m->current[l->agreement];
+    line_iter_t it;
+    line_t l;
+    lines_iter_start(&it, m);
+    while (lines_next(&it, &l)) {
+        agreement_period_t *c = &m->current[l.agreement];
         money_t mag;
-        if (!money_accumulate(&c->by_kind[l->kind], l->amount)) {
-            line_overflow(m, l, kind_total[l->kind], l->agreement);
+        if (!money_accumulate(&c->by_kind[l.kind], l.amount)) {
+            line_overflow(m, &l, kind_total[l.kind], l.agreement);
             return;
         }
-        if (!money_abs(l->amount, &mag) || !money_accumulate(&gross, mag)) {
-            line_overflow(m, l, lines_gross, -1);
+        if (!money_abs(l.amount, &mag) || !money_accumulate(&gross, mag)) {
+            line_overflow(m, &l, lines_gross, -1);
             return;
         }
-        if (l->kind != LINE_CREDIT)
+        if (l.kind != LINE_CREDIT)
             c->cash_lines++;
     }
 }

@@ -9,26 +9,49 @@
 
 #include "month.h"
 
-/* The residual of a revenue row is not stored on it (rows stay small): its
- * rates row, note and amount are looked up from the row's decision, product
- * and agreement, through m->rates once lines_residual has met them. */
+/* A residual is not stored (a month has tens of millions): its line is
+ * computed from its revenue row whenever it is read, from the row's
+ * decision, product and agreement and the rates row the memo (m->rates)
+ * holds for them once lines_residual has met them. Every reader of a
+ * residual goes through lines_next or lines_residual_of, so its rate, note
+ * and amount are decided here only. */
 
 /* Set up m->rates for P (no memo when agreements x categories is too big). */
 void rate_memo_init(month_t *m);
 /* 4.4 residual of one decided revenue row: records its rate row in the memo
- * (decide phase, one thread; the lookups below only read). */
+ * (decide phase, one thread; the readers below only read). */
 void lines_residual(month_t *m, const revenue_t *r);
-/* The residual's rates row: -1 unless assigned, commissionable and rated. */
-int32_t revenue_rate_row(const month_t *m, const revenue_t *r);
-/* RULE_NONE, or why an assigned row earns nothing: RULE_NOT_COMMISSIONABLE
- * (wins, §8.5) or RULE_NO_RATE. */
-rule_code revenue_note(const month_t *m, const revenue_t *r);
-/* The residual's rate_pct (scale 4): its rates row's, 0 without one. */
-decimal_t revenue_rate_pct(const month_t *m, const revenue_t *r);
-/* The residual line's amount (0 without a rate), rounded half-even. */
-money_t revenue_commission(const month_t *m, const revenue_t *r);
-/* The same from the revenue amount and a rate row already looked up. */
-money_t residual_amount(const book_t *book, money_t revenue, int32_t rate_row);
+
+/* The residual line of revenue row r, assigned to an agreement for P (a
+ * row of m->revenue, or one decided as P's elsewhere, e.g. a row of a
+ * corrected file of P): basis the row's amount, rate its rates row's
+ * rate_pct (0 without one), amount rounded half-even once, note
+ * RULE_NOT_COMMISSIONABLE (wins, §8.5), RULE_NO_RATE or RULE_NONE.
+ * source_id is NULL and row -1: the caller holds the row and its id. */
+line_t lines_residual_of(const month_t *m, const revenue_t *r);
+/* The same with the rates row given (-1: none; ignored for a product not
+ * commissionable): §4.8 prices a corrected file's row with the tier of the
+ * period it restates, looked up by the caller. */
+line_t lines_residual_rated(const month_t *m, const revenue_t *r, int32_t rate_row);
+
+/* Every line of P once, fully computed: first the residual of each assigned
+ * revenue row in file order (source_id its revenue id, row its index), then
+ * m->lines in order. Nothing is allocated; a yielded source_id stays valid
+ * until the next call. Read-only: any number of iterators at once.
+ *
+ *   line_iter_t it;
+ *   line_t l;
+ *   lines_iter_start(&it, m);
+ *   while (lines_next(&it, &l))
+ *       ...
+ */
+typedef struct line_iter {
+    const month_t *m;
+    size_t next; /* revenue rows [0, n), then m->lines from n */
+    idseq_cursor_t ids;
+} line_iter_t;
+void lines_iter_start(line_iter_t *it, const month_t *m);
+bool lines_next(line_iter_t *it, line_t *out);
 
 /* Spiffs of services first known as installed in P (and the installed MRC
  * that mrc-basis commitments retire, §8.6). */

@@ -199,7 +199,7 @@ static inline currency_t currency_unpack(uint16_t v)
 /* A billed revenue row, kept compact (tens of millions per month: 24
  * bytes): its references are resolved to indexes when read, enums are
  * bytes, the currency is packed, the residual's rate row, note and amount
- * are not stored but looked up (rules/lines.h: revenue_rate_row), its id
+ * are not stored but computed (rules/lines.h: lines_residual_of), its id
  * and its line are in the month's sequences at the row's position
  * (month.h: revenue_ids, revenue_lines), and its account is kept only when
  * no known order decides its assignment (4.2, P3), inside `service`:
@@ -277,11 +277,14 @@ typedef struct reject {
 } reject_t;
 
 /* ---- results of the run of P -------------------------------------------- */
-/* A non-residual commission line (residuals are revenue_t rows). */
+/* A commission line of P (SPEC §4.4, lines.csv's row). Spiffs, chargebacks,
+ * adjustments, restatements and credits are stored in m->lines; a residual
+ * is computed from its revenue row when read (rules/lines.h: the iterator
+ * lines_next and lines_residual_of), never stored. */
 typedef struct line {
     int32_t agreement;
     line_kind_t kind;
-    const char *source_id;
+    const char *source_id; /* residual: the revenue id (NULL from lines_residual_of) */
     bool has_basis;
     money_t basis;
     int rate_scale;   /* 0: blank rate */
@@ -292,7 +295,10 @@ typedef struct line {
     int32_t product;     /* for grouping by category; -1 for adjustments */
     int32_t order;       /* order index for spiff/chargeback, else -1 */
     int32_t row;         /* adjustment: index in m->adjustments; credit: in
-                            book->benefits; else -1 (names the row of an overflow) */
+                            book->benefits; residual: in m->revenue (-1 from
+                            lines_residual_of); else -1 (names the row of an
+                            overflow) */
+    int32_t rate_row;    /* residual and spiff: the rates row applied; -1: none */
 } line_t;
 
 /* Tier placement of one agreement around P (4.3). */

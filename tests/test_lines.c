@@ -103,10 +103,14 @@ static void assert_rate(const fake_t *f, const revenue_t *r, const char *pct, co
 {
     char buf[MONEY_BUF];
     assert_string_equal(status_names[r->status], "assigned");
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
-    assert_true(revenue_rate_row(&f->month, r) >= 0);
-    assert_string_equal(decimal_format(revenue_rate_pct(&f->month, r), RATE_SCALE, buf), pct);
-    assert_money(revenue_commission(&f->month, r), commission);
+    line_t l = lines_residual_of(&f->month, r);
+    assert_int_equal(l.kind, LINE_RESIDUAL);
+    assert_int_equal(l.agreement, r->agreement);
+    assert_money(l.basis, money_format(r->amount, buf));
+    assert_string_equal(rule_name(l.note), "");
+    assert_true(l.rate_row >= 0);
+    assert_string_equal(decimal_format(l.rate, l.rate_scale, buf), pct);
+    assert_money(l.amount, commission);
 }
 
 static size_t count_lines(const fake_t *f, line_kind_t kind)
@@ -264,9 +268,10 @@ static void test_residual_memo_same_answers(void **state)
     rule_code note[3];
     money_t amount[3];
     for (int i = 0; i < 3; i++) { /* no memo yet: plain lookups */
-        row[i] = revenue_rate_row(&f->month, r[i]);
-        note[i] = revenue_note(&f->month, r[i]);
-        amount[i] = revenue_commission(&f->month, r[i]);
+        line_t l = lines_residual_of(&f->month, r[i]);
+        row[i] = l.rate_row;
+        note[i] = l.note;
+        amount[i] = l.amount;
     }
     assert_true(row[0] >= 0);
     assert_int_equal(row[1], -1);
@@ -282,9 +287,10 @@ static void test_residual_memo_same_answers(void **state)
         filled += f->month.rates.row[(size_t)a * f->month.rates.ncat + k] != RATE_MEMO_UNKNOWN;
     assert_int_equal(filled, 2); /* WAVE's and DARK's categories; the fee earns nothing */
     for (int i = 0; i < 3; i++) {
-        assert_int_equal(revenue_rate_row(&f->month, r[i]), row[i]);
-        assert_int_equal(revenue_note(&f->month, r[i]), note[i]);
-        assert_int_equal(revenue_commission(&f->month, r[i]), amount[i]);
+        line_t l = lines_residual_of(&f->month, r[i]);
+        assert_int_equal(l.rate_row, row[i]);
+        assert_int_equal(l.note, note[i]);
+        assert_int_equal(l.amount, amount[i]);
     }
 }
 
@@ -296,10 +302,11 @@ static void test_residual_no_rate(void **state)
     /* PL-L has no `*` row and nothing for dark; PL-C's rows belong to another plan */
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK", "100.00");
     assert_string_equal(status_names[r->status], "assigned");
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "no_rate");
-    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
-    assert_int_equal(revenue_rate_row(&f->month, r), -1);
-    assert_money(revenue_commission(&f->month, r), "0.00");
+    line_t l = lines_residual_of(&f->month, r);
+    assert_string_equal(rule_name(l.note), "no_rate");
+    assert_int_equal(l.rate, 0);
+    assert_int_equal(l.rate_row, -1);
+    assert_money(l.amount, "0.00");
 }
 
 /* Proves not_commissionable wins over no_rate, and over an existing rate (§8.5). */
@@ -308,29 +315,56 @@ static void test_residual_not_commissionable(void **state)
     fake_t *f = *state;
     world(f);
     revenue_t *r = residual(f, "R1", "ACC-L3", "DARK-FEE", "100.00"); /* no rate either */
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "not_commissionable");
-    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
-    assert_money(revenue_commission(&f->month, r), "0.00");
+    line_t l = lines_residual_of(&f->month, r);
+    assert_string_equal(rule_name(l.note), "not_commissionable");
+    assert_int_equal(l.rate, 0);
+    assert_money(l.amount, "0.00");
     r = residual(f, "R2", "ACC-1", "FEE", "100.00"); /* PL-C's * / * would match */
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "not_commissionable");
-    assert_int_equal(revenue_rate_pct(&f->month, r), 0);
-    assert_int_equal(revenue_rate_row(&f->month, r), -1);
-    assert_money(revenue_commission(&f->month, r), "0.00");
+    l = lines_residual_of(&f->month, r);
+    assert_string_equal(rule_name(l.note), "not_commissionable");
+    assert_int_equal(l.rate, 0);
+    assert_int_equal(l.rate_row, -1);
+    assert_money(l.amount, "0.00");
+    /* a corrected file's row priced with a rate row found elsewhere: still none */
+    l = lines_residual_rated(&f->month, r, 0);
+    assert_string_equal(rule_name(l.note), "not_commissionable");
+    assert_money(l.amount, "0.00");
 }
 
-/* Proves unassigned, held and rejected revenue earn nothing and carry no note. */
+/* Proves unassigned and held revenue have no line: the iterator yields the
+ * residual of each assigned row once, in file order, with its revenue id and
+ * row, then the stored lines. */
 static void test_residual_only_when_assigned(void **state)
 {
     fake_t *f = *state;
-    world(f);
+    month_t *m = world(f);
+    set_tier(f, "A1", "Gold");
     revenue_t *r = residual(f, "R1", "ACC-NOBODY", "DATA", "100.00");
     assert_string_equal(status_names[r->status], "unassigned");
-    assert_money(revenue_commission(&f->month, r), "0.00");
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
     r = residual(f, "R2", "ACC-1", "WAVE", "100.00");
     assert_string_equal(status_names[r->status], "held");
-    assert_money(revenue_commission(&f->month, r), "0.00");
-    assert_string_equal(rule_name(revenue_note(&f->month, r)), "");
+    residual(f, "R3", "ACC-1", "DATA", "100.00");
+    residual(f, "R4", "ACC-NOBODY", "DATA", "100.00");
+    residual(f, "R5", "ACC-1", "VOICE", "50.00");
+    fake_adjustment(f, "ADJ-1", "A1", "5.00");
+    lines_adjustments(m);
+    line_iter_t it;
+    line_t l;
+    static const char *const want_id[] = {"R3", "R5", "ADJ-1"};
+    static const int32_t want_row[] = {2, 4, 0};
+    static const char *const want_amount[] = {"4.00", "1.00", "5.00"};
+    size_t n = 0;
+    lines_iter_start(&it, m);
+    while (lines_next(&it, &l)) {
+        assert_true(n < 3);
+        assert_int_equal(l.kind, n < 2 ? LINE_RESIDUAL : LINE_ADJUSTMENT);
+        assert_string_equal(l.source_id, want_id[n]);
+        assert_int_equal(l.row, want_row[n]);
+        assert_money(l.amount, want_amount[n]);
+        n++;
+    }
+    assert_int_equal(n, 3);
+    assert_false(lines_next(&it, &l)); /* stays at the end */
 }
 
 /* ---- spiffs ----------------------------------------------------------------- */

@@ -10,6 +10,7 @@
 
 #include "conservation.h"
 #include "decide.h"
+#include "lines.h"
 #include "payables.h"
 
 /*
@@ -225,7 +226,7 @@ static void test_row_presence(void **state)
  * spiff ×2) with one installed order, its revenue, house revenue, a held
  * order and an adjustment.
  */
-static month_t *decided_world(fake_t *f, char *msg, size_t len)
+static month_t *decided_world(fake_t *f, cm_error_t *err)
 {
     fake_partner(f, "P1", LANG_EN);
     fake_agreement(f, "A1", "P1", LEGACY_CTL, "PL", "USD", "2017-01-01", NULL);
@@ -246,8 +247,8 @@ static month_t *decided_world(fake_t *f, char *msg, size_t len)
     fake_revenue(f, "R3", "ACC-1", "O2", "VOICE", "30.00");
     fake_adjustment(f, "ADJ-1", "A1", "5.00");
     m->carried_in[fake_ag(f, "A-OLD")] = fake_money("-3.00");
-    if (!month_decide(m, msg, len))
-        fail_msg("month_decide: %s", msg);
+    if (month_decide(m, err) != EXIT_DONE)
+        fail_msg("month_decide: %s", err->message);
     return m;
 }
 
@@ -255,9 +256,9 @@ static month_t *decided_world(fake_t *f, char *msg, size_t len)
 static void test_conservation_holds(void **state)
 {
     fake_t *f = *state;
-    char msg[256] = "";
-    month_t *m = decided_world(f, msg, sizeof(msg));
-    assert_true(conservation_check(m, msg, sizeof(msg)));
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
+    assert_int_equal(conservation_check(m, &err), EXIT_DONE);
     assert_payable(f, "A1", RULE_PAID, "0.00", "305.00", "305.00", "305.00", "0.00",
                    "2017-11-30");
     assert_payable(f, "A-OLD", RULE_NEGATIVE, "-3.00", "0.00", "-3.00", "0.00", "-3.00", NULL);
@@ -271,51 +272,79 @@ static void test_conservation_holds(void **state)
 static void test_conservation_catches_payable(void **state)
 {
     fake_t *f = *state;
-    char msg[256] = "";
-    month_t *m = decided_world(f, msg, sizeof(msg));
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
     m->payables[fake_ag(f, "A1")].paid += 1;
-    assert_false(conservation_check(m, msg, sizeof(msg)));
-    assert_non_null(strstr(msg, "conservation check failed"));
-    assert_non_null(strstr(msg, "balance"));
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "conservation check failed"));
+    assert_non_null(strstr(err.message, "balance"));
 }
 
 /* Proves a per-kind aggregate that differs from the lines is caught. */
 static void test_conservation_catches_aggregate(void **state)
 {
     fake_t *f = *state;
-    char msg[256] = "";
-    month_t *m = decided_world(f, msg, sizeof(msg));
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
     m->current[fake_ag(f, "A1")].by_kind[LINE_SPIFF] -= 1;
-    assert_false(conservation_check(m, msg, sizeof(msg)));
-    assert_non_null(strstr(msg, "spiff"));
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "spiff"));
+}
+
+/* Proves the residuals are audited independently of rules/lines.c: a wrong
+ * rate row in lines.c's memo (A1's voice residual priced as unrated), with
+ * the aggregates and payables redone from the wrong lines so they agree with
+ * them, is caught by the audit's own rates lookup. */
+static void test_conservation_catches_wrong_residual(void **state)
+{
+    fake_t *f = *state;
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
+    int32_t a = fake_ag(f, "A1");
+    assert_money(m->current[a].by_kind[LINE_RESIDUAL], "100.00"); /* 10 % of R1 */
+    assert_non_null(m->rates.row);
+    int32_t voice = m->rates.category_of[0];
+    m->rates.row[(size_t)a * m->rates.ncat + (size_t)voice] = -1;
+    for (size_t i = 0; i < m->master->agreements.n; i++) {
+        memset(m->current[i].by_kind, 0, sizeof(m->current[i].by_kind));
+        m->current[i].cash_lines = 0;
+    }
+    lines_aggregate(m);
+    payables_settle(m);
+    assert_false(month_overflowed(m));
+    assert_money(m->current[a].by_kind[LINE_RESIDUAL], "0.00");
+    assert_money(m->payables[a].earned, "205.00"); /* spiff 200 + adjustment 5 */
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "residuals of agreement A1"));
+    assert_non_null(strstr(err.message, "(10000 != 0)"));
 }
 
 /* Proves an order or revenue unit unaccounted for in the control totals is caught. */
 static void test_conservation_catches_counts(void **state)
 {
     fake_t *f = *state;
-    char msg[256] = "";
-    month_t *m = decided_world(f, msg, sizeof(msg));
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
     m->control.orders_read++;
-    assert_false(conservation_check(m, msg, sizeof(msg)));
-    assert_non_null(strstr(msg, "orders read"));
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "orders read"));
     m->control.orders_read--;
     m->control.revenue_amount_in += 1;
-    assert_false(conservation_check(m, msg, sizeof(msg)));
-    assert_non_null(strstr(msg, "revenue amount in"));
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "revenue amount in"));
     m->control.revenue_amount_in -= 1;
-    assert_true(conservation_check(m, msg, sizeof(msg)));
+    assert_int_equal(conservation_check(m, &err), EXIT_DONE);
 }
 
 /* Proves money that has no payables row (carried balance on a missing row) is caught. */
 static void test_conservation_catches_missing_row(void **state)
 {
     fake_t *f = *state;
-    char msg[256] = "";
-    month_t *m = decided_world(f, msg, sizeof(msg));
+    cm_error_t err;
+    month_t *m = decided_world(f, &err);
     m->payables[fake_ag(f, "A-OLD")].present = false;
-    assert_false(conservation_check(m, msg, sizeof(msg)));
-    assert_non_null(strstr(msg, "payables row"));
+    assert_int_equal(conservation_check(m, &err), EXIT_INTERNAL);
+    assert_non_null(strstr(err.message, "payables row"));
 }
 
 /* ---- overflow (SPEC §2: never a wrapped value) -------------------------------- */
@@ -408,6 +437,7 @@ int main(void)
         FAKE_TEST(test_conservation_holds),
         FAKE_TEST(test_conservation_catches_payable),
         FAKE_TEST(test_conservation_catches_aggregate),
+        FAKE_TEST(test_conservation_catches_wrong_residual),
         FAKE_TEST(test_conservation_catches_counts),
         FAKE_TEST(test_conservation_catches_missing_row),
         FAKE_TEST(test_balance_overflow),

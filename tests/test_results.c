@@ -52,9 +52,9 @@ static month_t *world(fake_t *f)
     fake_adjustment(f, "ADJ2", "A1", "1.00");
     fake_adjustment(f, "ADJ1", "A1", "5.00");
     fake_adjustment(f, "ADJ10", "A1", "-2.00");
-    char msg[256] = "";
-    if (!month_decide(m, msg, sizeof(msg)))
-        fail_msg("month_decide: %s", msg);
+    cm_error_t why = {0};
+    if (month_decide(m, &why) != EXIT_DONE)
+        fail_msg("month_decide: %s", why.message);
     return m;
 }
 

@@ -117,8 +117,8 @@ static month_t *decide(fake_t *f, size_t nrevenue, const char *const *accounts)
         snprintf(id, sizeof(id), "R%zu", i + 1);
         fake_revenue(f, id, accounts[i], NULL, "V", "100.00");
     }
-    char msg[256];
-    assert_true(month_decide(m, msg, sizeof(msg)));
+    cm_error_t why;
+    assert_int_equal(month_decide(m, &why), EXIT_DONE);
     return m;
 }
 
@@ -319,8 +319,8 @@ static month_t *world(fake_t *f)
     fake_revenue(f, "R5", "AC1", NULL, "V", "500.00");
     fake_adjustment(f, "ADJ1", "A1", "-25.00");
     m->carried_in[fake_ag(f, "A4")] = 1000; /* a balance only: the shortest agreement */
-    char msg[256];
-    assert_true(month_decide(m, msg, sizeof(msg)));
+    cm_error_t why;
+    assert_int_equal(month_decide(m, &why), EXIT_DONE);
     return m;
 }
 
@@ -569,8 +569,8 @@ static void test_statement_explains_itself(void **state)
     revenue_t *r = fake_revenue(f, "R1", "AC1", NULL, "V", "100.00");
     r->currency = currency_pack(fake_currency("EUR"));
     fake_revenue(f, "R2", "AC2", NULL, "V", "100.00");
-    char msg[256];
-    assert_true(month_decide(m, msg, sizeof(msg)));
+    cm_error_t why;
+    assert_int_equal(month_decide(m, &why), EXIT_DONE);
     char *dir = tmp_dir(), err[512], path[600];
     assert_int_equal(st_write_statements(m, dir, true, err, sizeof(err)), 0);
 

@@ -46,8 +46,8 @@ static month_t *world(fake_t *f)
     fake_revenue(f, "R5", "AC1", NULL, "V", "500.00");
     m->control.revenue_read = 5;
     m->control.revenue_amount_in = 100000 + 200000 + 5555 - 1234 + 50000;
-    char msg[256];
-    assert_true(month_decide(m, msg, sizeof(msg)));
+    cm_error_t why;
+    assert_int_equal(month_decide(m, &why), EXIT_DONE);
     return m;
 }
 

@@ -225,10 +225,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(rc == EXIT_DONE || rc == EXIT_INVALID_INPUT);
         if (rc == EXIT_DONE) {
             check_period(kind, &m, &inputs);
-            char msg[512] = "";
+            cm_error_t why;
             /* an overflow of a total is an input error (exit 3), not a bug */
-            if (!month_decide(&m, msg, sizeof(msg)) && !month_overflowed(&m)) {
-                fprintf(stderr, "month_decide: %s\n", msg);
+            if (month_decide(&m, &why) != EXIT_DONE && !month_overflowed(&m)) {
+                fprintf(stderr, "month_decide: %s\n", why.message);
                 FUZZ_CHECK(!"month_decide failed (conservation audit)");
             }
         }
