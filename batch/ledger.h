@@ -14,7 +14,7 @@
 #ifndef COMMISSIONS_LEDGER_H
 #define COMMISSIONS_LEDGER_H
 
-#include "ingest.h"
+#include "inputs.h"
 #include "month.h"
 #include "results.h"
 #include "util.h"
