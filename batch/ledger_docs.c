@@ -12,6 +12,9 @@
 
 #include "statements.h"
 
+/* The most deflate can shrink its input (zlib technical details: 1032:1). */
+#define DEFLATE_MAX_RATIO 1032
+
 void ledger_docs_add(ledger_docs_t *d, const char *partner_id, const unsigned char *bytes,
                      size_t len)
 {
@@ -73,13 +76,17 @@ cm_status ledger_load_docs(ledger_t *l, period_t p,
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         const char *id = (const char *)sqlite3_column_text(st, 0);
         sqlite3_int64 size = sqlite3_column_int64(st, 2);
-        uLongf n = size > 0 ? (uLongf)size : 0;
-        unsigned char *doc = malloc(n ? n : 1);
-        if (!doc)
-            abort();
-        if (size < 0 || (sqlite3_int64)n != size ||
-            uncompress(doc, &n, sqlite3_column_blob(st, 1),
-                       (uLong)sqlite3_column_bytes(st, 1)) != Z_OK ||
+        const void *z = sqlite3_column_blob(st, 1);
+        int zlen = sqlite3_column_bytes(st, 1);
+        /* deflate shrinks at most ~1032:1: a larger recorded size is damage,
+         * refused before it sizes an allocation */
+        bool plausible = size >= 0 && (uint64_t)size <= (uint64_t)zlen * DEFLATE_MAX_RATIO + 64;
+        uLongf n = plausible ? (uLongf)size : 0;
+        unsigned char *doc = plausible ? malloc(n ? n : 1) : NULL;
+        if (plausible && !doc)
+            abort(); /* out of memory */
+        if (!plausible || (sqlite3_int64)n != size ||
+            uncompress(doc, &n, z, (uLong)zlen) != Z_OK ||
             (sqlite3_int64)n != size)
             e = cm_fail(err, EXIT_INTERNAL, "ledger: statement_docs: the document of %s does "
                                               "not inflate to its recorded size", id);
