@@ -98,10 +98,9 @@ cm_status ledger_open(const char *path, bool readonly, ledger_t **out, cm_error_
         return rc;
     }
     sqlite3_busy_timeout(l->db, 0); /* a second writer fails at once (exit 5) */
-    /* A new ledger: 16 KiB pages (SQLite's default is 4): a month's ~200 MB
-     * of new pages go to the WAL and back into the file at the commit's
-     * checkpoint in a quarter of the writes (10M month 2: commit 1.2 -> 1.0
-     * s, ledger rows ~0.3 s less). Stamp and schema land in one
+    /* A new ledger: 16 KiB pages (SQLite's default is 4): a month's new
+     * pages go to the WAL and back into the file at the commit's checkpoint
+     * in a quarter of the writes. Stamp and schema land in one
      * rollback-journal transaction, before the switch to WAL, so the main
      * file's header carries the stamp from the start (file_kind). */
     char create[256];
@@ -251,8 +250,8 @@ cm_status each_row(ledger_t *l, month_t *m, const char *sql,
 
 /* Run a query once per master agreement, binding P as ?1 and the agreement
  * id as ?2, and call row() for its row, if any: the latest row of a table
- * keyed (agreement_id, period) is one index seek each, where a correlated
- * max(period) over the whole table grew with every period kept. */
+ * keyed (agreement_id, period) is one index seek per agreement, however
+ * many periods the ledger keeps. */
 cm_status each_agreement_row(ledger_t *l, month_t *m, const char *sql,
                                     void (*row)(month_t *, sqlite3_stmt *), cm_error_t *err)
 {

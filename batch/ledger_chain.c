@@ -420,7 +420,7 @@ cm_status ledger_print_status(ledger_t *l, const char *data_dir, cm_error_t *err
                                  " WHERE period = ?1 GROUP BY currency ORDER BY currency");
     sqlite3_stmt *in = prep(l, "SELECT path, sha256, bytes FROM inputs WHERE period = ?1"
                                " ORDER BY path");
-    if (!st || !cur || !in) {
+    if (!st || !cur || !held || !in) {
         sqlite3_finalize(st);
         sqlite3_finalize(cur);
         sqlite3_finalize(held);
@@ -447,15 +447,13 @@ cm_status ledger_print_status(ledger_t *l, const char *data_dir, cm_error_t *err
         if (!any)
             printf("  no payable\n");
         sqlite3_reset(cur);
-        if (held) {
-            sqlite3_bind_text(held, 1, period, -1, SQLITE_TRANSIENT);
-            while (sqlite3_step(held) == SQLITE_ROW)
-                printf("  %s  revenue held %s (%lld row(s); see payouts.xlsx, Exceptions)\n",
-                       (const char *)sqlite3_column_text(held, 0),
-                       money_format(sqlite3_column_int64(held, 1), m1),
-                       (long long)sqlite3_column_int64(held, 2));
-            sqlite3_reset(held);
-        }
+        sqlite3_bind_text(held, 1, period, -1, SQLITE_TRANSIENT);
+        while (sqlite3_step(held) == SQLITE_ROW)
+            printf("  %s  revenue held %s (%lld row(s); see payouts.xlsx, Exceptions)\n",
+                   (const char *)sqlite3_column_text(held, 0),
+                   money_format(sqlite3_column_int64(held, 1), m1),
+                   (long long)sqlite3_column_int64(held, 2));
+        sqlite3_reset(held);
         sqlite3_bind_text(in, 1, period, -1, SQLITE_TRANSIENT);
         while (data_dir && sqlite3_step(in) == SQLITE_ROW) {
             const char *path = (const char *)sqlite3_column_text(in, 0);

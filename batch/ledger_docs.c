@@ -194,10 +194,8 @@ cm_status ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out, cm
 cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
                             cm_error_t *err)
 {
-    (void)err;
     if (!l)
         return EXIT_DONE;
-    /* a ledger older than the table has no backlog */
     /* standing: a service whose order is still not attributed; every
      * account (P3, no order): the caller keeps those P holds too */
     sqlite3_stmt *st = prep(l,
@@ -208,14 +206,15 @@ cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *
         "  AND h.service_id LIKE 'account %'))"
         " GROUP BY h.service_id, h.currency ORDER BY h.service_id, h.currency");
     if (!st)
-        return EXIT_DONE;
+        return db_fail(l, err, "held revenue");
     bind_period(st, 1, p);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         push(ctx, (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
              (const char *)sqlite3_column_text(st, 2), col_period(st, 3), col_period(st, 4),
              sqlite3_column_int(st, 5), sqlite3_column_int64(st, 6), sqlite3_column_int64(st, 7));
     sqlite3_finalize(st);
-    return EXIT_DONE;
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "held revenue");
 }
 
 cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
@@ -229,11 +228,12 @@ cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
     if (!st)
         return db_fail(l, err, "prior payables");
     bind_period(st, 1, *prior);
-    while (sqlite3_step(st) == SQLITE_ROW)
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
         push(ctx, (const char *)sqlite3_column_text(st, 0), sqlite3_column_int64(st, 1),
              sqlite3_column_int64(st, 2));
     sqlite3_finalize(st);
-    return EXIT_DONE;
+    return rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "prior payables");
 }
 
 cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
@@ -246,12 +246,13 @@ cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, s
     if (!st)
         return db_fail(l, err, "order party");
     bind_text(st, 1, order_id);
-    if (sqlite3_step(st) == SQLITE_ROW) {
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
         const unsigned char *p = sqlite3_column_text(st, 0), *a = sqlite3_column_text(st, 1);
         snprintf(partner, plen, "%s", p ? (const char *)p : "");
         snprintf(agreement, alen, "%s", a ? (const char *)a : "");
     }
     sqlite3_reset(st);
     sqlite3_clear_bindings(st);
-    return EXIT_DONE;
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "order party");
 }

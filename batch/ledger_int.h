@@ -16,9 +16,8 @@ struct ledger {
     sqlite3_stmt *party;    /* ledger_order_party, prepared once */
 };
 
-/* ledger_schema.c: every table of a new ledger; the held_revenue table alone. */
+/* ledger_schema.c: every table of a new ledger (LEDGER_SCHEMA_VERSION). */
 extern const char *const schema_sql;
-extern const char *const held_revenue_sql;
 
 cm_status db_fail(ledger_t *l, cm_error_t *err, const char *what);
 sqlite3_stmt *prep(ledger_t *l, const char *sql);

@@ -453,7 +453,7 @@ cm_status ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *
     return s.rc;
 }
 
-/* ---- the workbook's prior period and backlog (issue 21) ---------------------------- */
+/* ---- the workbook's backlog: revenue held ----------------------------------------- */
 
 typedef struct held_row {
     int32_t service;
@@ -472,8 +472,6 @@ static int held_row_cmp(const void *x, const void *y)
 cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err)
 {
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
-    if (sqlite3_exec(l->db, held_revenue_sql, NULL, NULL, NULL) != SQLITE_OK)
-        return db_fail(l, err, "held_revenue");
     exec_p(&s, "DELETE FROM held_revenue WHERE period = ?1", m->period);
     /* only the held rows, grouped by sorting them: nothing for a month without holds */
     VEC(held_row_t) v = {0};
