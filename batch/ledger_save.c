@@ -4,6 +4,7 @@
  */
 #include "ledger_int.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -382,6 +383,7 @@ static void clear_orders(saver_t *s, period_t p)
 cm_status ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
                             cm_error_t *err)
 {
+    assert(!month_overflowed(m)); /* an overflowed month's results are incomplete */
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     /* an earlier run of P: remove what it wrote, undo what it changed */
     clear_orders(&s, m->period);
@@ -471,6 +473,7 @@ static int held_row_cmp(const void *x, const void *y)
 
 cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err)
 {
+    assert(!month_overflowed(m));
     saver_t s = {.l = l, .err = err, .rc = EXIT_DONE};
     exec_p(&s, "DELETE FROM held_revenue WHERE period = ?1", m->period);
     /* only the held rows, grouped by sorting them: nothing for a month without holds */
