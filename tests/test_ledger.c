@@ -243,6 +243,7 @@ static void test_not_sqlite_refused(void **state)
  *     (residual 10 %: 30.00, below the minimum, so carried); O2 ordered in
  *     2017-11, installs 2017-12-20 (waiting: loaded whole next period);
  *     O3 names no agreement of P1 (rejected).
+ * A2 (P1, CTL, no minimum): 100.00 billed to AC2 without a service, 10.00 paid.
  * M1 (P2, MKT): placed in MKT-PP "Silver", a webinar awards 10 points.
  * An approval of opportunity OPP1, an adjustment of A1.
  */
@@ -252,9 +253,11 @@ static month_t *world(fake_t *f)
     fake_partner(f, "P2", LANG_EN);
     int32_t a1 = fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
     f->master.agreements.v[a1].min_payout = fake_money("50.00");
+    fake_agreement(f, "A2", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
     fake_agreement(f, "M1", "P2", LEGACY_MKT, "PL-M", "USD", "2017-01-01", NULL);
     fake_product(f, "V", LEGACY_CTL, "voice", true);
     fake_account(f, "AC1", "A1");
+    fake_account(f, "AC2", "A2");
     fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
     fake_program(f, "MKT-PP", LEGACY_MKT, BASIS_POINTS, REVIEW_MONTHLY, 1, "Silver", NULL, NULL,
                  "2017-01", NULL);
@@ -273,6 +276,7 @@ static month_t *world(fake_t *f)
     o->term_months = 12;
     fake_order(f, "O3", "P1", "M1", "V", ORDER_NEW, "2017-11-06");
     fake_revenue(f, "R1", "AC1", "O1", "V", "300.00");
+    fake_revenue(f, "R2", "AC2", NULL, "V", "100.00");
     fake_approval(f, "AP1", "OPP1", "2017-11-02");
     fake_adjustment(f, "ADJ1", "A1", "5.00");
     fake_activity(f, "ACT1", "P2", "webinar", "2017-11-10");
@@ -474,6 +478,75 @@ static void test_rerun_replaces(void **state)
     tmp_remove(&t);
 }
 
+/* Proves a balance carried by an agreement master data no longer has is
+ * EXIT_INVALID_INPUT naming it, its amount and currency; with the agreement
+ * in master data the check passes. */
+static void test_carried_balance_never_vanishes(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    tmp_t t;
+    tmp_make(&t);
+    ledger_t *l = open_writer(t.db);
+    save_run(l, m);
+    month_t next;
+    memset(&next, 0, sizeof(next));
+    month_init(&next, &f->master, &f->book, fake_period("2017-12"));
+    cm_error_t err = {0};
+    assert_int_equal(ledger_check_carried(l, &next, &err), EXIT_DONE);
+    sql_exec(l, "UPDATE payables SET agreement_id = 'A-GONE' WHERE agreement_id = 'A1'");
+    assert_int_equal(ledger_check_carried(l, &next, &err), EXIT_INVALID_INPUT);
+    assert_non_null(strstr(err.message, "agreement A-GONE carries a balance of 35.00 USD"));
+    month_release(&next);
+    ledger_close(l);
+    tmp_remove(&t);
+}
+
+/* ---- close ---------------------------------------------------------------------- */
+
+/* Proves close pays what the run recorded as payable (A2's 10.00, not A1's
+ * carried balance), records it with a close link the chain accepts, and
+ * refuses a payment id issued again with other content. */
+static void test_close_records_payments(void **state)
+{
+    fake_t *f = *state;
+    month_t *m = world(f);
+    tmp_t t;
+    tmp_make(&t);
+    ledger_t *l = open_writer(t.db);
+    save_run(l, m);
+    cm_error_t err = {0};
+    ledger_payments_t due = {0};
+    assert_int_equal(ledger_payables_due(l, m->period, &due, &err), EXIT_DONE);
+    assert_int_equal(due.list.n, 1);
+    assert_string_equal(due.list.v[0].payment_id, "A2-2017-11");
+    assert_string_equal(due.list.v[0].partner_id, "P1");
+    assert_string_equal(due.list.v[0].currency, "USD");
+    assert_money(due.list.v[0].amount, "10.00");
+    char link[65];
+    assert_int_equal(ledger_begin(l, &err), EXIT_DONE);
+    assert_int_equal(ledger_close_period(l, m->period, &due, &err), EXIT_DONE);
+    assert_int_equal(ledger_chain_append(l, m->period, true, link, &err), EXIT_DONE);
+    assert_int_equal(ledger_commit(l, &err), EXIT_DONE);
+    assert_int_equal(ledger_period_state(l, m->period), PERIOD_CLOSED);
+    assert_int_equal(ledger_chain_check(l, m->period, &err), EXIT_DONE);
+    ledger_payments_t paid = {0};
+    assert_int_equal(ledger_payments_of(l, m->period, &paid, &err), EXIT_DONE);
+    assert_int_equal(paid.list.n, 1);
+    assert_string_equal(paid.list.v[0].payment_id, "A2-2017-11");
+    assert_money(paid.list.v[0].amount, "10.00");
+    ledger_payments_free(&paid);
+
+    due.list.v[0].amount += 1;
+    assert_int_equal(ledger_begin(l, &err), EXIT_DONE);
+    assert_int_equal(ledger_close_period(l, m->period, &due, &err), EXIT_STATE_CONFLICT);
+    assert_non_null(strstr(err.message, "payment A2-2017-11 was issued before"));
+    ledger_rollback(l);
+    ledger_payments_free(&due);
+    ledger_close(l);
+    tmp_remove(&t);
+}
+
 /* ---- statement documents ---------------------------------------------------------- */
 
 typedef struct got_docs {
@@ -624,6 +697,8 @@ int main(void)
         cmocka_unit_test(test_not_sqlite_refused),
         FAKE_TEST(test_saved_month_loads_as_next_state),
         FAKE_TEST(test_rerun_replaces),
+        FAKE_TEST(test_carried_balance_never_vanishes),
+        FAKE_TEST(test_close_records_payments),
         cmocka_unit_test(test_docs_round_trip),
         FAKE_TEST(test_chain_finds_changed_payable),
         FAKE_TEST(test_chain_finds_deleted_adjustment),
