@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "attribution.h"
+#include "csvio.h"
 #include "stubs.h"
 
 /* ---- saving the month ------------------------------------------------------ */
@@ -496,6 +497,8 @@ cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err)
         int32_t sv = v.v[i].service;
         const char *named = NULL, *key;
         char account[128];
+        _Static_assert(sizeof(account) > sizeof("account ") + CSV_ID_MAX,
+                       "an account id (at most CSV_ID_MAX bytes) is never cut");
         if (sv >= 0) {
             key = month_order_decision(m, sv).id;
             if (sv < ORDER_STUB)
