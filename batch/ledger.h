@@ -198,10 +198,11 @@ cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, s
 /* The hash chain (SPEC §5). Every run and every close appends a link:
  *   link = SHA-256("commissions-chain-1\n" prev "\n" period "\n" event "\n" digests)
  * where prev is the previous link (64 zeros for the first) and digests
- * lists "table=SHA-256 of its rows of P" (ledger.c chain tables). A re-run
- * of P appends a new run link; the superseded one stays in the chain (its
- * rows are gone, so only its link is checked). Append inside the
- * transaction that wrote P's rows; link receives the new link. */
+ * lists "table=SHA-256 of its rows of P" (ledger_chain.c run_tables and
+ * close_tables). A re-run of P appends a new run link; the superseded one
+ * stays in the chain (its rows are gone, so only its link is checked).
+ * Append inside the transaction that wrote P's rows; link receives the new
+ * link. */
 cm_status ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
                               cm_error_t *err);
 /* P's newest link (the close link of a closed period). */

@@ -195,9 +195,8 @@ static void test_foreign_database_refused(void **state)
     tmp_make(&t);
     sqlite3 *db = NULL;
     assert_int_equal(sqlite3_open(t.db, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_exec(db, "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine');",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    static const char notes[] = "CREATE TABLE notes(x TEXT); INSERT INTO notes VALUES('mine');";
+    assert_int_equal(sqlite3_exec(db, notes, NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(db);
     assert_refused(&t, "application_id 0x00000000");
     tmp_remove(&t);
