@@ -8,19 +8,12 @@
 #ifndef COMMISSIONS_INGEST_H
 #define COMMISSIONS_INGEST_H
 
+#include "inputs.h"
 #include "month.h"
 #include "prefetch.h"
 #include "util.h"
 
 typedef struct ledger ledger_t; /* ledger.h */
-
-/* One input file read by the run: its dataset path and content hash (§5). */
-typedef struct input_file {
-    const char *path;
-    char sha256[65];
-    int64_t records, bytes;
-} input_file_t;
-typedef VEC(input_file_t) input_list_t;
 
 typedef struct dataset {
     const char *dir;

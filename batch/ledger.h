@@ -10,11 +10,15 @@
  * A run of P is one write transaction (ledger_begin .. ledger_commit).
  * Loading "the state before P" ignores anything an earlier run of P wrote,
  * so re-running the newest open period replaces its results.
+ *
+ * The sections below follow the parts that implement them (batch/ledger.c,
+ * ledger_load.c, ledger_save.c, ledger_docs.c, ledger_chain.c; the tables in
+ * ledger_schema.c; what the parts share in ledger_int.h).
  */
 #ifndef COMMISSIONS_LEDGER_H
 #define COMMISSIONS_LEDGER_H
 
-#include "ingest.h"
+#include "inputs.h"
 #include "month.h"
 #include "results.h"
 #include "util.h"
@@ -28,6 +32,14 @@
 typedef struct ledger ledger_t;
 
 typedef enum { PERIOD_UNRUN = 0, PERIOD_OPEN = 1, PERIOD_CLOSED = 2 } period_state_t;
+
+/* Payments with their strings (in arena). */
+typedef struct ledger_payments {
+    payment_list_t list;
+    arena_t arena;
+} ledger_payments_t;
+
+/* ==== ledger.c: open, transactions, run state, inputs, dataset ============ */
 
 /* Open the ledger at path. A writer opens it after lock_acquire (which
  * creates the file): an empty file becomes a new, stamped ledger; a
@@ -46,12 +58,35 @@ period_state_t ledger_period_state(ledger_t *l, period_t p);
 /* Newest period run, PERIOD_NONE when none. */
 period_t ledger_latest_period(ledger_t *l);
 
+/* The newest period run before p, PERIOD_NONE when none. */
+period_t ledger_period_before(ledger_t *l, period_t p);
+
+/* The input hashes recorded for P (path -> sha256), for explain:
+ * EXIT_STATE_CONFLICT naming the first input that differs. */
+cm_status ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
+                              cm_error_t *err);
+/* The inputs recorded for P (paths and hashes copied into arena). */
+cm_status ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
+                                 cm_error_t *err);
+
+/* The dataset the ledger was started for (meta dataset_id): copied into
+ * out, "" when no run has recorded one yet. */
+cm_status ledger_dataset_id(ledger_t *l, char *out, size_t len, cm_error_t *err);
+/* Record it (inside the first run's transaction). */
+cm_status ledger_set_dataset_id(ledger_t *l, const char *id, cm_error_t *err);
+
+/* Raw handle for explain queries. */
+struct sqlite3 *ledger_db(ledger_t *l);
+
+/* ==== ledger_load.c: the state before P =================================== */
+
 /* How many orders the periods before p delivered (every one is a stub of
  * ledger_load_prior's); 0 when unknown. For memory planning only. */
 int64_t ledger_earlier_orders(ledger_t *l, period_t p);
 
 /* Fill m's prior state: orders, opportunities' approvals, seen ids,
- * history, carried balances, points, tier rows, awarded codes. */
+ * history, carried balances, points, tier rows, awarded codes. m is fresh
+ * from month_init (asserted): nothing of P is in it yet. */
 cm_status ledger_load_prior(ledger_t *l, month_t *m, cm_error_t *err);
 
 /* Make the earlier order *ref names whole (month.h order_stub_t): load its
@@ -62,32 +97,39 @@ cm_status ledger_complete_order(ledger_t *l, month_t *m, int32_t *ref, cm_error_
 cm_status ledger_complete_orders(ledger_t *l, month_t *m, int32_t *refs, size_t n,
                                  cm_error_t *err);
 
-/* Replace P's results with m's (inside the transaction). */
-cm_status ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
-                            cm_error_t *err);
-
-/* The input hashes recorded for P (path -> sha256), for explain:
- * EXIT_STATE_CONFLICT naming the first input that differs. */
-cm_status ledger_check_inputs(ledger_t *l, period_t p, const input_list_t *inputs,
-                              cm_error_t *err);
-/* The inputs recorded for P (paths and hashes copied into arena). */
-cm_status ledger_recorded_inputs(ledger_t *l, period_t p, input_list_t *out, arena_t *arena,
-                                 cm_error_t *err);
-
-/* The newest period run before p, PERIOD_NONE when none. */
-period_t ledger_period_before(ledger_t *l, period_t p);
-
-/* The dataset the ledger was started for (meta dataset_id): copied into
- * out, "" when no run has recorded one yet. */
-cm_status ledger_dataset_id(ledger_t *l, char *out, size_t len, cm_error_t *err);
-/* Record it (inside the first run's transaction). */
-cm_status ledger_set_dataset_id(ledger_t *l, const char *id, cm_error_t *err);
-
 /* Balances never vanish: EXIT_INVALID_INPUT naming the first agreement
  * (bytewise) whose latest payable before P carries a balance other than
  * zero while m's master data has no such agreement (deleted, or its row
  * rejected), with the amount and currency. */
 cm_status ledger_check_carried(ledger_t *l, const month_t *m, cm_error_t *err);
+
+/* §4.8, for restating the closed period p in the run of m->period: per
+ * agreement of m's master data (arrays of agreements.n, zero-filled by the
+ * caller), the tier in effect for p (NULL: none; a string of m's arena) and
+ * the assigned revenue and residuals last stated for p: by p's run, or by
+ * the newest restatement of p before m->period. */
+cm_status ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
+                               money_t *revenue, money_t *residual, cm_error_t *err);
+
+/* ==== ledger_save.c: what a run and a close write ========================= */
+
+/* Replace P's results with m's (inside the transaction). m was decided
+ * without an overflow (asserted), as for ledger_save_holds. */
+cm_status ledger_save_month(ledger_t *l, const month_t *m, const input_list_t *inputs,
+                            cm_error_t *err);
+
+/* The workbook's backlog: P's held revenue per service (its order, or
+ * "account ID") and currency, replacing an earlier run's rows of P (inside
+ * the transaction). */
+cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err);
+
+/* Record P's payments and mark P closed (inside a transaction). A payment
+ * id is issued once: one recorded before with other content is
+ * EXIT_STATE_CONFLICT naming it; with the same content it stays as it is. */
+cm_status ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
+                              cm_error_t *err);
+
+/* ==== ledger_docs.c: what reports and close read back ===================== */
 
 /* Partners' statement documents of P (reports/statements.h st_docs) as the
  * ledger stores them: deflated (zlib, level 1), with the inflated size. */
@@ -119,11 +161,6 @@ cm_status ledger_load_docs(ledger_t *l, period_t p,
                                         const unsigned char *bytes, size_t len),
                            void *ctx, cm_error_t *err);
 
-/* Payments with their strings (in arena). */
-typedef struct ledger_payments {
-    payment_list_t list;
-    arena_t arena;
-} ledger_payments_t;
 void ledger_payments_free(ledger_payments_t *p);
 
 /* What P's last run recorded as payable: every payables row of P with
@@ -135,19 +172,37 @@ cm_status ledger_payables_due(ledger_t *l, period_t p, ledger_payments_t *out,
 cm_status ledger_payments_of(ledger_t *l, period_t p, ledger_payments_t *out,
                              cm_error_t *err);
 
-/* Record P's payments and mark P closed (inside a transaction). A payment
- * id is issued once: one recorded before with other content is
- * EXIT_STATE_CONFLICT naming it; with the same content it stays as it is. */
-cm_status ledger_close_period(ledger_t *l, period_t p, const ledger_payments_t *pay,
-                              cm_error_t *err);
+/* Revenue held in periods before p on services whose order is still not
+ * attributed, and on every account ("account ID": whether it still stands
+ * is the caller's to tell from P), per service and currency, in service
+ * order; nothing for a NULL ledger. */
+typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
+                               const char *currency, period_t first, period_t last, int periods,
+                               int64_t rows, money_t amount);
+cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
+                            cm_error_t *err);
+/* The payables of the newest period run before p (*prior, PERIOD_NONE when
+ * none), in agreement_id order. */
+typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t paid,
+                                money_t carried_out);
+cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
+                                     ledger_prior_fn push, void *ctx, cm_error_t *err);
+
+/* An order's partner_id and agreement_ref as delivered ("" when none or
+ * unknown), copied into the buffers. */
+cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
+                             char *agreement, size_t alen, cm_error_t *err);
+
+/* ==== ledger_chain.c: the hash chain, audit, status ======================= */
 
 /* The hash chain (SPEC §5). Every run and every close appends a link:
  *   link = SHA-256("commissions-chain-1\n" prev "\n" period "\n" event "\n" digests)
  * where prev is the previous link (64 zeros for the first) and digests
- * lists "table=SHA-256 of its rows of P" (ledger.c chain tables). A re-run
- * of P appends a new run link; the superseded one stays in the chain (its
- * rows are gone, so only its link is checked). Append inside the
- * transaction that wrote P's rows; link receives the new link. */
+ * lists "table=SHA-256 of its rows of P" (ledger_chain.c run_tables and
+ * close_tables). A re-run of P appends a new run link; the superseded one
+ * stays in the chain (its rows are gone, so only its link is checked).
+ * Append inside the transaction that wrote P's rows; link receives the new
+ * link. */
 cm_status ledger_chain_append(ledger_t *l, period_t p, bool close, char link[65],
                               cm_error_t *err);
 /* P's newest link (the close link of a closed period). */
@@ -166,41 +221,5 @@ cm_status ledger_audit(ledger_t *l, cm_error_t *err);
  * missing or differs from what the run recorded (size, or SHA-256 for files
  * up to 64 MB) under data_dir. Never one sum across currencies. */
 cm_status ledger_print_status(ledger_t *l, const char *data_dir, cm_error_t *err);
-
-/* The workbook's backlog (issue 21): P's held revenue per service (its
- * order, or "account ID") and currency, replacing an earlier run's rows of P (inside the
- * transaction). */
-cm_status ledger_save_holds(ledger_t *l, const month_t *m, cm_error_t *err);
-/* Revenue held in periods before p on services whose order is still not
- * attributed, and on every account ("account ID": whether it still stands
- * is the caller's to tell from P), per service and currency, in service
- * order; nothing for a NULL ledger or one without the table. */
-typedef void (*ledger_hold_fn)(void *ctx, const char *service_id, const char *agreement_id,
-                               const char *currency, period_t first, period_t last, int periods,
-                               int64_t rows, money_t amount);
-cm_status ledger_load_holds(ledger_t *l, period_t p, ledger_hold_fn push, void *ctx,
-                            cm_error_t *err);
-/* The payables of the newest period run before p (*prior, PERIOD_NONE when
- * none), in agreement_id order. */
-typedef void (*ledger_prior_fn)(void *ctx, const char *agreement_id, money_t paid,
-                                money_t carried_out);
-cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
-                                     ledger_prior_fn push, void *ctx, cm_error_t *err);
-
-/* An order's partner_id and agreement_ref as delivered ("" when none or
- * unknown), copied into the buffers. */
-cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
-                             char *agreement, size_t alen, cm_error_t *err);
-
-/* §4.8, for restating the closed period p in the run of m->period: per
- * agreement of m's master data (arrays of agreements.n, zero-filled by the
- * caller), the tier in effect for p (NULL: none; a string of m's arena) and
- * the assigned revenue and residuals last stated for p: by p's run, or by
- * the newest restatement of p before m->period. */
-cm_status ledger_restate_basis(ledger_t *l, month_t *m, period_t p, const char **tier,
-                               money_t *revenue, money_t *residual, cm_error_t *err);
-
-/* Raw handle for explain queries. */
-struct sqlite3 *ledger_db(ledger_t *l);
 
 #endif
