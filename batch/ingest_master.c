@@ -1,5 +1,5 @@
 /*
- * ingest.c — CSV rows into model structs, SPEC §3 and §8.1.
+ * ingest_master.c — CSV rows into model structs, SPEC §3 and §8.1.
  *
  * Each file has one on_row callback that turns typed values into a struct
  * and applies the cross-row checks the spec lists as rejects (duplicate_id,
