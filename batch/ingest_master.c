@@ -1,29 +1,35 @@
 /*
- * ingest_master.c — CSV rows into model structs, SPEC §3 and §8.1.
- *
- * Each file has one on_row callback that turns typed values into a struct
- * and applies the cross-row checks the spec lists as rejects (duplicate_id,
- * wrong_period, unapproved, order_conflict, unknown references in master
- * data). Book files admit no bad row: any reject there is a file error.
+ * ingest_master.c — master/ and the rule book (SPEC §3, §8.1): master rows
+ * into master_t, each with the cross-row checks the spec lists as rejects
+ * (duplicate_id, unknown partner or agreement); the book's tables into
+ * book_t (the dataset's book/ table, else the default's), where a bad row is
+ * a file error, then the book's own consistency (overlaps, unknown tiers).
  */
-
 #include "ingest_read.h"
 
-#include <assert.h>
-#include <dirent.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "csvio.h"
-#include "ledger.h"
-#include "assignment.h"
-#include "lines.h"
 #include "rates.h"
 #include "schema.h"
+
+/* The format's limits, for the zero fields of ds->limits. */
+static void default_limits(ingest_limits_t *l)
+{
+    if (!l->partners)
+        l->partners = INT32_MAX;
+    if (!l->products)
+        l->products = INT32_MAX;
+    if (!l->agreements)
+        l->agreements = (size_t)MONTH_STUB_AGREEMENTS;
+    if (!l->accounts)
+        l->accounts = (size_t)REVENUE_ACCOUNTS_MAX;
+    if (!l->orders)
+        l->orders = (size_t)ORDER_STUB;
+    if (!l->revenue)
+        l->revenue = INT32_MAX;
+}
 
 /* ---- master/ ------------------------------------------------------------- */
 
@@ -32,8 +38,10 @@ static bool partner_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     master_t *ms = r->target;
     r->rows++;
-    if (!first_in_file(r, &v[PARTNERS_ID], line, "partner_id"))
+    if (!reader_first_in_file(r, &v[PARTNERS_ID], line, "partner_id"))
         return true;
+    if (!reader_room(r, ms->partners.n, r->limits->partners, line, "partner_id", "partners"))
+        return false;
     partner_t p = {.id = str(r, &v[PARTNERS_ID]), .name = str(r, &v[PARTNERS_NAME]),
                    .kind = (partner_kind_t)v[PARTNERS_KIND].i,
                    .lang = (lang_t)v[PARTNERS_LANGUAGE].i, .on_hold = v[PARTNERS_STATUS].i == 1};
@@ -47,11 +55,14 @@ static bool agreement_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     master_t *ms = r->target;
     r->rows++;
-    if (!first_in_file(r, &v[AGREEMENTS_ID], line, "agreement_id"))
+    if (!reader_first_in_file(r, &v[AGREEMENTS_ID], line, "agreement_id"))
         return true;
+    if (!reader_room(r, ms->agreements.n, r->limits->agreements, line, "agreement_id",
+                     "agreements"))
+        return false;
     int32_t partner = strmap_get(&ms->partner_ix, v[AGREEMENTS_PARTNER].s, v[AGREEMENTS_PARTNER].len);
     if (partner < 0) { /* §8.1: a rejected partner's agreements are rejected too */
-        reject(r, line, "partner_id", RULE_UNKNOWN_PARTNER);
+        reader_reject(r, line, "partner_id", RULE_UNKNOWN_PARTNER);
         return true;
     }
     agreement_t a = {.id = str(r, &v[AGREEMENTS_ID]), .partner = partner,
@@ -72,8 +83,10 @@ static bool product_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     master_t *ms = r->target;
     r->rows++;
-    if (!first_in_file(r, &v[PRODUCTS_CODE], line, "product_code"))
+    if (!reader_first_in_file(r, &v[PRODUCTS_CODE], line, "product_code"))
         return true;
+    if (!reader_room(r, ms->products.n, r->limits->products, line, "product_code", "products"))
+        return false;
     product_t p = {.code = str(r, &v[PRODUCTS_CODE]), .name = str(r, &v[PRODUCTS_NAME]),
                    .category = str(r, &v[PRODUCTS_CATEGORY]),
                    .portfolio = (legacy_t)v[PRODUCTS_PORTFOLIO].i,
@@ -88,11 +101,13 @@ static bool account_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     master_t *ms = r->target;
     r->rows++;
-    if (!first_in_file(r, &v[ACCOUNTS_ID], line, "account_id"))
+    if (!reader_first_in_file(r, &v[ACCOUNTS_ID], line, "account_id"))
         return true;
+    if (!reader_room(r, ms->accounts.n, r->limits->accounts, line, "account_id", "accounts"))
+        return false;
     int32_t owner = strmap_get(&ms->agreement_ix, v[ACCOUNTS_OWNER].s, v[ACCOUNTS_OWNER].len);
     if (owner < 0) {
-        reject(r, line, "owner_agreement_id", RULE_UNKNOWN_AGREEMENT);
+        reader_reject(r, line, "owner_agreement_id", RULE_UNKNOWN_AGREEMENT);
         return true;
     }
     account_t a = {.id = str(r, &v[ACCOUNTS_ID]), .owner = owner};
@@ -106,19 +121,19 @@ static bool commitment_row(void *ctx, const csv_value_t *v, int32_t line)
     reader_t *r = ctx;
     master_t *ms = r->target;
     r->rows++;
-    if (!first_in_file(r, &v[COMMITMENTS_ID], line, "commitment_id"))
+    if (!reader_first_in_file(r, &v[COMMITMENTS_ID], line, "commitment_id"))
         return true;
     int32_t a = strmap_get(&ms->agreement_ix, v[COMMITMENTS_AGREEMENT].s, v[COMMITMENTS_AGREEMENT].len);
     if (a < 0) {
-        reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
+        reader_reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
         return true;
     }
     if (v[COMMITMENTS_AMOUNT].i <= 0) { /* amount (> 0) */
-        reject(r, line, "amount", RULE_BAD_MONEY);
+        reader_reject(r, line, "amount", RULE_BAD_MONEY);
         return true;
     }
     if (v[COMMITMENTS_END].i < v[COMMITMENTS_START].i) {
-        reject(r, line, "end_period", RULE_BAD_PERIOD);
+        reader_reject(r, line, "end_period", RULE_BAD_PERIOD);
         return true;
     }
     commitment_t c = {.id = str(r, &v[COMMITMENTS_ID]), .agreement = a,
@@ -131,10 +146,6 @@ static bool commitment_row(void *ctx, const csv_value_t *v, int32_t line)
 }
 
 /* ---- book/ --------------------------------------------------------------- */
-
-typedef struct book_reader {
-    book_t *book;
-} book_reader_t;
 
 static bool program_row(void *ctx, const csv_value_t *v, int32_t line)
 {
@@ -151,7 +162,7 @@ static bool program_row(void *ctx, const csv_value_t *v, int32_t line)
                    .effective_from = (period_t)v[PROGRAMS_FROM].i,
                    .effective_to = opt_period(&v[PROGRAMS_TO])};
     if (g.window_months < 1 && g.basis == BASIS_REVENUE) {
-        reject(r, line, "window_months", RULE_BAD_INT);
+        reader_reject(r, line, "window_months", RULE_BAD_INT);
         return false;
     }
     VEC_PUSH(b->programs, g);
@@ -169,7 +180,7 @@ static bool tier_row_cb(void *ctx, const csv_value_t *v, int32_t line)
         if (strcmp(b->programs.v[i].name, prog) == 0)
             g = &b->programs.v[i];
     if (!g) {
-        cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: program %s is not in programs.csv",
+        cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: column program: program %s is not in programs.csv",
                   r->display, line, prog);
         r->failed = true;
         return false;
@@ -183,7 +194,7 @@ static bool tier_row_cb(void *ctx, const csv_value_t *v, int32_t line)
         ok = decimal_parse(mv->s, mv->len, 0, INT64_C(1000000000000), &t.min_value);
     }
     if (!ok) {
-        reject(r, line, "min_value", g->basis == BASIS_REVENUE ? RULE_BAD_MONEY : RULE_BAD_INT);
+        reader_reject(r, line, "min_value", g->basis == BASIS_REVENUE ? RULE_BAD_MONEY : RULE_BAD_INT);
         return false;
     }
     VEC_PUSH(b->tiers, t);
@@ -224,7 +235,7 @@ static bool star_or_id(reader_t *r, const csv_value_t *v, int32_t line, const ch
         return true;
     }
     if (!csv_valid_id(v->s, v->len)) {
-        reject(r, line, col, RULE_BAD_ID);
+        reader_reject(r, line, col, RULE_BAD_ID);
         return false;
     }
     *out = str(r, v);
@@ -244,11 +255,11 @@ static bool rate_row(void *ctx, const csv_value_t *v, int32_t line)
         !star_or_id(r, &v[RATES_TIER], line, "tier", &t.tier))
         return false;
     if (t.component == COMPONENT_RESIDUAL && !v[RATES_RATE].len) {
-        reject(r, line, "rate_pct", RULE_MISSING_VALUE);
+        reader_reject(r, line, "rate_pct", RULE_MISSING_VALUE);
         return false;
     }
     if (t.component == COMPONENT_SPIFF && !v[RATES_MULTIPLE].len) {
-        reject(r, line, "mrc_multiple", RULE_MISSING_VALUE);
+        reader_reject(r, line, "mrc_multiple", RULE_MISSING_VALUE);
         return false;
     }
     VEC_PUSH(b->rates, t);
@@ -281,7 +292,7 @@ static cm_status read_book_table(dataset_t *ds, const book_table_t *t, cm_error_
             r.display = arena_strndup(&ds->arena, path, strlen(path));
         free(path);
         if (there)
-            return read_file(&r, ds->book_dir, t->name, t->spec, t->on_row, false, &ds->inputs,
+            return reader_read_file(&r, ds->book_dir, t->name, t->spec, t->on_row, false, &ds->inputs,
                              NULL);
     }
     snprintf(rel, sizeof(rel), "book/%s", t->name);
@@ -289,13 +300,13 @@ static cm_status read_book_table(dataset_t *ds, const book_table_t *t, cm_error_
     bool own = path_exists(path);
     free(path);
     if (own)
-        return read_file(&r, ds->dir, rel, t->spec, t->on_row, false, &ds->inputs, NULL);
+        return reader_read_file(&r, ds->dir, rel, t->spec, t->on_row, false, &ds->inputs, NULL);
     for (int i = 0; i < book_default_count; i++) {
         if (strcmp(book_default_names[i], t->name) != 0)
             continue;
         snprintf(rel, sizeof(rel), "(default book)/%s", t->name);
         r.display = arena_strndup(&ds->arena, rel, strlen(rel));
-        csv_callbacks_t cb = {.on_row = t->on_row, .on_reject = on_reject};
+        csv_callbacks_t cb = {.on_row = t->on_row, .on_reject = reader_on_reject};
         csv_stats_t st;
         csv_error_t ce;
         csv_status s = csv_read_buffer(book_default_texts[i], book_default_lengths[i], r.display,
@@ -359,12 +370,13 @@ static cm_status check_book(const dataset_t *ds, cm_error_t *err)
     for (size_t i = 0; i < b->benefits.n; i++)
         if (!has_tier(b, b->benefits.v[i].program, b->benefits.v[i].tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/benefits.csv: tier %s of program %s is not in tiers.csv",
-                             b->benefits.v[i].tier, b->benefits.v[i].program);
+                             "book/benefits.csv:%d: column tier: tier %s of program %s is not in "
+                             "tiers.csv", b->benefits.v[i].line, b->benefits.v[i].tier,
+                             b->benefits.v[i].program);
     for (size_t i = 0; i < b->rates.n; i++)
         if (b->rates.v[i].tier && !tier_anywhere(b, b->rates.v[i].tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/rates.csv:%d: tier %s is not in tiers.csv", b->rates.v[i].line,
+                             "book/rates.csv:%d: column tier: tier %s is not in tiers.csv", b->rates.v[i].line,
                              b->rates.v[i].tier);
     return EXIT_DONE;
 }
@@ -372,6 +384,7 @@ static cm_status check_book(const dataset_t *ds, cm_error_t *err)
 cm_status ingest_dataset(dataset_t *ds, const char *dir, cm_error_t *err)
 {
     ds->dir = dir;
+    default_limits(&ds->limits);
     master_t *ms = &ds->master;
     struct {
         const char *rel;
@@ -390,33 +403,23 @@ cm_status ingest_dataset(dataset_t *ds, const char *dir, cm_error_t *err)
                                                "accounts.csv", "commitments.csv", NULL};
     static const char *const book_names[] = {"programs.csv", "tiers.csv", "points.csv",
                                              "benefits.csv", "rates.csv", NULL};
-    cm_status named = check_folder_names(dir, "master", master_names, err);
+    cm_status named = ingest_check_names(dir, "master", master_names, err);
     if (named == EXIT_DONE)
-        named = check_folder_names(dir, "book", book_names, err);
+        named = ingest_check_names(dir, "book", book_names, err);
     if (named == EXIT_DONE && ds->book_dir && !path_is_dir(ds->book_dir))
         named = cm_fail(err, EXIT_INVALID_INPUT, "no such book directory: %s", ds->book_dir);
     if (named == EXIT_DONE && ds->book_dir)
-        named = check_folder_names(ds->book_dir, ".", book_names, err);
+        named = ingest_check_names(ds->book_dir, ".", book_names, err);
     if (named != EXIT_DONE)
         return named;
     for (size_t i = 0; i < sizeof(master_files) / sizeof(master_files[0]); i++) {
         reader_t r = {.arena = &ds->arena, .err = err, .target = ms,
-                      .rejects = (void *)&ds->master_rejects};
-        cm_status rc = read_file(&r, dir, master_files[i].rel, master_files[i].spec,
+                      .rejects = (void *)&ds->master_rejects, .limits = &ds->limits};
+        cm_status rc = reader_read_file(&r, dir, master_files[i].rel, master_files[i].spec,
                                  master_files[i].on_row, false, &ds->inputs, NULL);
         if (rc != EXIT_DONE)
             return rc;
     }
-    /* the compact rows of a month index agreements in 28 bits (order_stub_t)
-     * and accounts in 30 (revenue_without_order) */
-    if (ms->agreements.n > (size_t)MONTH_STUB_AGREEMENTS)
-        return cm_fail(err, EXIT_INVALID_INPUT,
-                         "master/agreements.csv: %zu agreements; at most %d are supported",
-                         ms->agreements.n, (int)MONTH_STUB_AGREEMENTS);
-    if (ms->accounts.n > (size_t)REVENUE_ACCOUNTS_MAX)
-        return cm_fail(err, EXIT_INVALID_INPUT,
-                         "master/accounts.csv: %zu accounts; at most %d are supported",
-                         ms->accounts.n, (int)REVENUE_ACCOUNTS_MAX);
     master_index_partners(ms, &ds->arena);
     for (size_t i = 0; i < sizeof(book_tables) / sizeof(book_tables[0]); i++) {
         cm_status rc = read_book_table(ds, &book_tables[i], err);

@@ -1,27 +1,19 @@
 /*
- * ingest_period.c — one period's folder periods/P/ (SPEC §3): orders with
- * re-delivery semantics, approvals, adjustments, activities; revenue.csv
- * through ingest_revenue.c, the corrected files through ingest_restate.c. */
-
+ * ingest_period.c — one period's folder periods/P/ (SPEC §3): orders, with
+ * re-delivery of earlier orders (install date, order_conflict), approvals,
+ * adjustments (four eyes) and activities, whose ids are unique across all
+ * periods. revenue.csv is read by ingest_revenue.c, the corrected files of
+ * periods/P/restate/ by ingest_restate.c.
+ */
 #include "ingest_read.h"
 
-#include <assert.h>
-#include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "csvio.h"
 #include "ledger.h"
-#include "assignment.h"
-#include "lines.h"
-#include "rates.h"
 #include "schema.h"
-
-/* ---- periods/P/ ---------------------------------------------------------- */
 
 static const char *const order_columns[ORDERS_NCOLS] = {
     "order_id", "partner_id", "agreement_id", "account_id", "product_code", "order_type",
@@ -106,7 +98,7 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
     r->rows++;
     order_type_t type = (order_type_t)v[ORDERS_TYPE].i;
     if ((type == ORDER_INCREMENTAL || type == ORDER_DISCONNECT) && !v[ORDERS_ORIGINAL].len) {
-        reject(r, line, "original_order_id", RULE_MISSING_VALUE);
+        reader_reject(r, line, "original_order_id", RULE_MISSING_VALUE);
         return true;
     }
     /* §3 an order_id repeated in the file: the first row stands. The order
@@ -114,10 +106,10 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
      * file); re-delivered earlier orders are remembered in r->seen. */
     int32_t known = strmap_get(&m->order_ix, v[ORDERS_ID].s, v[ORDERS_ID].len);
     if (known >= 0 && known < ORDER_STUB && m->orders.v[known].period == m->period) {
-        reject(r, line, "order_id", RULE_DUPLICATE_ID);
+        reader_reject(r, line, "order_id", RULE_DUPLICATE_ID);
         return true;
     }
-    if (known >= 0 && !first_in_file(r, &v[ORDERS_ID], line, "order_id"))
+    if (known >= 0 && !reader_first_in_file(r, &v[ORDERS_ID], line, "order_id"))
         return true;
     /* references to master data point at its strings, not at copies
      * (a million orders name ten thousand partners) */
@@ -156,7 +148,7 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         order_t *old = &m->orders.v[known];
         int diff = order_difference(old, &o);
         if (diff >= 0) {
-            reject(r, line, order_columns[diff], RULE_ORDER_CONFLICT);
+            reader_reject(r, line, order_columns[diff], RULE_ORDER_CONFLICT);
         } else if (old->install_date == DATE_NONE && o.install_date != DATE_NONE) {
             old->install_date = o.install_date;
             VEC_PUSH(m->install_updates, known);
@@ -166,6 +158,8 @@ static bool order_row(void *ctx, const csv_value_t *v, int32_t line)
         }
         return true;
     }
+    if (!reader_room(r, m->orders.n, r->limits->orders, line, "order_id", "orders in a period"))
+        return false;
     VEC_PUSH(m->orders, o);
     strmap_put(&m->order_ix, o.id, v[ORDERS_ID].len, (int32_t)(m->orders.n - 1));
     return true;
@@ -178,10 +172,10 @@ static bool first_ever(reader_t *r, const char *kind, const csv_value_t *id, int
     char key[128];
     int n = snprintf(key, sizeof(key), "%s\x1f%.*s", kind, (int)id->len, id->s);
     if (strmap_get(&r->month->seen_ids, key, (size_t)n) >= 0) {
-        reject(r, line, column, RULE_DUPLICATE_ID);
+        reader_reject(r, line, column, RULE_DUPLICATE_ID);
         return false;
     }
-    return first_in_file(r, id, line, column);
+    return reader_first_in_file(r, id, line, column);
 }
 
 static bool approval_row(void *ctx, const csv_value_t *v, int32_t line)
@@ -213,23 +207,23 @@ static bool adjustment_row(void *ctx, const csv_value_t *v, int32_t line)
     /* checks in column order: agreement, currency, then four eyes */
     int32_t a = strmap_get(&ms->agreement_ix, v[ADJUSTMENTS_AGREEMENT].s, v[ADJUSTMENTS_AGREEMENT].len);
     if (a < 0) {
-        reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
+        reader_reject(r, line, "agreement_id", RULE_UNKNOWN_AGREEMENT);
         return true;
     }
     currency_t cur = currency_of(&v[ADJUSTMENTS_CURRENCY]);
     if (strcmp(cur.code, ms->agreements.v[a].currency.code) != 0) {
-        reject(r, line, "currency", RULE_BAD_CURRENCY);
+        reader_reject(r, line, "currency", RULE_BAD_CURRENCY);
         return true;
     }
     /* four eyes: one person however the name is spaced or cased (same_person) */
     const csv_value_t *by = &v[ADJUSTMENTS_APPROVED_BY], *entered = &v[ADJUSTMENTS_ENTERED_BY];
     if (!by->len || same_person(by->s, by->len, "", 0) ||
         same_person(by->s, by->len, entered->s, entered->len)) {
-        reject(r, line, "approved_by", RULE_UNAPPROVED);
+        reader_reject(r, line, "approved_by", RULE_UNAPPROVED);
         return true;
     }
     if (!v[ADJUSTMENTS_APPROVED_ON].len) {
-        reject(r, line, "approved_on", RULE_MISSING_VALUE);
+        reader_reject(r, line, "approved_on", RULE_MISSING_VALUE);
         return true;
     }
     adjustment_t adj = {.id = str(r, &v[ADJUSTMENTS_ID]), .agreement_id = ms->agreements.v[a].id,
@@ -267,14 +261,13 @@ cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
         const file_spec_t *spec;
         bool (*on_row)(void *, const csv_value_t *, int32_t);
         bool optional;
-        int64_t *read, *rejected;
+        int64_t *read;
     } files[] = {
-        {"orders.csv", &schema_orders, order_row, false, &m->control.orders_read, NULL},
-        {"approvals.csv", &schema_approvals, approval_row, true, NULL, NULL},
-        {"revenue.csv", &schema_revenue, revenue_row, false, &m->control.revenue_read,
-         &m->control.revenue_rejected_rows},
-        {"adjustments.csv", &schema_adjustments, adjustment_row, true, NULL, NULL},
-        {"activities.csv", &schema_activities, activity_row, true, NULL, NULL},
+        {"orders.csv", &schema_orders, order_row, false, &m->control.orders_read},
+        {"approvals.csv", &schema_approvals, approval_row, true, NULL},
+        {"revenue.csv", &schema_revenue, ingest_revenue_row, false, &m->control.revenue_read},
+        {"adjustments.csv", &schema_adjustments, adjustment_row, true, NULL},
+        {"activities.csv", &schema_activities, activity_row, true, NULL},
     };
     snprintf(rel, sizeof(rel), "periods/%s", pbuf);
     char *pdir = path_join(ds->dir, rel);
@@ -287,26 +280,26 @@ cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     static const char *const period_names[] = {"orders.csv", "revenue.csv", "approvals.csv",
                                                "adjustments.csv", "activities.csv", "restate",
                                                NULL};
-    cm_status named = check_folder_names(ds->dir, rel, period_names, err);
+    cm_status named = ingest_check_names(ds->dir, rel, period_names, err);
     if (named != EXIT_DONE) {
         prefetch_cancel(revenue);
         return named;
     }
     for (size_t i = 0; i < ds->master_rejects.n; i++)
         VEC_PUSH(m->rejects, ds->master_rejects.v[i]);
-    prefetch_t *restated = restate_prefetch(ds, m->period);
+    prefetch_t *restated = ingest_prefetch_restate(ds, m->period);
     for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
         reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
-                      .ledger = ledger};
+                      .ledger = ledger, .limits = &ds->limits};
         size_t before = m->rejects.n;
         snprintf(rel, sizeof(rel), "periods/%s/%s", pbuf, files[i].name);
         prefetch_t *ahead = NULL;
         if (files[i].spec == &schema_revenue) {
             ahead = revenue;
             revenue = NULL;
-            reserve_revenue(m, ds->dir, rel);
+            ingest_reserve_revenue(m, ds->dir, rel);
         }
-        cm_status rc = read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
+        cm_status rc = reader_read_file(&r, ds->dir, rel, files[i].spec, files[i].on_row, files[i].optional,
                                  inputs, ahead);
         if (rc == EXIT_DONE && files[i].spec == &schema_orders) {
             size_t whole = m->orders.n;
@@ -322,7 +315,7 @@ cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
             return rc;
         }
         if (files[i].spec == &schema_revenue)
-            settle_revenue(&r);
+            ingest_settle_revenue(&r);
         if (files[i].read)
             *files[i].read += r.rows;
         /* every reject of these files is a rejected row of the control totals */
@@ -335,5 +328,5 @@ cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     }
     m->control.rejects_total += (int64_t)ds->master_rejects.n;
     /* the order map still knows every order: a corrected file looks services up */
-    return read_restatements(ds, m, ledger, inputs, restated, err);
+    return ingest_restatements(ds, m, ledger, inputs, restated, err);
 }

@@ -1,28 +1,21 @@
 /*
- * ingest_prefetch.c — every use of read-ahead by the readers: the memory hints
- * of revenue rows (csvio on_ahead/on_near) and the parsing of revenue.csv
- * and of the first corrected file on a second thread (prefetch.h). */
-
+ * ingest_prefetch.c — every use of read-ahead by the readers, in one place:
+ * the memory hints of revenue rows (csvio on_ahead/on_near) and the starting
+ * of revenue.csv and of the first corrected file on a second thread
+ * (prefetch.h). The readers consume what is started here in
+ * reader_read_file (prefetch_finish) or drop it (prefetch_cancel).
+ */
 #include "ingest_read.h"
 
-#include <assert.h>
 #include <dirent.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "csvio.h"
-#include "ledger.h"
-#include "assignment.h"
-#include "lines.h"
-#include "rates.h"
 #include "schema.h"
 
 /* A revenue row a few rows ahead: load the order map slot of its service. */
-void revenue_ahead(void *ctx, const csv_value_t *v)
+static void revenue_ahead(void *ctx, const csv_value_t *v)
 {
     const reader_t *r = ctx;
     if (v[REVENUE_SERVICE].len)
@@ -31,18 +24,26 @@ void revenue_ahead(void *ctx, const csv_value_t *v)
 
 /* The same row nearer: its slot has arrived; load the order id it holds
  * (the lookup compares it). */
-void revenue_near(void *ctx, const csv_value_t *v)
+static void revenue_near(void *ctx, const csv_value_t *v)
 {
     const reader_t *r = ctx;
     if (v[REVENUE_SERVICE].len)
         strmap_prefetch_key(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
 }
 
+void ingest_prefetch_hints(csv_callbacks_t *cb, const file_spec_t *spec)
+{
+    if (spec != &schema_revenue)
+        return;
+    cb->on_ahead = revenue_ahead;
+    cb->on_near = revenue_near;
+}
+
 /* Start parsing the first corrected file (the smallest period folder of
  * periods/Q/restate/ holding a revenue.csv) on a thread of its own, so that
  * it overlaps reading the period's own files; NULL when there is none (or
- * no thread). read_restatements checks the folder and consumes it. */
-prefetch_t *restate_prefetch(const dataset_t *ds, period_t q)
+ * no thread). ingest_restatements checks the folder and consumes it. */
+prefetch_t *ingest_prefetch_restate(const dataset_t *ds, period_t q)
 {
     char qbuf[PERIOD_BUF], rel[96], first[8] = "";
     snprintf(rel, sizeof(rel), "periods/%s/restate", period_format(q, qbuf));

@@ -1,29 +1,23 @@
 /*
- * ingest_read.c — the readers' shared machinery: one file through its on_row
- * callback, rejects, duplicate ids, folder names, and the file error of an
- * overflowed total. */
-
+ * ingest_read.c — what every reader of a dataset file shares: one file
+ * through its on_row callback, rejects, duplicate ids within a file, the
+ * limits of the format, folder names, and the file error of an overflowed
+ * total (month_overflow).
+ */
 #include "ingest_read.h"
 
 #include <assert.h>
 #include <dirent.h>
-#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
-#include "csvio.h"
-#include "ledger.h"
-#include "assignment.h"
-#include "lines.h"
-#include "rates.h"
 #include "schema.h"
 
-void reject(reader_t *r, int32_t line, const char *column, rule_code reason)
+void reader_reject(reader_t *r, int32_t line, const char *column, rule_code reason)
 {
-    r->rejected++;
     if (!r->rejects) {
         cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: bad value in column %s (%s)", r->display,
                   line, *column ? column : "(row)", rule_name(reason));
@@ -34,27 +28,25 @@ void reject(reader_t *r, int32_t line, const char *column, rule_code reason)
     VEC_PUSH(*(reject_list_t *)r->rejects, j);
 }
 
-bool on_reject(void *ctx, int32_t line, const char *column, rule_code reason)
+bool reader_on_reject(void *ctx, int32_t line, const char *column, rule_code reason)
 {
     reader_t *r = ctx;
     r->rows++;
-    reject(r, line, column, reason);
+    reader_reject(r, line, column, reason);
     return !r->failed;
 }
 
-/* First occurrence of an id in this file? Otherwise reject duplicate_id. */
-bool first_in_file(reader_t *r, const csv_value_t *id, int32_t line, const char *column)
+bool reader_first_in_file(reader_t *r, const csv_value_t *id, int32_t line, const char *column)
 {
     if (strmap_get(&r->seen, id->s, id->len) >= 0) {
-        reject(r, line, column, RULE_DUPLICATE_ID);
+        reader_reject(r, line, column, RULE_DUPLICATE_ID);
         return false;
     }
     strmap_put(&r->seen, arena_strndup(r->arena, id->s, id->len), id->len, 1);
     return true;
 }
 
-/* A file error: the money total of the file would overflow at this row. */
-bool total_overflow(reader_t *r, int32_t line, const char *column, const char *what)
+bool reader_total_overflow(reader_t *r, int32_t line, const char *column, const char *what)
 {
     char max[MONEY_BUF];
     cm_fail(r->err, EXIT_INVALID_INPUT,
@@ -65,17 +57,27 @@ bool total_overflow(reader_t *r, int32_t line, const char *column, const char *w
     return false;
 }
 
-/* Read one file through its on_row; records its hash in inputs. A missing
- * optional file is skipped. */
-cm_status read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
+bool reader_room(reader_t *r, size_t n, size_t max, int32_t line, const char *column,
+                 const char *what)
+{
+    assert(max > 0);
+    if (n < max)
+        return true;
+    cm_fail(r->err, EXIT_INVALID_INPUT,
+            "%s:%d: column %s: more than %zu %s; at most %zu are supported", r->display, line,
+            column, max, what, max);
+    r->failed = true;
+    return false;
+}
+
+cm_status reader_read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
                            bool (*on_row)(void *, const csv_value_t *, int32_t), bool optional,
                            input_list_t *inputs, prefetch_t *ahead)
 {
     if (!r->display) /* a caller may name the file otherwise (the whatif book) */
         r->display = arena_strndup(r->arena, rel, strlen(rel));
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject,
-                          .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL,
-                          .on_near = spec == &schema_revenue ? revenue_near : NULL};
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = reader_on_reject};
+    ingest_prefetch_hints(&cb, spec);
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;
@@ -118,8 +120,8 @@ cm_status read_file(reader_t *r, const char *dir, const char *rel, const file_sp
  * input: a warning names it and the run goes on (dot files are skipped
  * silently: editors' and systems' own). A missing folder is left to the
  * readers to report. */
-cm_status check_folder_names(const char *dir, const char *rel, const char *const *known,
-                                    cm_error_t *err)
+cm_status ingest_check_names(const char *dir, const char *rel, const char *const *known,
+                             cm_error_t *err)
 {
     char *path = path_join(dir, rel);
     DIR *d = opendir(path);

@@ -1,21 +1,19 @@
 /*
  * ingest_restate.c — §4.8 corrected files periods/Q/restate/P/revenue.csv:
- * read for Q's run, and one row found again for explain. */
-
+ * read for Q's run (each row checked as revenue.csv's and assigned as P's
+ * run assigned it; per agreement, the figures that differ from those last
+ * stated for P), and one row found again for explain.
+ */
 #include "ingest_read.h"
 
-#include <assert.h>
 #include <dirent.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "csvio.h"
-#include "ledger.h"
 #include "assignment.h"
+#include "ledger.h"
 #include "lines.h"
 #include "rates.h"
 #include "schema.h"
@@ -79,7 +77,7 @@ static bool restate_first(reader_t *r, restate_reader_t *x, const csv_value_t *i
         idseq_release(&x->ids);
         x->mapped = true;
     }
-    return first_in_file(r, id, line, "revenue_id");
+    return reader_first_in_file(r, id, line, "revenue_id");
 }
 
 /* A row of the corrected file: checked as revenue.csv's rows are (format,
@@ -96,15 +94,15 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
     r->rows++;
     /* bounds every total of a subset of the rows and of their residuals */
     if (!money_abs(amount, &mag) || !money_accumulate(&r->gross, mag))
-        return total_overflow(r, line, "amount", "the sum of |amount| over the file");
+        return reader_total_overflow(r, line, "amount", "the sum of |amount| over the file");
     if (!restate_first(r, x, &v[REVENUE_ID], line))
         return true;
     if ((period_t)v[REVENUE_PERIOD].i != x->period) {
-        reject(r, line, "period", RULE_WRONG_PERIOD);
+        reader_reject(r, line, "period", RULE_WRONG_PERIOD);
         return true;
     }
     if (!money_accumulate(&x->file->amount_in, amount))
-        return total_overflow(r, line, "amount", "the sum of amount over the file");
+        return reader_total_overflow(r, line, "amount", "the sum of amount over the file");
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
     if (order >= 0 && month_order_period(m, order) > x->period)
@@ -127,7 +125,7 @@ static bool restate_row(void *ctx, const csv_value_t *v, int32_t line)
     x->file->rows_assigned++;
     if (!money_accumulate(&x->file->amount_assigned, amount) ||
         !money_accumulate(&x->revenue[a], amount) || !money_accumulate(&x->residual[a], res))
-        return total_overflow(r, line, "amount", "an assigned revenue total of the file");
+        return reader_total_overflow(r, line, "amount", "an assigned revenue total of the file");
     return true;
 }
 
@@ -166,7 +164,7 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     period_format(p, pbuf);
     snprintf(rel, sizeof(rel), "periods/%s/restate/%s", qbuf, pbuf);
     static const char *const names[] = {"revenue.csv", NULL};
-    cm_status rc = check_folder_names(ds->dir, rel, names, err);
+    cm_status rc = ingest_check_names(ds->dir, rel, names, err);
     if (rc != EXIT_DONE) {
         prefetch_cancel(ahead);
         return rc;
@@ -198,7 +196,7 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
                   .target = &x};
     if (rc == EXIT_DONE)
-        rc = read_file(&r, ds->dir, rel, &schema_revenue, restate_row, false, inputs, ahead);
+        rc = reader_read_file(&r, ds->dir, rel, &schema_revenue, restate_row, false, inputs, ahead);
     else
         prefetch_cancel(ahead);
     file.path = r.display;
@@ -242,8 +240,8 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
 /* §4.8: every folder of periods/Q/restate/, in period order. Its entries
  * must be folders named YYYY-MM (a period names one folder, so the same
  * period cannot be restated twice in one Q); anything else is a file error. */
-cm_status read_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
-                                   input_list_t *inputs, prefetch_t *ahead, cm_error_t *err)
+cm_status ingest_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
+                              input_list_t *inputs, prefetch_t *ahead, cm_error_t *err)
 {
     char qbuf[PERIOD_BUF], rel[96];
     snprintf(rel, sizeof(rel), "periods/%s/restate", period_format(m->period, qbuf));

@@ -1,26 +1,17 @@
 /*
- * ingest_revenue.c — periods/P/revenue.csv: each row resolved once, then
- * duplicate_id and wrong_period settled over the whole file. */
-
+ * ingest_revenue.c — periods/P/revenue.csv: each row's references resolved
+ * once as it is read (month_add_revenue); duplicate_id and wrong_period
+ * settled over the whole file, the rejected rows leaving m->revenue.
+ */
 #include "ingest_read.h"
 
 #include <assert.h>
-#include <dirent.h>
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
-#include <sys/stat.h>
 
-#include "csvio.h"
-#include "ledger.h"
-#include "assignment.h"
-#include "lines.h"
-#include "rates.h"
 #include "schema.h"
 
-bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
+bool ingest_revenue_row(void *ctx, const csv_value_t *v, int32_t line)
 {
     reader_t *r = ctx;
     month_t *m = r->month;
@@ -33,9 +24,9 @@ bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
      * their residuals (rate <= 100 %): this one check bounds them all. */
     if (!money_abs(amount, &mag) || !money_accumulate(&r->gross, mag) ||
         !money_accumulate(&c->revenue_amount_in, amount))
-        return total_overflow(r, line, "amount", "the sum of |amount| over the file");
+        return reader_total_overflow(r, line, "amount", "the sum of |amount| over the file");
     /* References are resolved here, once; duplicates and wrong_period are
-     * settled after the whole file (settle_revenue). */
+     * settled after the whole file (ingest_settle_revenue). */
     const csv_value_t *service = &v[REVENUE_SERVICE];
     int32_t order = service->len ? strmap_get(&m->order_ix, service->s, service->len) : -1;
     /* the account only matters without a known service (4.2, P3) */
@@ -51,6 +42,8 @@ bool revenue_row(void *ctx, const csv_value_t *v, int32_t line)
         rv.status = STATUS_REJECTED;
         rv.rule = RULE_WRONG_PERIOD;
     }
+    if (!reader_room(r, m->revenue.n, r->limits->revenue, line, "revenue_id", "revenue rows"))
+        return false;
     month_add_revenue(m, &rv, v[REVENUE_ID].s, v[REVENUE_ID].len, line, account);
     return true;
 }
@@ -79,7 +72,7 @@ static int32_t index_after(int32_t i, const int32_t *gone, size_t ng)
  * revenue.csv needs. Rejected rows leave m->revenue (kept in file order,
  * rejects listed in file order); m->revenue_by_id orders the rest, or is
  * NULL when the ids ascend. */
-void settle_revenue(reader_t *r)
+void ingest_settle_revenue(reader_t *r)
 {
     month_t *m = r->month;
     size_t n = m->revenue.n;
@@ -105,7 +98,7 @@ void settle_revenue(reader_t *r)
     for (size_t i = 0; i < n; i++) {
         if (rv[i].status == STATUS_REJECTED) {
             bool dup = rv[i].rule == RULE_DUPLICATE_ID;
-            reject(r, lineseq_at(&m->revenue_lines, i), dup ? "revenue_id" : "period",
+            reader_reject(r, lineseq_at(&m->revenue_lines, i), dup ? "revenue_id" : "period",
                    rv[i].rule);
             if (r->rejects) { /* its amount, for the reports' per-currency totals */
                 reject_t *j = &m->rejects.v[m->rejects.n - 1];
@@ -113,7 +106,7 @@ void settle_revenue(reader_t *r)
                 j->currency = rv[i].currency;
                 j->amount = rv[i].amount;
             }
-            /* a subset of the rows read: bounded by their Σ|amount| (revenue_row) */
+            /* a subset of the rows read: bounded by their Σ|amount| (ingest_revenue_row) */
             bool fits = money_accumulate(&m->control.revenue_amount_rejected_rows, rv[i].amount);
             assert(fits);
             (void)fits;
@@ -145,7 +138,7 @@ void settle_revenue(reader_t *r)
 /* Room for every row revenue.csv can hold (its bytes over the shortest
  * plausible row) so the array never moves: pages past the real rows are
  * never touched, so this costs address space only. */
-void reserve_revenue(month_t *m, const char *dir, const char *rel)
+void ingest_reserve_revenue(month_t *m, const char *dir, const char *rel)
 {
     char *path = path_join(dir, rel);
     int64_t bytes = file_size(path);
