@@ -7,6 +7,7 @@
  */
 #include "ingest_read.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,7 +182,7 @@ static bool tier_row_cb(void *ctx, const csv_value_t *v, int32_t line)
             g = &b->programs.v[i];
     if (!g) {
         cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: column program: program %s is not in programs.csv",
-                  r->display, line, prog);
+                r->display, line, prog);
         r->failed = true;
         return false;
     }
@@ -345,44 +346,45 @@ static cm_status check_book(const dataset_t *ds, cm_error_t *err)
     char p1[PERIOD_BUF];
     if (programs_find_conflict(b, &x, &y))
         return cm_fail(err, EXIT_INVALID_INPUT,
-                         "book/programs.csv: programs %s and %s overlap in time for legacy %s",
-                         b->programs.v[x].name, b->programs.v[y].name,
-                         legacy_names[b->programs.v[x].legacy]);
+                       "book/programs.csv: programs %s and %s overlap in time for legacy %s",
+                       b->programs.v[x].name, b->programs.v[y].name,
+                       legacy_names[b->programs.v[x].legacy]);
     if (rates_find_conflict(b, &x, &y))
         return cm_fail(err, EXIT_INVALID_INPUT,
-                         "book/rates.csv:%d: overlaps line %d (plan %s, %s, same category and "
-                         "tier, overlapping dates)",
-                         b->rates.v[y].line, b->rates.v[x].line, b->rates.v[x].plan_id,
-                         component_names[b->rates.v[x].component]);
+                       "book/rates.csv:%d: overlaps line %d (plan %s, %s, same category and "
+                       "tier, overlapping dates)",
+                       b->rates.v[y].line, b->rates.v[x].line, b->rates.v[x].plan_id,
+                       component_names[b->rates.v[x].component]);
     for (size_t i = 0; i < b->programs.n; i++) {
         const program_t *g = &b->programs.v[i];
         if (!has_tier(b, g->name, g->entry_tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/programs.csv: entry_tier %s of program %s (from %s) is not "
-                             "in tiers.csv", g->entry_tier, g->name,
-                             period_format(g->effective_from, p1));
+                           "book/programs.csv: entry_tier %s of program %s (from %s) is not "
+                           "in tiers.csv", g->entry_tier, g->name,
+                           period_format(g->effective_from, p1));
     }
     for (size_t i = 0; i < b->points.n; i++)
         if (!has_tier(b, b->points.v[i].program, b->points.v[i].phase_tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/points.csv: phase_tier %s of program %s is not in tiers.csv",
-                             b->points.v[i].phase_tier, b->points.v[i].program);
+                           "book/points.csv: phase_tier %s of program %s is not in tiers.csv",
+                           b->points.v[i].phase_tier, b->points.v[i].program);
     for (size_t i = 0; i < b->benefits.n; i++)
         if (!has_tier(b, b->benefits.v[i].program, b->benefits.v[i].tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/benefits.csv:%d: column tier: tier %s of program %s is not in "
-                             "tiers.csv", b->benefits.v[i].line, b->benefits.v[i].tier,
-                             b->benefits.v[i].program);
+                           "book/benefits.csv:%d: column tier: tier %s of program %s is not in "
+                           "tiers.csv", b->benefits.v[i].line, b->benefits.v[i].tier,
+                           b->benefits.v[i].program);
     for (size_t i = 0; i < b->rates.n; i++)
         if (b->rates.v[i].tier && !tier_anywhere(b, b->rates.v[i].tier))
             return cm_fail(err, EXIT_INVALID_INPUT,
-                             "book/rates.csv:%d: column tier: tier %s is not in tiers.csv", b->rates.v[i].line,
-                             b->rates.v[i].tier);
+                           "book/rates.csv:%d: column tier: tier %s is not in tiers.csv", b->rates.v[i].line,
+                           b->rates.v[i].tier);
     return EXIT_DONE;
 }
 
 cm_status ingest_dataset(dataset_t *ds, const char *dir, cm_error_t *err)
 {
+    assert(ds && dir);
     ds->dir = dir;
     default_limits(&ds->limits);
     master_t *ms = &ds->master;

@@ -7,6 +7,7 @@
  */
 #include "ingest_read.h"
 
+#include <assert.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +61,7 @@ static int order_difference(const order_t *a, const order_t *b)
  * becomes its index in m->orders); false on error. */
 static bool complete_order(reader_t *r, int32_t *ref)
 {
+    assert(r->ledger); /* stubs come only from the ledger's prior state */
     if (ledger_complete_order(r->ledger, r->month, ref, r->err) != EXIT_DONE) {
         r->failed = true;
         return false;
@@ -80,6 +82,7 @@ static cm_status complete_originals(reader_t *r)
 {
     int32_t *v = r->originals.v;
     size_t n = r->originals.n;
+    assert(n == 0 || r->ledger); /* stubs come only from the ledger's prior state */
     if (n > 1)
         qsort(v, n, sizeof(*v), ref_order);
     size_t k = 0; /* each once */
@@ -254,6 +257,8 @@ static bool activity_row(void *ctx, const csv_value_t *v, int32_t line)
 cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
                         input_list_t *inputs, cm_error_t *err)
 {
+    /* m was initialised over this dataset (month_init), after ingest_dataset */
+    assert(m->master == &ds->master && m->book == &ds->book && ds->limits.orders > 0);
     char pbuf[PERIOD_BUF], rel[96];
     period_format(m->period, pbuf);
     struct {

@@ -20,7 +20,7 @@ void reader_reject(reader_t *r, int32_t line, const char *column, rule_code reas
 {
     if (!r->rejects) {
         cm_fail(r->err, EXIT_INVALID_INPUT, "%s:%d: bad value in column %s (%s)", r->display,
-                  line, *column ? column : "(row)", rule_name(reason));
+                line, *column ? column : "(row)", rule_name(reason));
         r->failed = true;
         return;
     }
@@ -50,9 +50,9 @@ bool reader_total_overflow(reader_t *r, int32_t line, const char *column, const 
 {
     char max[MONEY_BUF];
     cm_fail(r->err, EXIT_INVALID_INPUT,
-              "%s:%d: column %s: %s would overflow (past %s); the amounts of this file cannot "
-              "be added exactly",
-              r->display, line, column, what, money_format(INT64_MAX, max));
+            "%s:%d: column %s: %s would overflow (past %s); the amounts of this file cannot "
+            "be added exactly",
+            r->display, line, column, what, money_format(INT64_MAX, max));
     r->failed = true;
     return false;
 }
@@ -81,6 +81,7 @@ cm_status reader_read_file(reader_t *r, const char *dir, const char *rel, const 
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;
+    assert(!ahead || spec == &schema_revenue); /* only revenue files are read ahead */
     if (ahead) {
         s = prefetch_finish(ahead, &cb, r, &st, &ce);
     } else {
@@ -92,7 +93,7 @@ cm_status reader_read_file(reader_t *r, const char *dir, const char *rel, const 
             free(path);
             if (dangling)
                 return cm_fail(r->err, EXIT_INVALID_INPUT,
-                                 "%s: a symbolic link to nothing (missing target)", rel);
+                               "%s: a symbolic link to nothing (missing target)", rel);
             if (optional)
                 return EXIT_DONE;
             return cm_fail(r->err, EXIT_INVALID_INPUT, "%s: missing file", rel);
@@ -105,7 +106,7 @@ cm_status reader_read_file(reader_t *r, const char *dir, const char *rel, const 
         return r->err->code;
     if (s != CSV_OK)
         return cm_fail(r->err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
-                         ce.message);
+                       ce.message);
     input_file_t in = {.path = r->display, .records = st.records, .bytes = st.bytes};
     memcpy(in.sha256, st.sha256, sizeof(in.sha256));
     VEC_PUSH(*inputs, in);
@@ -145,8 +146,8 @@ cm_status ingest_check_names(const char *dir, const char *rel, const char *const
             continue;
         if (near)
             rc = cm_fail(err, EXIT_INVALID_INPUT,
-                           "%s/%s: file name in the wrong case; the batch reads only %s/%s "
-                           "(rename it)", rel, e->d_name, rel, near);
+                         "%s/%s: file name in the wrong case; the batch reads only %s/%s "
+                         "(rename it)", rel, e->d_name, rel, near);
         else {
             char *name = strdup(e->d_name);
             if (!name)
@@ -169,6 +170,7 @@ cm_status ingest_check_names(const char *dir, const char *rel, const char *const
 
 cm_status ingest_overflow_error(const month_t *m, cm_error_t *err)
 {
+    assert(month_overflowed(m)); /* month_decide set m->overflow */
     const month_overflow_t *o = &m->overflow;
     static const char *const files[] = {
         [SOURCE_REVENUE] = "revenue.csv",       [SOURCE_ORDERS] = "orders.csv",
@@ -201,10 +203,10 @@ cm_status ingest_overflow_error(const month_t *m, cm_error_t *err)
     const char *agreement = o->agreement >= 0 ? m->master->agreements.v[o->agreement].id : NULL;
     if (o->source == SOURCE_AGREEMENTS)
         return cm_fail(err, EXIT_INVALID_INPUT,
-                         "%s %s%s%s in %s is past 9999-12-31; nothing was written", where,
-                         o->what, agreement ? " " : "", agreement ? agreement : "", pbuf);
+                       "%s %s%s%s in %s is past 9999-12-31; nothing was written", where,
+                       o->what, agreement ? " " : "", agreement ? agreement : "", pbuf);
     return cm_fail(err, EXIT_INVALID_INPUT,
-                     "%s %s%s%s in %s overflows (past %s in absolute value); nothing was written",
-                     where, o->what, agreement ? " " : "", agreement ? agreement : "", pbuf,
-                     money_format(INT64_MAX, max));
+                   "%s %s%s%s in %s overflows (past %s in absolute value); nothing was written",
+                   where, o->what, agreement ? " " : "", agreement ? agreement : "", pbuf,
+                   money_format(INT64_MAX, max));
 }

@@ -159,7 +159,7 @@ static void restate_categories(const master_t *ms, restate_reader_t *x)
 static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *ledger, period_t p,
                                   input_list_t *inputs, prefetch_t *ahead, cm_error_t *err)
 {
-    char qbuf[PERIOD_BUF], pbuf[PERIOD_BUF], rel[128];
+    char qbuf[PERIOD_BUF], pbuf[PERIOD_BUF], rel[128], max[MONEY_BUF];
     period_format(m->period, qbuf);
     period_format(p, pbuf);
     snprintf(rel, sizeof(rel), "periods/%s/restate/%s", qbuf, pbuf);
@@ -170,15 +170,15 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
         return rc;
     }
     period_state_t st = ledger ? ledger_period_state(ledger, p) : PERIOD_UNRUN;
-    if (p >= m->period || st != PERIOD_CLOSED)
+    if (p >= m->period || st != PERIOD_CLOSED) {
         prefetch_cancel(ahead);
-    if (p >= m->period || st != PERIOD_CLOSED)
         return cm_fail(err, EXIT_STATE_CONFLICT,
-                         "%s: %s is %s: only a closed period before %s can be restated "
-                         "(close %s first, or remove the folder)", rel, pbuf,
-                         p >= m->period ? "not an earlier period"
-                         : st == PERIOD_OPEN ? "open" : "not run",
-                         qbuf, pbuf);
+                       "%s: %s is %s: only a closed period before %s can be restated "
+                       "(close %s first, or remove the folder)", rel, pbuf,
+                       p >= m->period ? "not an earlier period"
+                       : st == PERIOD_OPEN ? "open" : "not run",
+                       qbuf, pbuf);
+    }
     size_t na = m->master->agreements.n;
     restate_reader_t x = {.period = p, .first_day = period_first_day(p)};
     x.tier = calloc(na ? na : 1, sizeof(*x.tier));
@@ -208,8 +208,8 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
             !money_accumulate(&file.revenue_before, rev0[a]) ||
             !money_accumulate(&file.residual_before, res0[a])) {
             rc = cm_fail(err, EXIT_INVALID_INPUT,
-                           "%s: the totals over the agreements (now and as %s stated) would "
-                           "overflow (past %s)", rel, pbuf, "92233720368547758.07");
+                         "%s: the totals over the agreements (now and as %s stated) would "
+                         "overflow (past %s)", rel, pbuf, money_format(INT64_MAX, max));
             break;
         }
         if (x.revenue[a] == rev0[a] && x.residual[a] == res0[a])
@@ -262,8 +262,8 @@ cm_status ingest_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
         char *sub = path_join(rel, e->d_name), *full = path_join(ds->dir, sub);
         if (strlen(e->d_name) != 7 || !period_parse(e->d_name, 7, &p) || !path_is_dir(full))
             rc = cm_fail(err, EXIT_INVALID_INPUT,
-                           "%s: not a period folder; periods/%s/restate/ holds one folder "
-                           "YYYY-MM per period restated, with its revenue.csv", sub, qbuf);
+                         "%s: not a period folder; periods/%s/restate/ holds one folder "
+                         "YYYY-MM per period restated, with its revenue.csv", sub, qbuf);
         else
             VEC_PUSH(ps, p);
         free(sub);
@@ -348,6 +348,6 @@ cm_status ingest_restated_row(const char *dir, const char *rel, const month_t *m
     free(path);
     if (s != CSV_OK && !(s == CSV_ABORTED && *found))
         return cm_fail(err, s == CSV_IO_ERROR ? EXIT_INTERNAL : EXIT_INVALID_INPUT, "%s",
-                         ce.message);
+                       ce.message);
     return EXIT_DONE;
 }
