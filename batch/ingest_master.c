@@ -284,7 +284,8 @@ static const book_table_t book_tables[] = {
 
 static cm_status read_book_table(dataset_t *ds, const book_table_t *t, cm_error_t *err)
 {
-    reader_t r = {.arena = &ds->arena, .err = err, .target = &ds->book};
+    reader_t r = {.arena = &ds->arena, .err = err, .target = &ds->book,
+                  .limits = &ds->limits};
     char rel[64];
     if (ds->book_dir) { /* whatif: its table of this name replaces the dataset's */
         char *path = path_join(ds->book_dir, t->name);

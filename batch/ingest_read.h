@@ -30,7 +30,7 @@ typedef struct reader {
     money_t gross;           /* sum of |amount| of the file's rows so far (revenue.csv) */
     ledger_t *ledger;        /* makes stubs of earlier orders whole (NULL: none) */
     VEC(int32_t) originals;  /* orders.csv: stubs named as originals, made whole after it */
-    const ingest_limits_t *limits; /* the dataset's (ingest_limits) */
+    const ingest_limits_t *limits; /* the dataset's, every field set (ingest_dataset) */
 } reader_t;
 
 typedef VEC(reject_t) reject_list_t;

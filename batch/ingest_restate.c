@@ -194,7 +194,7 @@ static cm_status read_restatement(const dataset_t *ds, month_t *m, ledger_t *led
     snprintf(rel, sizeof(rel), "periods/%s/restate/%s/revenue.csv", qbuf, pbuf);
     size_t before = m->rejects.n;
     reader_t r = {.arena = &m->arena, .err = err, .month = m, .rejects = (void *)&m->rejects,
-                  .target = &x};
+                  .target = &x, .limits = &ds->limits};
     if (rc == EXIT_DONE)
         rc = reader_read_file(&r, ds->dir, rel, &schema_revenue, restate_row, false, inputs, ahead);
     else
