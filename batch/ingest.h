@@ -15,6 +15,18 @@
 
 typedef struct ledger ledger_t; /* ledger.h */
 
+/* The most rows of a kind that the month's compact rows can index. A file
+ * holding more is refused (exit 3) at the row past the limit, naming
+ * file:line:column. A zero field stands for the format's own limit (below);
+ * tests set small ones to reach the refusal. */
+typedef struct ingest_limits {
+    size_t partners, products; /* INT32_MAX: int32 indexes */
+    size_t agreements;         /* MONTH_STUB_AGREEMENTS: 27 bits of an order stub */
+    size_t accounts;           /* REVENUE_ACCOUNTS_MAX: 30 bits of a revenue row's service */
+    size_t orders;             /* a period's own orders: below ORDER_STUB */
+    size_t revenue;            /* rows of one revenue.csv: INT32_MAX (int32 indexes) */
+} ingest_limits_t;
+
 typedef struct dataset {
     const char *dir;
     const char *book_dir; /* whatif (NULL otherwise): a folder whose book tables replace
@@ -25,6 +37,7 @@ typedef struct dataset {
     book_t book;
     VEC(reject_t) master_rejects; /* listed in every period's rejects.csv */
     input_list_t inputs;          /* master and book files */
+    ingest_limits_t limits;       /* zero fields: the format's limits (set by ingest_dataset) */
 } dataset_t;
 
 /* Load master/ and the book. */

@@ -1,5 +1,5 @@
 /*
- * fuzz_ingest.c — the dataset readers of batch/ingest.c, one file at a time.
+ * fuzz_ingest.c — the dataset readers of batch/ingest_*.c, one file at a time.
  *
  * Input: byte 0 picks one of the 15 input files (master/, book/ or
  * periods/2017-11/, table `kinds` below), the rest becomes that file in a
