@@ -3,10 +3,12 @@
  */
 #include "st_index.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "lines.h"
+#include "money.h"
 
 /* ---- the month indexed by agreement ---------------------------------------- */
 
@@ -33,10 +35,9 @@ void by_agreement_free(by_agreement_t *x)
     free(x->items);
 }
 
-static uint64_t group_hash(int32_t a, int32_t s, int32_t p)
+static uint64_t group_hash(int32_t s, int32_t p)
 {
-    uint64_t h = (uint64_t)(uint32_t)a * UINT64_C(0x9E3779B97F4A7C15);
-    h = (h ^ (uint32_t)s) * UINT64_C(0xC2B2AE3D27D4EB4F);
+    uint64_t h = (uint64_t)(uint32_t)s * UINT64_C(0xC2B2AE3D27D4EB4F);
     h = (h ^ (uint32_t)p) * UINT64_C(0x165667B19E3779F9);
     return h ^ (h >> 31);
 }
@@ -79,106 +80,127 @@ static int group_key_cmp(const void *x, const void *y)
     return c ? c : strcmp(a->product, b->product);
 }
 
-/* Order each agreement's groups by service id, then product code. */
-static void sort_groups(const month_t *m, index_t *ix, size_t na)
+/* Grow *v (of *cap items of size each) to hold n. */
+static void reserve(void **v, size_t *cap, size_t n, size_t size)
 {
-    size_t most = 0;
-    for (size_t a = 0; a < na; a++) {
-        size_t n = (size_t)(ix->groups_of.first[a + 1] - ix->groups_of.first[a]);
-        most = n > most ? n : most;
-    }
-    group_key_t *k = malloc((most ? most : 1) * sizeof(*k));
-    if (!k)
+    if (n <= *cap)
+        return;
+    size_t c = *cap ? *cap : 16;
+    while (c < n)
+        c *= 2;
+    *v = realloc(*v, c * size);
+    if (!*v)
         abort();
-    for (size_t a = 0; a < na; a++) {
-        int32_t from = ix->groups_of.first[a], to = ix->groups_of.first[a + 1];
-        if (to - from < 2)
-            continue;
-        int32_t *items = ix->groups_of.items + from;
-        size_t n = (size_t)(to - from);
-        for (size_t i = 0; i < n; i++) {
-            const group_t *g = &ix->groups[items[i]];
-            const char *svc = group_service(m, g);
-            size_t len = strlen(svc);
-            k[i] = (group_key_t){be_prefix(svc, len, 0), be_prefix(svc, len, 8), svc,
-                                 m->master->products.v[g->product].code, items[i]};
-        }
-        qsort(k, n, sizeof(*k), group_key_cmp);
-        for (size_t i = 0; i < n; i++)
-            items[i] = k[i].group;
-    }
-    free(k);
+    *cap = c;
 }
 
-static void group_residuals(const month_t *m, index_t *ix)
+/* ix->order[0 .. n): the n groups of ix->groups by service id, then product
+ * code (ties keep the groups' order: their first row's). */
+static void sort_groups(const month_t *m, index_t *ix, size_t n)
 {
-    size_t cap = 1024, n = 0, gcap = 256;
-    int32_t *slots = malloc(cap * sizeof(*slots));
-    group_t *g = malloc(gcap * sizeof(*g));
-    if (!slots || !g)
+    reserve((void **)&ix->order, &ix->ocap, n, sizeof(*ix->order));
+    for (size_t i = 0; i < n; i++)
+        ix->order[i] = (int32_t)i;
+    if (n < 2)
+        return;
+    reserve((void **)&ix->keys, &ix->kcap, n, sizeof(*ix->keys));
+    group_key_t *k = ix->keys;
+    for (size_t i = 0; i < n; i++) {
+        const group_t *g = &ix->groups[i];
+        const char *svc = group_service(m, g);
+        size_t len = strlen(svc);
+        k[i] = (group_key_t){be_prefix(svc, len, 0), be_prefix(svc, len, 8), svc,
+                             m->master->products.v[g->product].code, (int32_t)i};
+    }
+    qsort(k, n, sizeof(*k), group_key_cmp);
+    for (size_t i = 0; i < n; i++)
+        ix->order[i] = k[i].group;
+}
+
+size_t index_groups(const month_t *m, index_t *ix, int32_t a)
+{
+    int32_t from = ix->revenue_of.first[a], to = ix->revenue_of.first[a + 1];
+    size_t rows = (size_t)(to - from);
+    if (rows == 0)
+        return 0;
+    /* open addressing, at most half full: one slot array sized for the
+     * agreement's rows (each row could be its own group) */
+    size_t cap = 16;
+    while (cap < 2 * rows)
+        cap *= 2;
+    if (cap > ix->scap) {
+        free(ix->slots);
+        ix->slots = malloc(cap * sizeof(*ix->slots));
+        if (!ix->slots)
+            abort();
+        ix->scap = cap;
+    }
+    memset(ix->slots, 0xFF, cap * sizeof(*ix->slots));
+    size_t n = 0;
+    for (int32_t k = from; k < to; k++) {
+        const revenue_t *r = &m->revenue.v[ix->revenue_of.items[k]];
+        int32_t service = r->service >= 0 ? r->service : -1;
+        int32_t account = service >= 0 ? -1 : revenue_account(r);
+        size_t q = group_hash(service >= 0 ? service : -2 - account, r->product) & (cap - 1);
+        group_t *g = NULL;
+        for (; ix->slots[q] >= 0; q = (q + 1) & (cap - 1)) {
+            group_t *h = &ix->groups[ix->slots[q]];
+            if (h->service == service && h->account == account && h->product == r->product) {
+                g = h;
+                break;
+            }
+        }
+        if (!g) {
+            reserve((void **)&ix->groups, &ix->gcap, n + 1, sizeof(*ix->groups));
+            g = &ix->groups[n];
+            *g = (group_t){.service = service, .account = account, .product = r->product,
+                           .rate_row = revenue_rate_row(m, r),
+                           .note = (uint8_t)revenue_note(m, r)};
+            ix->slots[q] = (int32_t)n++;
+        }
+        /* within the month's sums of magnitudes (month.h): no overflow */
+        g->rows++;
+        g->basis = money_add_bounded(g->basis, r->amount);
+        g->amount = money_add_bounded(g->amount, revenue_commission(m, r));
+    }
+    sort_groups(m, ix, n);
+    return n;
+}
+
+/* The assigned revenue rows of each agreement, in the month's order (a
+ * stable counting sort straight from the rows). */
+static by_agreement_t index_revenue(const month_t *m, size_t na)
+{
+    assert(m->revenue.n <= INT32_MAX);
+    by_agreement_t x = {calloc(na + 2, sizeof(int32_t)), NULL};
+    if (!x.first)
         abort();
-    memset(slots, 0xFF, cap * sizeof(*slots));
+    size_t n = 0;
     for (size_t i = 0; i < m->revenue.n; i++) {
         const revenue_t *r = &m->revenue.v[i];
         if (r->status != STATUS_ASSIGNED)
             continue;
-        int32_t service = r->service >= 0 ? r->service : -1;
-        int32_t account = service >= 0 ? -1 : revenue_account(r);
-        int32_t key = service >= 0 ? service : -2 - account;
-        size_t k = group_hash(r->agreement, key, r->product) & (cap - 1);
-        while (slots[k] >= 0) {
-            const group_t *h = &g[slots[k]];
-            if (h->agreement == r->agreement && h->service == service && h->account == account &&
-                h->product == r->product)
-                break;
-            k = (k + 1) & (cap - 1);
-        }
-        if (slots[k] < 0) {
-            if (n == gcap) {
-                gcap *= 2;
-                g = realloc(g, gcap * sizeof(*g));
-                if (!g)
-                    abort();
-            }
-            g[n] = (group_t){.agreement = r->agreement, .service = service, .account = account,
-                             .product = r->product, .rate_row = revenue_rate_row(m, r),
-                             .note = (uint8_t)revenue_note(m, r)};
-            slots[k] = (int32_t)n++;
-            if (n * 2 > cap) { /* grow and re-place every group */
-                cap *= 2;
-                slots = realloc(slots, cap * sizeof(*slots));
-                if (!slots)
-                    abort();
-                memset(slots, 0xFF, cap * sizeof(*slots));
-                for (size_t j = 0; j < n; j++) {
-                    const group_t *h = &g[j];
-                    size_t q = group_hash(h->agreement, h->service >= 0 ? h->service : -2 - h->account,
-                                          h->product) & (cap - 1);
-                    while (slots[q] >= 0)
-                        q = (q + 1) & (cap - 1);
-                    slots[q] = (int32_t)j;
-                }
-                k = SIZE_MAX; /* re-find below */
-            }
-        }
-        group_t *h = k == SIZE_MAX ? &g[n - 1] : &g[slots[k]];
-        h->rows++;
-        h->basis += r->amount;
-        h->amount += revenue_commission(m, r);
+        assert(r->agreement >= 0 && (size_t)r->agreement < na);
+        x.first[r->agreement + 2]++;
+        n++;
     }
-    free(slots);
-    ix->groups = g;
-    ix->ngroups = n;
+    x.items = malloc((n ? n : 1) * sizeof(int32_t));
+    if (!x.items)
+        abort();
+    for (size_t a = 2; a < na + 2; a++)
+        x.first[a] += x.first[a - 1];
+    for (size_t i = 0; i < m->revenue.n; i++)
+        if (m->revenue.v[i].status == STATUS_ASSIGNED)
+            x.items[x.first[m->revenue.v[i].agreement + 1]++] = (int32_t)i;
+    return x;
 }
 
 index_t index_month(const month_t *m)
 {
     index_t ix = {0};
     size_t na = m->master->agreements.n;
-    group_residuals(m, &ix);
-    size_t most = ix.ngroups;
-    if (m->lines.n > most)
-        most = m->lines.n;
+    ix.revenue_of = index_revenue(m, na);
+    size_t most = m->lines.n;
     if (m->commitments.n > most)
         most = m->commitments.n;
     if (m->activities.n > most)
@@ -186,9 +208,6 @@ index_t index_month(const month_t *m)
     int32_t *of = malloc((most ? most : 1) * sizeof(*of));
     if (!of)
         abort();
-    for (size_t i = 0; i < ix.ngroups; i++)
-        of[i] = ix.groups[i].agreement;
-    ix.groups_of = index_by_agreement(na, ix.ngroups, of);
     for (size_t i = 0; i < m->lines.n; i++)
         of[i] = m->lines.v[i].agreement;
     ix.lines_of = index_by_agreement(na, m->lines.n, of);
@@ -199,18 +218,21 @@ index_t index_month(const month_t *m)
         of[i] = m->activities.v[i].agreement;
     ix.activities_of = index_by_agreement(na, m->activities.n, of);
     free(of);
-    sort_groups(m, &ix, na);
     return ix;
 }
 
 void index_free(index_t *ix)
 {
-    free(ix->groups);
-    by_agreement_free(&ix->groups_of);
+    by_agreement_free(&ix->revenue_of);
     by_agreement_free(&ix->lines_of);
     by_agreement_free(&ix->commitments_of);
     by_agreement_free(&ix->activities_of);
+    free(ix->groups);
+    free(ix->slots);
+    free(ix->keys);
+    free(ix->order);
 }
+
 
 /* ---- the partner's held items of P ------------------------------------------------- */
 

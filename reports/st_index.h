@@ -1,7 +1,7 @@
 /*
- * st_index.h — the month indexed for the statements: residuals grouped per
- * agreement, service and product; lines, commitments and activities listed
- * per agreement; held items per partner.
+ * st_index.h — the month indexed for the statements: revenue rows, lines,
+ * commitments and activities listed per agreement (residuals grouped per
+ * service and product one agreement at a time); held items per partner.
  */
 #ifndef COMMISSIONS_ST_INDEX_H
 #define COMMISSIONS_ST_INDEX_H
@@ -16,19 +16,25 @@ typedef struct by_agreement {
     int32_t *first, *items;
 } by_agreement_t;
 
-/* Assigned revenue of one agreement, service (its order, or the account
- * when the row names no known service) and product. */
+/* Assigned revenue of one agreement summed per service (its order, or the
+ * account when the row names no known service) and product; rate_row and
+ * note are those of its first row. */
 typedef struct group {
-    int32_t agreement, service, account, product, rate_row;
+    int32_t service, account, product, rate_row;
     uint8_t note;
     int64_t rows;
     money_t basis, amount;
 } group_t;
 
+/* The month by agreement: each agreement's assigned revenue rows (in the
+ * month's order), lines, commitments and activities. The rest is the
+ * scratch of index_groups, sized by the biggest agreement, not the month. */
 typedef struct index {
+    by_agreement_t revenue_of, lines_of, commitments_of, activities_of;
     group_t *groups;
-    size_t ngroups;
-    by_agreement_t groups_of, lines_of, commitments_of, activities_of;
+    int32_t *slots, *order;
+    struct group_key *keys;
+    size_t gcap, scap, ocap, kcap;
 } index_t;
 
 /* A held or rejected order first delivered in P, or held revenue of one
@@ -52,6 +58,11 @@ typedef struct held_index {
 void by_agreement_free(by_agreement_t *x);
 const char *group_service(const month_t *m, const group_t *g);
 index_t index_month(const month_t *m);
+/* Agreement a's residuals summed per service and product: returns n, the
+ * groups are ix->groups[ix->order[i]] for i < n, by service id then product
+ * code (bytewise), valid until the next call. Linear in a's rows (plus the
+ * sort of its groups). */
+size_t index_groups(const month_t *m, index_t *ix, int32_t a);
 void index_free(index_t *ix);
 held_index_t index_held(const month_t *m);
 

@@ -16,11 +16,13 @@
  * and close can write the statements a run built. Text is never cut: every
  * text a sheet shows is composed in an arena, no fixed-size buffer.
  *
- * Scale: the month's rows are indexed by agreement once (residuals grouped
- * by agreement, service and product in one hash pass; other lines,
- * commitments and activities by a counting sort; held items by partner), so
- * building every document is linear in the month's rows, whatever the
- * number of partners; rendering is linear in the documents' size.
+ * Scale: the month's rows are listed per agreement once (revenue, lines,
+ * commitments and activities by counting sorts; held items per partner);
+ * each agreement's residuals are grouped per service and product when its
+ * document is written, in scratch sized by the biggest agreement. Building
+ * every document is linear in the month's rows, whatever the number of
+ * partners, and holds one document at a time; rendering is linear in the
+ * documents' size.
  */
 #include "statements.h"
 
@@ -220,7 +222,7 @@ static void build_history(wbuf_t *b, const month_t *m, int32_t a, const st_histo
     put_history_row(b, &now);
 }
 
-static void build_agreement(wbuf_t *b, const month_t *m, const index_t *ix, int32_t a,
+static void build_agreement(wbuf_t *b, const month_t *m, index_t *ix, int32_t a,
                             const st_history_t *h, int32_t *combined)
 {
     const master_t *ms = m->master;
@@ -267,9 +269,10 @@ static void build_agreement(wbuf_t *b, const month_t *m, const index_t *ix, int3
         put_u8(b, act->status == STATUS_AWARDED);
         put_rule(b, act->rule);
     }
-    put_count(b, &ix->groups_of, a);
-    for (int32_t k = ix->groups_of.first[a]; k < ix->groups_of.first[a + 1]; k++) {
-        const group_t *g = &ix->groups[ix->groups_of.items[k]];
+    size_t ngroups = index_groups(m, ix, a);
+    put_u32(b, (uint32_t)ngroups);
+    for (size_t k = 0; k < ngroups; k++) {
+        const group_t *g = &ix->groups[ix->order[k]];
         put_str(b, group_service(m, g));
         put_str(b, ms->products.v[g->product].code);
         put_i64(b, g->rows);
