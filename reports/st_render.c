@@ -15,6 +15,9 @@
 #include "results.h"
 #include "st_sheet.h"
 
+/* Every failure of rendering: EXIT_INTERNAL, its message naming the statements. */
+#define st_fail(err, fmt, ...) cm_fail((err), EXIT_INTERNAL, "statements: " fmt, __VA_ARGS__)
+
 /* A header or footer section: characters XML forbids replaced (xu_xml_text),
  * '&' doubled (Excel's escape). */
 static const char *hf_escape(arena_t *a, const char *text)
@@ -59,10 +62,10 @@ static void page_setup(sheet_t *s, const d_doc_t *d, const d_agreement_t *a, boo
     chk(s, worksheet_set_footer(s->ws, footer));
 }
 
-/* One agreement's sheet; 0, or -1 with the reason in err. */
-static int agreement_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d,
-                           const d_agreement_t *a, bool first, bool draft, strmap_t *used,
-                           arena_t *names, char *err, size_t errlen)
+/* One agreement's sheet of the workbook at path. */
+static cm_status agreement_sheet(xu_book_t *b, const char *path, const st_formats_t *f,
+                                 const d_doc_t *d, const d_agreement_t *a, bool first, bool draft,
+                                 strmap_t *used, arena_t *names, cm_error_t *err)
 {
     char name[SHEET_NAME_MAX + 1];
     sheet_name(a->id, used, names, name);
@@ -70,8 +73,8 @@ static int agreement_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d
     sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, name), .l = L[d->lang],
                  .lang = d->lang, .currency = a->currency, .tmp = &tmp};
     if (!s.ws) {
-        snprintf(err, errlen, "agreement %s: %s", a->id, b->failed);
-        return -1;
+        arena_release(&tmp);
+        return st_fail(err, "%s: agreement %s: %s", path, a->id, b->failed);
     }
     xu_widths(s.ws, col_widths, NCOLS);
     page_setup(&s, d, a, draft);
@@ -101,23 +104,22 @@ static int agreement_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d
         write_held(&s, d);
     write_history(&s, a);
     arena_release(&tmp);
-    if (s.e != LXW_NO_ERROR) {
-        snprintf(err, errlen, "agreement %s, sheet %s: %s", a->id, name, lxw_strerror(s.e));
-        return -1;
-    }
-    return 0;
+    if (s.e != LXW_NO_ERROR)
+        return st_fail(err, "%s: agreement %s, sheet %s: %s", path, a->id, name,
+                       lxw_strerror(s.e));
+    return EXIT_DONE;
 }
 
 /* A partner with held items and no agreement shown: one sheet with them. */
-static int held_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d, bool draft,
-                      char *err, size_t errlen)
+static cm_status held_sheet(xu_book_t *b, const char *path, const st_formats_t *f,
+                            const d_doc_t *d, bool draft, cm_error_t *err)
 {
     arena_t tmp = {0};
     sheet_t s = {.b = b, .f = f, .ws = xu_add_sheet(b, "Statement"),
                  .l = L[d->lang], .lang = d->lang, .currency = "", .tmp = &tmp};
     if (!s.ws) {
-        snprintf(err, errlen, "%s", b->failed);
-        return -1;
+        arena_release(&tmp);
+        return st_fail(err, "%s: %s", path, b->failed);
     }
     xu_widths(s.ws, col_widths, NCOLS);
     d_agreement_t none = {.id = ""};
@@ -131,11 +133,9 @@ static int held_sheet(xu_book_t *b, const st_formats_t *f, const d_doc_t *d, boo
     label_text(&s, s.l[L_PERIOD], period_text(&tmp, d->lang, d->period), NULL);
     write_held(&s, d);
     arena_release(&tmp);
-    if (s.e != LXW_NO_ERROR) {
-        snprintf(err, errlen, "sheet Statement: %s", lxw_strerror(s.e));
-        return -1;
-    }
-    return 0;
+    if (s.e != LXW_NO_ERROR)
+        return st_fail(err, "%s: sheet Statement: %s", path, lxw_strerror(s.e));
+    return EXIT_DONE;
 }
 
 static void st_formats(xu_book_t *b, st_formats_t *f)
@@ -215,52 +215,45 @@ static int64_t doc_rows(const d_doc_t *d)
     return rows;
 }
 
-/* Render one document into path; 0, or -1 with a message naming the file. */
-static int render_one(const st_doc_t *doc, const char *path, bool draft, char *err, size_t errlen)
+/* Render one document into path (removed again on failure). */
+static cm_status render_one(const st_doc_t *doc, const char *path, bool draft, cm_error_t *err)
 {
     d_doc_t d;
     const char *bad = decode_doc(doc, &d);
-    if (bad) {
-        snprintf(err, errlen, "%s: the statement document of partner %s is unusable: %s", path,
-                 doc->partner_id, bad);
+    char msg[1024];
+    cm_status rc = EXIT_DONE;
+    if (bad)
+        rc = st_fail(err, "%s: the statement document of partner %s is unusable: %s", path,
+                     doc->partner_id, bad);
+    else if (xu_create(path, msg, sizeof(msg)) != 0)
+        rc = st_fail(err, "%s", msg);
+    if (rc != EXIT_DONE) {
         arena_release(&d.arena);
-        return -1;
-    }
-    if (xu_create(path, err, errlen) != 0) {
-        arena_release(&d.arena);
-        return -1;
+        return rc;
     }
     xu_book_t b;
     errno = 0;
     if (!xu_open(&b, path, d.period, L[d.lang][L_TITLE], doc_rows(&d) > IN_MEMORY_ROWS)) {
-        snprintf(err, errlen, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
-                 errno ? strerror(errno) : "");
+        rc = st_fail(err, "%s: cannot create the workbook%s%s", path, errno ? ": " : "",
+                     errno ? strerror(errno) : "");
         arena_release(&d.arena);
-        return -1;
+        return rc;
     }
     arena_t names = {0};
     strmap_t used = {0};
     st_formats_t f;
     st_formats(&b, &f);
-    char why[512];
-    int rc = 0;
-    for (uint32_t i = 0; i < d.nagreements && rc == 0; i++) {
-        rc = agreement_sheet(&b, &f, &d, &d.agreements[i], i == 0, draft, &used, &names, why,
-                             sizeof(why));
-    }
+    for (uint32_t i = 0; i < d.nagreements && rc == EXIT_DONE; i++)
+        rc = agreement_sheet(&b, path, &f, &d, &d.agreements[i], i == 0, draft, &used, &names,
+                             err);
     if (d.nagreements == 0)
-        rc = held_sheet(&b, &f, &d, draft, why, sizeof(why));
+        rc = held_sheet(&b, path, &f, &d, draft, err);
     strmap_free(&used);
     arena_release(&names);
-    char msg[512];
-    if (xu_close(&b, msg, sizeof(msg)) != 0 && rc == 0) {
-        snprintf(why, sizeof(why), "%s", msg);
-        rc = -1;
-    }
-    if (rc != 0) {
-        snprintf(err, errlen, "%s: %s", path, why);
+    if (xu_close(&b, msg, sizeof(msg)) != 0 && rc == EXIT_DONE)
+        rc = st_fail(err, "%s: %s", path, msg);
+    if (rc != EXIT_DONE)
         unlink(path);
-    }
     arena_release(&d.arena);
     return rc;
 }
@@ -272,36 +265,37 @@ typedef struct job {
     char *const *paths;
     bool draft;
     size_t first, step;
-    size_t failed; /* the document that failed (rc != 0) */
-    int rc;
-    char err[1024];
+    size_t failed; /* the document that failed (rc != EXIT_DONE) */
+    cm_status rc;
+    cm_error_t err;
 } job_t;
 
 static void *render_some(void *arg)
 {
     job_t *j = arg;
-    for (size_t i = j->first; j->rc == 0 && i < j->docs->n; i += j->step) {
-        j->rc = render_one(&j->docs->v[i], j->paths[i], j->draft, j->err, sizeof(j->err));
+    for (size_t i = j->first; j->rc == EXIT_DONE && i < j->docs->n; i += j->step) {
+        j->rc = render_one(&j->docs->v[i], j->paths[i], j->draft, &j->err);
         j->failed = i;
     }
     return NULL;
 }
 
 /* index.csv: partner_id,file for every document, in their order. */
-static int write_index(const st_docs_t *d, const char *dir, char *const *files, char *err,
-                       size_t errlen)
+static cm_status write_index(const st_docs_t *d, const char *dir, char *const *files,
+                             cm_error_t *err)
 {
     size_t len = strlen(dir) + 16;
     char *path = malloc(len);
     if (!path)
         abort();
     snprintf(path, len, "%s/index.csv", dir);
-    int rc = xu_create(path, err, errlen);
-    FILE *f = rc == 0 ? fopen(path, "w") : NULL;
-    if (rc == 0 && !f) {
-        snprintf(err, errlen, "%s: %s", path, strerror(errno));
-        rc = -1;
-    }
+    char msg[1024];
+    cm_status rc = EXIT_DONE;
+    if (xu_create(path, msg, sizeof(msg)) != 0)
+        rc = st_fail(err, "%s", msg);
+    FILE *f = rc == EXIT_DONE ? fopen(path, "w") : NULL;
+    if (rc == EXIT_DONE && !f)
+        rc = st_fail(err, "%s: %s", path, strerror(errno));
     if (f) {
         fputs("partner_id,file\n", f);
         for (size_t i = 0; i < d->n; i++) {
@@ -316,41 +310,33 @@ static int write_index(const st_docs_t *d, const char *dir, char *const *files, 
             bad = true;
             e = errno;
         }
-        if (bad) {
-            snprintf(err, errlen, "%s: %s", path, strerror(e));
-            rc = -1;
-        }
+        if (bad)
+            rc = st_fail(err, "%s: %s", path, strerror(e));
     }
     free(path);
     return rc;
 }
 
-int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, size_t errlen)
+cm_status st_docs_render(const st_docs_t *d, const char *dir, bool draft, cm_error_t *err)
 {
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
-        snprintf(err, errlen, "%s: %s", dir, strerror(errno));
-        return -1;
-    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return st_fail(err, "%s: %s", dir, strerror(errno));
     struct stat st;
-    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        snprintf(err, errlen, "%s: %s", dir, errno ? strerror(errno) : "not a folder");
-        return -1;
-    }
+    if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return st_fail(err, "%s: %s", dir, errno ? strerror(errno) : "not a folder");
     /* names first, in document order (a clash's suffix depends on it) */
     char **files = calloc(d->n + 1, sizeof(*files)), **paths = calloc(d->n + 1, sizeof(*paths));
     if (!files || !paths)
         abort();
     arena_t names = {0};
     strmap_t used = {0};
-    int rc = 0;
+    cm_status rc = EXIT_DONE;
     size_t dirlen = strlen(dir);
-    for (size_t i = 0; i < d->n && rc == 0; i++) {
+    for (size_t i = 0; i < d->n && rc == EXIT_DONE; i++) {
         char name[4 * FILE_ID_MAX + 16];
         if (!file_name(d->v[i].partner_id, &used, &names, name)) {
-            snprintf(err, errlen,
-                     "%s: partner id '%.80s' is not 1-%d characters: no statement file name", dir,
-                     d->v[i].partner_id, FILE_ID_MAX);
-            rc = -1;
+            rc = st_fail(err, "%s: partner id '%.80s' is not 1-%d characters: no statement file name",
+                         dir, d->v[i].partner_id, FILE_ID_MAX);
             break;
         }
         size_t len = strlen(name) + 6;
@@ -363,7 +349,7 @@ int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, s
     }
     strmap_free(&used);
     arena_release(&names);
-    if (rc == 0) {
+    if (rc == EXIT_DONE) {
         job_t jobs[2];
         for (size_t i = 0; i < 2; i++)
             jobs[i] = (job_t){.docs = d, .paths = paths, .draft = draft, .first = i, .step = 2};
@@ -377,15 +363,15 @@ int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, s
         /* the first failing document in order, whichever thread met it */
         const job_t *bad = NULL;
         for (size_t i = 0; i < 2; i++)
-            if (jobs[i].rc != 0 && (!bad || jobs[i].failed < bad->failed))
+            if (jobs[i].rc != EXIT_DONE && (!bad || jobs[i].failed < bad->failed))
                 bad = &jobs[i];
         if (bad) {
-            snprintf(err, errlen, "%s", bad->err);
-            rc = -1;
+            *err = bad->err;
+            rc = bad->rc;
         }
     }
-    if (rc == 0)
-        rc = write_index(d, dir, files, err, errlen);
+    if (rc == EXIT_DONE)
+        rc = write_index(d, dir, files, err);
     for (size_t i = 0; i < d->n; i++) {
         free(files[i]);
         free(paths[i]);
@@ -395,12 +381,12 @@ int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, s
     return rc;
 }
 
-int st_write_statements(const month_t *m, const char *dir, bool draft, char *err, size_t errlen)
+cm_status st_write_statements(const month_t *m, const char *dir, bool draft, cm_error_t *err)
 {
     st_docs_t docs;
-    int rc = st_docs_build(m, NULL, &docs, err, errlen);
-    if (rc == 0)
-        rc = st_docs_render(&docs, dir, draft, err, errlen);
+    cm_status rc = st_docs_build(m, NULL, &docs, err);
+    if (rc == EXIT_DONE)
+        rc = st_docs_render(&docs, dir, draft, err);
     st_docs_free(&docs);
     return rc;
 }

@@ -355,11 +355,9 @@ static int partner_cmp(const void *x, const void *y, void *ctx)
     return strcmp(v[*(const int32_t *)x].id, v[*(const int32_t *)y].id);
 }
 
-int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
-                       void *ctx, char *err, size_t errlen)
+cm_status st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
+                             void *ctx, cm_error_t *err)
 {
-    (void)err;
-    (void)errlen;
     const master_t *ms = m->master;
     held_index_t held = index_held(m);
     int32_t *order = malloc((ms->partners.n ? ms->partners.n : 1) * sizeof(*order));
@@ -376,8 +374,8 @@ int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sin
     }
     qsort_r(order, np, sizeof(*order), partner_cmp, (void *)ms->partners.v);
     index_t ix = index_month(m);
-    int rc = 0;
-    for (size_t i = 0; i < np && rc == 0; i++) {
+    cm_status rc = EXIT_DONE;
+    for (size_t i = 0; i < np && rc == EXIT_DONE; i++) {
         int32_t p = order[i];
         const partner_t *pt = &ms->partners.v[p];
         wbuf_t b = {0};
@@ -395,7 +393,7 @@ int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sin
         for (int32_t k = ms->by_partner_first[p]; k < ms->by_partner_first[p + 1]; k++)
             if (agreement_shown(m, ms->by_partner[k]))
                 build_agreement(&b, m, &ix, ms->by_partner[k], history, combined);
-        rc = sink(ctx, pt->id, b.p, b.n);
+        rc = sink(ctx, pt->id, b.p, b.n, err);
         free(b.p);
     }
     free(combined);
@@ -406,17 +404,19 @@ int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sin
     return rc;
 }
 
-static int push_sink(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
+static cm_status push_sink(void *ctx, const char *partner_id, const unsigned char *bytes,
+                           size_t len, cm_error_t *err)
 {
+    (void)err;
     st_docs_push(ctx, partner_id, bytes, len);
-    return 0;
+    return EXIT_DONE;
 }
 
-int st_docs_build(const month_t *m, const st_history_t *history, st_docs_t *out, char *err,
-                  size_t errlen)
+cm_status st_docs_build(const month_t *m, const st_history_t *history, st_docs_t *out,
+                        cm_error_t *err)
 {
     memset(out, 0, sizeof(*out));
-    return st_docs_build_each(m, history, push_sink, out, err, errlen);
+    return st_docs_build_each(m, history, push_sink, out, err);
 }
 
 void st_docs_free(st_docs_t *d)
