@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "money.h"
+
 #include "labels.h"
 
 /* The payment line: amount, currency and due date, or why nothing is paid. */
@@ -233,7 +235,7 @@ void write_lines(sheet_t *s, const d_agreement_t *a)
             s_rate(s, s->r, COL_E, g->rate, s->f->rate);
             s_money(s, s->r, COL_F, g->amount, s->b->money);
             s_text(s, s->r++, COL_H, explain(s, g->note), s->f->wrap);
-            total += g->amount;
+            total = money_add_bounded(total, g->amount); /* decode_doc: fits */
         }
     }
     for (int kind = LINE_SPIFF; kind < LINE_KIND_COUNT; kind++) {
@@ -304,7 +306,7 @@ void write_lines(sheet_t *s, const d_agreement_t *a)
                 s_text(s, s->r, COL_H, ln->reason, s->f->wrap);
             }
             s_money(s, s->r++, COL_F, ln->amount, s->b->money);
-            total += ln->amount;
+            total = money_add_bounded(total, ln->amount);
         }
     }
     s->r++;
@@ -375,8 +377,7 @@ void write_history(sheet_t *s, const d_agreement_t *a)
         s_text(s, s->r++, COL_I, x->tier, s->f->indent);
     }
     /* the small chart: in-cell bars over earned and paid, one scale for
-     * both (a drawing chart per sheet would add three parts to every
-     * workbook and a third to the statements' time) */
+     * both (conditional formats: no drawing part in the workbook) */
     if (a->nhistory < 2)
         return;
     lxw_conditional_format bars = {.type = LXW_CONDITIONAL_DATA_BAR, .bar_color = 0x5B9BD5,

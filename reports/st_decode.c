@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+#include "money.h"
+
 typedef struct rbuf {
     const unsigned char *p, *end;
     arena_t *arena;
@@ -189,6 +191,15 @@ static void decode_agreement(rbuf_t *r, d_agreement_t *a)
         l->approved_by = get_str(r);
         l->approved_on = get_i32(r);
     }
+    /* the Total row of the lines (st_blocks.c write_lines) fits int64 */
+    money_t total = 0;
+    for (uint32_t i = 0; i < a->ngroups && !r->bad; i++)
+        if (!money_accumulate(&total, a->groups[i].amount))
+            r->bad = "amounts whose total does not fit";
+    for (uint32_t i = 0; i < a->nlines && !r->bad; i++)
+        if (a->lines[i].kind >= LINE_SPIFF && a->lines[i].kind != LINE_CREDIT &&
+            !money_accumulate(&total, a->lines[i].amount))
+            r->bad = "amounts whose total does not fit";
     a->nhistory = get_count(r, 4 + 5 * 8 + 1 + 3 * 8 + 4);
     a->history = get_array(r, a->nhistory, sizeof(*a->history));
     for (uint32_t i = 0; i < a->nhistory && !r->bad; i++) {

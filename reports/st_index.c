@@ -288,7 +288,7 @@ held_index_t index_held(const month_t *m)
         if (h.v[i].revenue && last && last->revenue && last->partner == h.v[i].partner &&
             last->order == h.v[i].order && last->currency == h.v[i].currency) {
             last->rows++;
-            last->amount += h.v[i].amount;
+            last->amount = money_add_bounded(last->amount, h.v[i].amount);
         } else {
             h.v[w++] = h.v[i];
         }

@@ -200,8 +200,7 @@ static void st_formats(xu_book_t *b, st_formats_t *f)
 }
 
 /* Up to this many detail rows a statement is built in memory (no temporary
- * files: ten thousand small statements write in a fraction of the time);
- * above it, constant-memory mode keeps memory flat. */
+ * files); above it, constant-memory mode keeps memory flat. */
 #define IN_MEMORY_ROWS 20000
 
 static int64_t doc_rows(const d_doc_t *d)

@@ -9,10 +9,10 @@
  * written later (at close) exactly as the run saw it.
  *
  * Names (never paths from input text):
- * - file: st_file_name() of the partner id, plus ".xlsx", always inside the
+ * - file: the file name of the partner id (below), plus ".xlsx", always inside the
  *   folder given to render; render also writes `index.csv` there
  *   (partner_id,file: every statement, sorted by partner id).
- * - sheet: st_sheet_name() of the agreement id; the sheet shows the full id
+ * - sheet: the sheet name of the agreement id (below); the sheet shows the full id
  *   in its Agreement row.
  */
 #ifndef COMMISSIONS_STATEMENTS_H
@@ -85,7 +85,7 @@ void st_docs_free(st_docs_t *d);
 /* Append one document (copies partner_id and bytes): how a loader fills docs. */
 void st_docs_push(st_docs_t *d, const char *partner_id, const unsigned char *bytes, size_t len);
 /* One workbook per document in dir (created when missing; draft: the
- * DRAFT/BORRADOR marker), file names from st_file_name, plus index.csv.
+ * DRAFT/BORRADOR marker), file names as below, plus index.csv.
  * Reads only the documents' bytes (a malformed document is an error naming
  * the partner). Same documents, same bytes. EXIT_DONE, or EXIT_INTERNAL with
  * a message ("statements: " then the file and the reason); a failed

@@ -20,6 +20,7 @@
 
 #include "decide.h"
 #include "fake.h"
+#include "st_doc.h"
 #include "statements.h"
 #include "workbook.h"
 
@@ -663,6 +664,62 @@ static void test_history_from_ledger_rows(void **state)
     rm_rf(dir);
 }
 
+/* ---- residuals grouped per agreement ---------------------------------------------- */
+
+/* Proves each agreement's residuals are summed per service (here the
+ * account: no order) and product within that agreement only, ordered by
+ * service id then product code, whatever the rows' order in the month. */
+static void test_residuals_grouped_per_agreement(void **state)
+{
+    fake_t *f = *state;
+    fake_partner(f, "P1", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A2", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_account(f, "AC3", "A1");
+    fake_account(f, "AC1", "A1");
+    fake_account(f, "AC2", "A2");
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_product(f, "W", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_revenue(f, "R1", "AC3", NULL, "V", "50.00");
+    fake_revenue(f, "R2", "AC1", NULL, "W", "10.00");
+    fake_revenue(f, "R3", "AC2", NULL, "V", "30.00");
+    fake_revenue(f, "R4", "AC1", NULL, "V", "100.00");
+    fake_revenue(f, "R5", "AC1", NULL, "V", "20.00");
+    char msg[256];
+    assert_true(month_decide(m, msg, sizeof(msg)));
+    st_docs_t docs;
+    cm_error_t e = {0};
+    assert_int_equal(st_docs_build(m, NULL, &docs, &e), EXIT_DONE);
+    assert_int_equal(docs.n, 1);
+    d_doc_t d;
+    assert_null(decode_doc(&docs.v[0], &d));
+    assert_int_equal(d.nagreements, 2);
+    const d_agreement_t *a1 = &d.agreements[0], *a2 = &d.agreements[1];
+    assert_string_equal(a1->id, "A1");
+    assert_int_equal(a1->ngroups, 3);
+    static const struct {
+        const char *service, *product;
+        int64_t rows, basis, amount;
+    } want[] = {{"AC1", "V", 2, 12000, 1200}, {"AC1", "W", 1, 1000, 100}, {"AC3", "V", 1, 5000, 500}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(a1->groups[i].service, want[i].service);
+        assert_string_equal(a1->groups[i].product, want[i].product);
+        assert_int_equal(a1->groups[i].rows, want[i].rows);
+        assert_int_equal(a1->groups[i].basis, want[i].basis);
+        assert_int_equal(a1->groups[i].amount, want[i].amount);
+    }
+    assert_string_equal(a2->id, "A2");
+    assert_int_equal(a2->ngroups, 1);
+    assert_string_equal(a2->groups[0].service, "AC2");
+    assert_int_equal(a2->groups[0].rows, 1);
+    assert_int_equal(a2->groups[0].amount, 300);
+    arena_release(&d.arena);
+    st_docs_free(&docs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -671,6 +728,7 @@ int main(void)
         FAKE_TEST(test_forbidden_xml_characters),
         FAKE_TEST(test_errors_name_the_reason),
         FAKE_TEST(test_statement_explains_itself), FAKE_TEST(test_history_from_ledger_rows),
+        FAKE_TEST(test_residuals_grouped_per_agreement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
