@@ -1,15 +1,23 @@
 /*
- * statements.c — one workbook per partner with activity in P, in the
- * partner's language (en/es): one sheet per agreement, side by side in one
- * file and never pooled. Each sheet, every money block naming its currency:
- * header and payment line, payable waterfall, tier guidance (the next
- * review, its program, thresholds and basis), commitments, marketplace
- * points and the non-cash credit, residuals summed per service and product,
- * spiffs, chargebacks, adjustments, the partner's held items of P (first
- * sheet) and the last ST_HISTORY_PERIODS periods as a table whose earned
- * and paid columns carry data bars (a small chart inside the cells).
- * Printed: landscape, one page wide, header and footer naming partner,
- * period and page x of y; a draft says so in the page header and a banner.
+ * statements.c — partner statements, the build: the decided month -> one
+ * document per partner (st_doc.h), and the documents' and history's
+ * containers. The statement (st_render.c and the st_ files it uses): one
+ * workbook per partner with activity in P, in the partner's language
+ * (en/es), one sheet per agreement, side by side in one file and never
+ * pooled. Each sheet, every money block naming its currency: header and
+ * payment line, payable waterfall, tier guidance (the next review, its
+ * program, thresholds and basis), commitments, marketplace points and the
+ * non-cash credit, residuals summed per service and product, spiffs,
+ * chargebacks, adjustments, the partner's held items of P (first sheet) and
+ * the last ST_HISTORY_PERIODS periods as a table whose earned and paid
+ * columns carry data bars (a small chart inside the cells). Printed:
+ * landscape, one page wide, header and footer naming partner, period and
+ * page x of y; a draft says so in the page header and a banner.
+ *
+ * Files: st_index (the month listed by agreement), st_doc.h + st_decode
+ * (the document's bytes and their decoding), st_render (documents ->
+ * workbooks), st_blocks (an agreement sheet's blocks), st_cells (cell
+ * writers), st_labels (texts), st_names (file and sheet names).
  *
  * Build (month -> documents) and render (documents -> workbooks) are apart:
  * render reads nothing but the documents' bytes, so the ledger can keep them
