@@ -76,13 +76,15 @@ static cm_status out_workbooks(job_t *j, cm_error_t *err)
 
 /* st_doc_sink: one statement document, deflated for the ledger, and kept
  * whole for the drafts (run --statements). */
-static int keep_doc(void *ctx, const char *partner_id, const unsigned char *bytes, size_t len)
+static cm_status keep_doc(void *ctx, const char *partner_id, const unsigned char *bytes,
+                          size_t len, cm_error_t *err)
 {
+    (void)err;
     job_t *j = ctx;
     ledger_docs_add(&j->zdocs, partner_id, bytes, len);
     if (j->o->statements)
         st_docs_push(&j->docs, partner_id, bytes, len);
-    return 0;
+    return EXIT_DONE;
 }
 
 /* Each partner's statement document, built one at a time (the ledger
@@ -92,16 +94,14 @@ static int keep_doc(void *ctx, const char *partner_id, const unsigned char *byte
  * marker. */
 static cm_status out_statements(job_t *j, cm_error_t *err)
 {
-    char msg[512];
-    if (st_docs_build_each(&j->d.month, &j->history, keep_doc, j, msg, sizeof(msg)) != 0)
-        return cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
+    cm_status rc = st_docs_build_each(&j->d.month, &j->history, keep_doc, j, err);
+    if (rc != EXIT_DONE)
+        return rc;
     log_stage("%s: statement documents built (%zu)", j->pbuf, j->zdocs.n);
     if (!j->o->statements)
         return EXIT_DONE;
-    cm_status rc = EXIT_DONE;
     char *dir = path_join(j->tmp_dir, "statements");
-    if (st_docs_render(&j->docs, dir, true, msg, sizeof(msg)) != 0)
-        rc = cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
+    rc = st_docs_render(&j->docs, dir, true, err);
     free(dir);
     st_docs_free(&j->docs);
     if (rc == EXIT_DONE)
@@ -365,7 +365,6 @@ static void push_doc(void *ctx, const char *partner_id, const unsigned char *byt
 cm_status close_outputs(job_t *j, const ledger_payments_t *pay, const char *link,
                                cm_error_t *err)
 {
-    char msg[512];
     cm_status rc = ledger_load_docs(j->ledger, j->o->period, push_doc, &j->docs, err);
     if (rc == EXIT_DONE)
         rc = job_tmp_dir(j, "close", err);
@@ -374,8 +373,7 @@ cm_status close_outputs(job_t *j, const ledger_payments_t *pay, const char *link
                                     err);
     if (rc == EXIT_DONE) {
         char *dir = path_join(j->tmp_dir, "statements");
-        if (st_docs_render(&j->docs, dir, false, msg, sizeof(msg)) != 0)
-            rc = cm_fail(err, EXIT_INTERNAL, "statements: %s", msg);
+        rc = st_docs_render(&j->docs, dir, false, err);
         free(dir);
     }
     return rc;

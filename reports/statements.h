@@ -9,10 +9,10 @@
  * written later (at close) exactly as the run saw it.
  *
  * Names (never paths from input text):
- * - file: st_file_name() of the partner id, plus ".xlsx", always inside the
+ * - file: the file name of the partner id (below), plus ".xlsx", always inside the
  *   folder given to render; render also writes `index.csv` there
  *   (partner_id,file: every statement, sorted by partner id).
- * - sheet: st_sheet_name() of the agreement id; the sheet shows the full id
+ * - sheet: the sheet name of the agreement id (below); the sheet shows the full id
  *   in its Agreement row.
  */
 #ifndef COMMISSIONS_STATEMENTS_H
@@ -23,13 +23,14 @@
 
 #include "arena.h"
 #include "month.h"
+#include "status.h"
 
 /* A partner's statement for P as one self-contained, language-independent
  * document: everything its workbook shows (partner id, name and language,
  * each agreement with currency, payable, tier, commitments, points, credit,
  * lines), so the statement can be written later from the ledger without the
- * month or the input files. The encoding is described at the top of
- * statements.c (magic "CMSD", a version, length-prefixed fields). */
+ * month or the input files. The encoding is described in st_doc.h (magic
+ * "CMSD", a version, length-prefixed fields). */
 typedef struct st_doc {
     char *partner_id;     /* owned */
     unsigned char *bytes; /* the serialised document, owned */
@@ -65,33 +66,34 @@ void st_history_push(st_history_t *h, const st_history_row_t *row);
 void st_history_free(st_history_t *h);
 
 /* Receives one document; the bytes are the caller's and valid only during
- * the call. Returns 0 to go on; anything else stops the build, which returns
- * it. */
-typedef int (*st_doc_sink)(void *ctx, const char *partner_id, const unsigned char *bytes,
-                           size_t len);
+ * the call. EXIT_DONE to go on; anything else (err filled) stops the build,
+ * which returns it. */
+typedef cm_status (*st_doc_sink)(void *ctx, const char *partner_id, const unsigned char *bytes,
+                                 size_t len, cm_error_t *err);
 /* The document of every partner with activity (or held items) in P, one at
  * a time to sink, in partner_id order (bytewise): only one document is in
- * memory at once. history: the ledger's rows of the ST_HISTORY_PERIODS - 1
- * periods before P (NULL: none). Linear in the month's rows and the
- * history's. 0, or sink's non-zero result. */
-int st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
-                       void *ctx, char *err, size_t errlen);
+ * memory at once, and the residuals of one agreement. history: the ledger's
+ * rows of the ST_HISTORY_PERIODS - 1 periods before P (NULL: none). Linear
+ * in the month's rows and the history's. EXIT_DONE, or sink's status. */
+cm_status st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
+                             void *ctx, cm_error_t *err);
 /* st_docs_build_each into out (every document in memory, sorted by
- * partner_id). 0, or -1 with a message in err. */
-int st_docs_build(const month_t *m, const st_history_t *history, st_docs_t *out, char *err,
-                  size_t errlen);
+ * partner_id). */
+cm_status st_docs_build(const month_t *m, const st_history_t *history, st_docs_t *out,
+                        cm_error_t *err);
 void st_docs_free(st_docs_t *d);
 /* Append one document (copies partner_id and bytes): how a loader fills docs. */
 void st_docs_push(st_docs_t *d, const char *partner_id, const unsigned char *bytes, size_t len);
 /* One workbook per document in dir (created when missing; draft: the
- * DRAFT/BORRADOR marker), file names from st_file_name, plus index.csv.
+ * DRAFT/BORRADOR marker), file names as below, plus index.csv.
  * Reads only the documents' bytes (a malformed document is an error naming
- * the partner). Same documents, same bytes. 0, or -1 with a message in err
- * that names the file and the reason. */
-int st_docs_render(const st_docs_t *d, const char *dir, bool draft, char *err, size_t errlen);
+ * the partner). Same documents, same bytes. EXIT_DONE, or EXIT_INTERNAL with
+ * a message ("statements: " then the file and the reason); a failed
+ * workbook is removed. */
+cm_status st_docs_render(const st_docs_t *d, const char *dir, bool draft, cm_error_t *err);
 
 /* Build + render. */
-int st_write_statements(const month_t *m, const char *dir, bool draft, char *err, size_t errlen);
+cm_status st_write_statements(const month_t *m, const char *dir, bool draft, cm_error_t *err);
 
 /* ---- the name mappings (deterministic) ---------------------------------------
  *

@@ -20,6 +20,7 @@
 
 #include "decide.h"
 #include "fake.h"
+#include "st_doc.h"
 #include "statements.h"
 #include "workbook.h"
 
@@ -155,8 +156,9 @@ static void test_hostile_sheet_names(void **state)
     fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
     fake_finish(f);
     month_t *m = decide(f, NHOSTILE, accounts);
-    char *dir = tmp_dir(), err[512], path[600];
-    assert_int_equal(st_write_statements(m, dir, true, err, sizeof(err)), 0);
+    char *dir = tmp_dir(), path[600];
+    cm_error_t e = {0};
+    assert_int_equal(st_write_statements(m, dir, true, &e), 0);
     snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
     char *wb = part(path, "xl/workbook.xml", NULL);
     char names[16][64];
@@ -224,12 +226,13 @@ static void test_hostile_file_names(void **state)
     fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
     fake_finish(f);
     month_t *m = decide(f, NPARTNERS, accounts);
-    char *root = tmp_dir(), dir[600], err[512];
+    char *root = tmp_dir(), dir[600];
+    cm_error_t e = {0};
     snprintf(dir, sizeof(dir), "%s/out/statements", root);
     char cmd[700];
     snprintf(cmd, sizeof(cmd), "mkdir -p '%s'", dir);
     assert_int_equal(system(cmd), 0);
-    int rc = st_write_statements(m, dir, true, err, sizeof(err));
+    int rc = st_write_statements(m, dir, true, &e);
     assert_int_equal(rc, 0);
     /* nothing beside the statements folder, nothing in the tree's root */
     size_t n;
@@ -331,12 +334,13 @@ static void test_round_trip(void **state)
 {
     fake_t *f = *state;
     month_t *m = world(f);
-    char *dir = tmp_dir(), direct[600], later[600], err[512];
+    char *dir = tmp_dir(), direct[600], later[600];
+    cm_error_t e = {0};
     snprintf(direct, sizeof(direct), "%s/direct", dir);
     snprintf(later, sizeof(later), "%s/later", dir);
-    assert_int_equal(st_write_statements(m, direct, true, err, sizeof(err)), 0);
+    assert_int_equal(st_write_statements(m, direct, true, &e), 0);
     st_docs_t built;
-    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_build(m, NULL, &built, &e), 0);
     assert_int_equal(built.n, 3);
     assert_string_equal(built.v[0].partner_id, "P1");
     assert_string_equal(built.v[1].partner_id, "P2");
@@ -346,7 +350,7 @@ static void test_round_trip(void **state)
         st_docs_push(&copy, built.v[i].partner_id, built.v[i].bytes, built.v[i].len);
     st_docs_free(&built);
     fake_release(f); /* the month, master and book are gone */
-    assert_int_equal(st_docs_render(&copy, later, true, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_render(&copy, later, true, &e), 0);
     const char *files[] = {"P1.xlsx", "P2.xlsx", "P3.xlsx", "index.csv"};
     for (size_t i = 0; i < 4; i++) {
         char a[700], b[700];
@@ -372,17 +376,17 @@ static void test_round_trip(void **state)
     st_docs_push(&bad, "P1", copy.v[0].bytes, copy.v[0].len / 2);
     char trunc[700];
     snprintf(trunc, sizeof(trunc), "%s/trunc", dir);
-    assert_int_equal(st_docs_render(&bad, trunc, false, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "P1"));
-    assert_non_null(strstr(err, "unusable"));
+    assert_int_equal(st_docs_render(&bad, trunc, false, &e), EXIT_INTERNAL);
+    assert_non_null(strstr(e.message, "P1"));
+    assert_non_null(strstr(e.message, "unusable"));
     st_docs_free(&bad);
     unsigned char *v2 = malloc(copy.v[0].len);
     memcpy(v2, copy.v[0].bytes, copy.v[0].len);
     v2[4] = 99; /* another version */
     st_docs_push(&bad, "P1", v2, copy.v[0].len);
     free(v2);
-    assert_int_equal(st_docs_render(&bad, trunc, false, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, "version"));
+    assert_int_equal(st_docs_render(&bad, trunc, false, &e), EXIT_INTERNAL);
+    assert_non_null(strstr(e.message, "version"));
     st_docs_free(&bad);
     st_docs_free(&copy);
     rm_rf(dir);
@@ -396,16 +400,16 @@ static void test_damaged_documents(void **state)
     fake_t *f = *state;
     month_t *m = world(f);
     st_docs_t built;
-    char err[512];
-    assert_int_equal(st_docs_build(m, NULL, &built, err, sizeof(err)), 0);
+    cm_error_t e = {0};
+    assert_int_equal(st_docs_build(m, NULL, &built, &e), 0);
     const st_doc_t *d = &built.v[0];
     char *dir = tmp_dir(), out[600];
     snprintf(out, sizeof(out), "%s/out", dir);
     for (size_t len = 0; len < d->len; len++) {
         st_docs_t one = {0};
         st_docs_push(&one, d->partner_id, d->bytes, len);
-        assert_int_equal(st_docs_render(&one, out, false, err, sizeof(err)), -1);
-        assert_non_null(strstr(err, "unusable"));
+        assert_int_equal(st_docs_render(&one, out, false, &e), EXIT_INTERNAL);
+        assert_non_null(strstr(e.message, "unusable"));
         st_docs_free(&one);
     }
     unsigned char *v = malloc(d->len);
@@ -418,9 +422,9 @@ static void test_damaged_documents(void **state)
         }
         st_docs_t one = {0};
         st_docs_push(&one, d->partner_id, v, d->len);
-        err[0] = 0;
-        if (st_docs_render(&one, out, false, err, sizeof(err)) != 0)
-            assert_true(err[0] != 0);
+        e.message[0] = 0;
+        if (st_docs_render(&one, out, false, &e) != 0)
+            assert_true(e.message[0] != 0);
         st_docs_free(&one);
     }
     free(v);
@@ -458,8 +462,9 @@ static void test_forbidden_xml_characters(void **state)
     fake_finish(f);
     f->master.partners.v[0].name = "Bad\x01 \xEF\xBF\xBE and \xEF\xBF\xBF\x1F end\xFF";
     month_t *m = decide(f, 1, accounts);
-    char *dir = tmp_dir(), err[512], path[700];
-    assert_int_equal(st_write_statements(m, dir, false, err, sizeof(err)), 0);
+    char *dir = tmp_dir(), path[700];
+    cm_error_t e = {0};
+    assert_int_equal(st_write_statements(m, dir, false, &e), 0);
     snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
     size_t n;
     char *xml = part(path, "*.xml", &n);
@@ -468,8 +473,8 @@ static void test_forbidden_xml_characters(void **state)
     assert_non_null(strstr(xml, CLEANED));
     free(xml);
     snprintf(path, sizeof(path), "%s/payouts.xlsx", dir);
-    cm_error_t e;
-    assert_int_equal(wb_write_payouts(m, path, &e), EXIT_DONE);
+    cm_error_t wb_err;
+    assert_int_equal(wb_write_payouts(m, path, &wb_err), EXIT_DONE);
     xml = part(path, "*.xml", &n);
     assert_xml_clean(xml, n);
     assert_non_null(strstr(xml, CLEANED));
@@ -484,19 +489,20 @@ static void test_errors_name_the_reason(void **state)
 {
     fake_t *f = *state;
     month_t *m = world(f);
-    char *dir = tmp_dir(), err[512], path[700];
+    char *dir = tmp_dir(), path[700];
+    cm_error_t e = {0};
     /* a folder where a file is */
     snprintf(path, sizeof(path), "%s/file", dir);
     FILE *x = fopen(path, "w");
     assert_non_null(x);
     fclose(x);
     snprintf(path, sizeof(path), "%s/file/statements", dir);
-    err[0] = 0;
-    assert_int_equal(st_write_statements(m, path, true, err, sizeof(err)), -1);
-    assert_non_null(strstr(err, path));
-    assert_non_null(strstr(err, "Not a directory"));
+    e.message[0] = 0;
+    assert_int_equal(st_write_statements(m, path, true, &e), EXIT_INTERNAL);
+    assert_non_null(strstr(e.message, path));
+    assert_non_null(strstr(e.message, "Not a directory"));
     snprintf(path, sizeof(path), "%s/file/payouts.xlsx", dir);
-    cm_error_t e;
+    e.message[0] = 0;
     assert_int_equal(wb_write_payouts(m, path, &e), EXIT_INTERNAL);
     assert_non_null(strstr(e.message, path));
     assert_non_null(strstr(e.message, "Not a directory"));
@@ -509,13 +515,13 @@ static void test_errors_name_the_reason(void **state)
     close(probe);
     low = old;
     low.rlim_cur = (rlim_t)probe;
-    err[0] = 0;
+    e.message[0] = 0;
     assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
-    int rc = st_write_statements(m, path, true, err, sizeof(err));
+    int rc = st_write_statements(m, path, true, &e);
     assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
-    assert_int_equal(rc, -1);
-    assert_non_null(strstr(err, "P1.xlsx"));
-    assert_non_null(strstr(err, "Too many open files"));
+    assert_int_equal(rc, EXIT_INTERNAL);
+    assert_non_null(strstr(e.message, "P1.xlsx"));
+    assert_non_null(strstr(e.message, "Too many open files"));
     rm_rf(dir);
 }
 
@@ -571,8 +577,9 @@ static void test_statement_explains_itself(void **state)
     fake_revenue(f, "R2", "AC2", NULL, "V", "100.00");
     cm_error_t why;
     assert_int_equal(month_decide(m, &why), EXIT_DONE);
-    char *dir = tmp_dir(), err[512], path[600];
-    assert_int_equal(st_write_statements(m, dir, true, err, sizeof(err)), 0);
+    char *dir = tmp_dir(), path[600];
+    cm_error_t e = {0};
+    assert_int_equal(st_write_statements(m, dir, true, &e), 0);
 
     snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
     char *es = part(path, "xl/sharedStrings.xml", NULL);
@@ -633,11 +640,11 @@ static void test_history_from_ledger_rows(void **state)
     st_history_push(&h, &prev);
     st_history_push(&h, &other);
     st_docs_t docs;
-    char err[512];
-    assert_int_equal(st_docs_build(m, &h, &docs, err, sizeof(err)), 0);
+    cm_error_t e = {0};
+    assert_int_equal(st_docs_build(m, &h, &docs, &e), 0);
     st_history_free(&h);
     char *dir = tmp_dir(), path[600];
-    assert_int_equal(st_docs_render(&docs, dir, false, err, sizeof(err)), 0);
+    assert_int_equal(st_docs_render(&docs, dir, false, &e), 0);
     st_docs_free(&docs);
     snprintf(path, sizeof(path), "%s/P1.xlsx", dir);
     char *strings = part(path, "xl/sharedStrings.xml", NULL);
@@ -658,6 +665,62 @@ static void test_history_from_ledger_rows(void **state)
     rm_rf(dir);
 }
 
+/* ---- residuals grouped per agreement ---------------------------------------------- */
+
+/* Proves each agreement's residuals are summed per service (here the
+ * account: no order) and product within that agreement only, ordered by
+ * service id then product code, whatever the rows' order in the month. */
+static void test_residuals_grouped_per_agreement(void **state)
+{
+    fake_t *f = *state;
+    fake_partner(f, "P1", LANG_EN);
+    fake_agreement(f, "A1", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_agreement(f, "A2", "P1", LEGACY_CTL, "PC", "USD", "2017-01-01", NULL);
+    fake_account(f, "AC3", "A1");
+    fake_account(f, "AC1", "A1");
+    fake_account(f, "AC2", "A2");
+    fake_product(f, "V", LEGACY_CTL, "voice", true);
+    fake_product(f, "W", LEGACY_CTL, "voice", true);
+    fake_rate(f, "PC", COMPONENT_RESIDUAL, "*", "*", "10", -1, "2016-01-01", NULL);
+    fake_finish(f);
+    month_t *m = fake_month(f, "2017-11");
+    fake_revenue(f, "R1", "AC3", NULL, "V", "50.00");
+    fake_revenue(f, "R2", "AC1", NULL, "W", "10.00");
+    fake_revenue(f, "R3", "AC2", NULL, "V", "30.00");
+    fake_revenue(f, "R4", "AC1", NULL, "V", "100.00");
+    fake_revenue(f, "R5", "AC1", NULL, "V", "20.00");
+    cm_error_t why;
+    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    st_docs_t docs;
+    cm_error_t e = {0};
+    assert_int_equal(st_docs_build(m, NULL, &docs, &e), EXIT_DONE);
+    assert_int_equal(docs.n, 1);
+    d_doc_t d;
+    assert_null(decode_doc(&docs.v[0], &d));
+    assert_int_equal(d.nagreements, 2);
+    const d_agreement_t *a1 = &d.agreements[0], *a2 = &d.agreements[1];
+    assert_string_equal(a1->id, "A1");
+    assert_int_equal(a1->ngroups, 3);
+    static const struct {
+        const char *service, *product;
+        int64_t rows, basis, amount;
+    } want[] = {{"AC1", "V", 2, 12000, 1200}, {"AC1", "W", 1, 1000, 100}, {"AC3", "V", 1, 5000, 500}};
+    for (size_t i = 0; i < 3; i++) {
+        assert_string_equal(a1->groups[i].service, want[i].service);
+        assert_string_equal(a1->groups[i].product, want[i].product);
+        assert_int_equal(a1->groups[i].rows, want[i].rows);
+        assert_int_equal(a1->groups[i].basis, want[i].basis);
+        assert_int_equal(a1->groups[i].amount, want[i].amount);
+    }
+    assert_string_equal(a2->id, "A2");
+    assert_int_equal(a2->ngroups, 1);
+    assert_string_equal(a2->groups[0].service, "AC2");
+    assert_int_equal(a2->groups[0].rows, 1);
+    assert_int_equal(a2->groups[0].amount, 300);
+    arena_release(&d.arena);
+    st_docs_free(&docs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -666,6 +729,7 @@ int main(void)
         FAKE_TEST(test_forbidden_xml_characters),
         FAKE_TEST(test_errors_name_the_reason),
         FAKE_TEST(test_statement_explains_itself), FAKE_TEST(test_history_from_ledger_rows),
+        FAKE_TEST(test_residuals_grouped_per_agreement),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,60 @@
+/*
+ * st_labels.c — the texts of a statement sheet, per language (st_sheet.h).
+ */
+#include "st_sheet.h"
+
+const char *const L[LANG_COUNT][L_COUNT] = {
+    {"Commission statement", "Period", "Agreement", "Program", "Currency",
+     "All amounts on this sheet are in", "Payable", "Carried in from last period",
+     "Earned this period", "Balance", "Paid", "Carried to next period", "Status", "Payment",
+     "No payment this period", "Due date", "Tier", "Tier in effect", "Next tier review",
+     "At the end of", "Under the program", "The program changes at this review",
+     "Thresholds of that program", "From", "Revenue counted", "Points counted",
+     "Combined basis: adds up the revenue of", "Counted so far", "Next tier", "Still needed",
+     "This review placed, from the next period", "Tiers are frozen at this review",
+     "Top tier of the program: no higher tier", "No review scheduled", "Commitments",
+     "Commitment", "Committed", "Counted this period", "Counted to date", "Remaining",
+     "Percent", "Marketplace points", "Points to date", "Activity", "Code", "Date", "Points",
+     "Result", "Integration credit (non-cash)", "shown for information, never paid",
+     "Residuals", "Service", "Product", "Rows", "Revenue", "Rate %", "Amount", "Note", "Total",
+     "Spiffs", "Order", "MRC", "Multiple of MRC", "Chargebacks", "Disconnect order",
+     "Order whose spiff is reversed", "Spiff paid", "Months served of the term",
+     "Adjustments", "Adjustment", "Reason", "Entered by", "Approved by", "Approved on",
+     "Held this period", "orders and revenue of the partner not paid this period",
+     "Order / service", "Order", "Revenue", "Why", "What resolves it", "History",
+     "Earned", "DRAFT", "DRAFT — not final; amounts may change until the period is closed",
+     "Page &P of &N", "Nothing held this period"},
+    {"Estado de comisiones", "Período", "Acuerdo", "Programa", "Moneda",
+     "Todos los importes de esta hoja están en", "A pagar", "Saldo del período anterior",
+     "Comisiones del período", "Saldo", "Pagado", "Saldo al período siguiente", "Estado",
+     "Pago", "Sin pago en este período", "Fecha de pago", "Nivel", "Nivel vigente",
+     "Próxima revisión de nivel", "Al cierre de", "Según el programa",
+     "El programa cambia en esta revisión", "Umbrales de ese programa", "Desde",
+     "Ingresos computados", "Puntos computados", "Base combinada: suma los ingresos de",
+     "Computado hasta ahora", "Nivel siguiente", "Monto faltante",
+     "Nivel asignado por esta revisión, desde el período siguiente",
+     "Los niveles están congelados en esta revisión",
+     "Nivel más alto del programa: no hay nivel superior", "Sin revisión programada",
+     "Compromisos", "Compromiso", "Comprometido", "Aplicado en el período",
+     "Aplicado a la fecha", "Pendiente", "Porcentaje", "Puntos del Marketplace",
+     "Puntos acumulados", "Actividad", "Código", "Fecha", "Puntos", "Resultado",
+     "Crédito de integración (no monetario)", "solo informativo, no se paga",
+     "Comisiones recurrentes", "Servicio", "Producto", "Filas", "Ingresos", "Tasa %",
+     "Importe", "Nota", "Total", "Bonos por venta", "Orden", "Cargo mensual (MRC)",
+     "Múltiplo del MRC", "Reversiones", "Orden de baja", "Orden cuyo bono se revierte",
+     "Bono pagado", "Meses cumplidos del plazo", "Ajustes", "Ajuste", "Motivo",
+     "Registrado por", "Aprobado por", "Aprobado el", "Retenido en este período",
+     "órdenes e ingresos del socio que no se pagan en este período", "Orden / servicio",
+     "Orden", "Ingresos", "Motivo", "Cómo se resuelve", "Historial", "Comisiones",
+     "BORRADOR",
+     "BORRADOR — no definitivo; los importes pueden cambiar hasta el cierre del período",
+     "Página &P de &N", "Nada retenido en este período"},
+};
+const char *const kind_label[LANG_COUNT][LINE_KIND_COUNT] = {
+    {"Residuals", "Spiffs", "Chargebacks", "Adjustments", "Credit", "Restatements"},
+    {"Comisiones recurrentes", "Bonos por venta", "Reversiones", "Ajustes", "Crédito",
+     "Reexpresiones"},
+};
+const char *const held_status[LANG_COUNT][2] = {{"held", "rejected"},
+                                                       {"retenida", "rechazada"}};
+const char *const refused_label[LANG_COUNT] = {"not awarded", "no otorgado"};
