@@ -149,14 +149,17 @@ static cm_status job_decide(job_t *j, cm_error_t *err)
     log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",
               j->pbuf, j->month.control.orders_read, j->month.control.revenue_read,
               j->month.rejects.n);
+    month_inputs_read(&j->month);
     if (!j->o->every_account) /* explain (every_account) looks orders up by id afterwards */
         month_shrink_order_map(&j->month);
     char msg[512];
+    month_start_deciding(&j->month);
     if (!month_decide(&j->month, msg, sizeof(msg))) {
         if (month_overflowed(&j->month)) /* an input error: exit 3 naming the row */
             return ingest_overflow_error(&j->month, err);
         return cm_fail(err, EXIT_INTERNAL, "%s: %s; nothing was written", j->pbuf, msg);
     }
+    month_decided(&j->month);
     log_stage("%s: decided", j->pbuf);
     return EXIT_DONE;
 }

@@ -36,7 +36,7 @@ static bool add_revenue(month_t *m, money_t *total, const revenue_t *r, size_t i
     if (money_accumulate(total, r->amount))
         return true;
     return month_overflow(m, what, agreement, SOURCE_REVENUE, m->period,
-                          lineseq_at(&m->revenue_lines, i), "amount");
+                          month_revenue_line(m, i), "amount");
 }
 
 static void assign_all(month_t *m)
@@ -46,10 +46,8 @@ static void assign_all(month_t *m)
     for (size_t i = 0; i < m->revenue.n; i++) {
         revenue_t *r = &m->revenue.v[i];
         /* the service's order of a row a few rows on: load it meanwhile */
-        if (i + 16 < m->revenue.n && r[16].service >= 0)
-            __builtin_prefetch(r[16].service >= ORDER_STUB
-                                   ? (const void *)&m->stubs.v[r[16].service - ORDER_STUB]
-                                   : (const void *)&m->orders.v[r[16].service].status);
+        if (i + 16 < m->revenue.n && revenue_has_order(&r[16]))
+            month_prefetch_order(m, revenue_order_ref(&r[16]));
         assign_revenue(m, r);
         lines_residual(m, r);
         bool ok;

@@ -315,7 +315,7 @@ void lines_aggregate(month_t *m)
         if (!own || !money_abs(amount, &mag) || !money_accumulate(&gross, mag)) {
             month_overflow(m, own ? lines_gross : kind_total[LINE_RESIDUAL],
                            own ? -1 : r->agreement, SOURCE_REVENUE, m->period,
-                           lineseq_at(&m->revenue_lines, i), "amount");
+                           month_revenue_line(m, i), "amount");
             return;
         }
         c->cash_lines++;

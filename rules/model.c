@@ -45,6 +45,24 @@ void month_init(month_t *m, const master_t *master, const book_t *book, period_t
     }
 }
 
+void month_inputs_read(month_t *m)
+{
+    assert(m->phase == MONTH_LOADING);
+    m->phase = MONTH_READ;
+}
+
+void month_start_deciding(month_t *m)
+{
+    assert(m->phase == MONTH_READ || m->phase == MONTH_DECIDING);
+    m->phase = MONTH_DECIDING;
+}
+
+void month_decided(month_t *m)
+{
+    assert(m->phase == MONTH_DECIDING && !month_overflowed(m));
+    m->phase = MONTH_DECIDED;
+}
+
 void month_release(month_t *m)
 {
     free(m->orders.v);
@@ -226,7 +244,7 @@ int32_t *month_revenue_by_id(const month_t *m)
 
 static const char *order_key(const void *ctx, int32_t i)
 {
-    return ((const month_t *)ctx)->orders.v[i].id;
+    return month_whole_order(ctx, i)->id;
 }
 
 int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, const order_t *),
@@ -235,7 +253,7 @@ int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, cons
     int32_t *ix = index_array(m->orders.n);
     size_t n = 0;
     for (size_t i = 0; i < m->orders.n; i++)
-        if (keep(m, &m->orders.v[i]))
+        if (keep(m, month_whole_order(m, (int32_t)i)))
             ix[n++] = (int32_t)i;
     sort_by_key(ix, n, order_key, m);
     *count = n;
@@ -244,6 +262,7 @@ int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, cons
 
 void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status)
 {
+    assert(m->phase == MONTH_LOADING);
     if (agreement >= MONTH_STUB_AGREEMENTS)
         abort();
     if (status == STATUS_ATTRIBUTED && agreement < 0)
@@ -256,6 +275,7 @@ void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, s
 void month_add_revenue(month_t *m, const revenue_t *r, const char *id, size_t len, int32_t line,
                        int32_t account)
 {
+    assert(m->phase == MONTH_LOADING);
     VEC_PUSH(m->revenue, *r);
     idseq_push(&m->revenue_ids, id, len);
     lineseq_push(&m->revenue_lines, line);
@@ -268,14 +288,16 @@ void month_add_revenue(month_t *m, const revenue_t *r, const char *id, size_t le
 #define STUB_BATCH 32
 void month_index_stubs(month_t *m, size_t from, size_t to)
 {
+    assert(m->phase == MONTH_LOADING);
+    /* not month_stub_id: m->stubs.n may be growing on another thread */
     for (size_t b = from; b < to; b += STUB_BATCH) {
         size_t end = b + STUB_BATCH < to ? b + STUB_BATCH : to;
         for (size_t i = b; i < end; i++) {
-            const char *id = month_stub_id(m, i);
+            const char *id = strheap_str(&m->stub_ids, m->stubs.v[i].id);
             strmap_prefetch(&m->order_ix, id, strlen(id));
         }
         for (size_t i = b; i < end; i++) {
-            const char *id = month_stub_id(m, i);
+            const char *id = strheap_str(&m->stub_ids, m->stubs.v[i].id);
             strmap_put(&m->order_ix, id, strlen(id), ORDER_STUB + (int32_t)i);
         }
     }
@@ -283,30 +305,37 @@ void month_index_stubs(month_t *m, size_t from, size_t to)
 
 const char *revenue_service_id(const month_t *m, const revenue_t *r)
 {
-    if (r->service >= 0)
-        return month_order_decision(m, r->service).id;
-    return revenue_service_named(r) ? "" : NULL;
+    switch (revenue_service(r)) {
+    case REVENUE_SERVICE_ORDER:
+        return month_order_decision(m, revenue_order_ref(r)).id;
+    case REVENUE_SERVICE_UNKNOWN:
+        return "";
+    default:
+        return NULL;
+    }
 }
 
 const char *revenue_account_id(const month_t *m, const revenue_t *r)
 {
-    int32_t account = r->service < 0 ? revenue_account(r)
-                      : m->every_account ? m->revenue_accounts.v[r - m->revenue.v]
-                                         : -1;
+    int32_t account = !revenue_has_order(r) ? revenue_account(r)
+                      : m->every_account    ? m->revenue_accounts.v[r - m->revenue.v]
+                                            : -1;
     return account >= 0 ? m->master->accounts.v[account].id : "";
 }
 
 int32_t month_order_ref(const month_t *m, const char *id)
 {
-    assert(!m->order_map_dropped);
+    assert(m->phase < MONTH_OUTPUTS);
     return strmap_get(&m->order_ix, id, strlen(id));
 }
 
 void month_shrink_order_map(month_t *m)
 {
+    assert(m->phase == MONTH_READ);
+    m->phase = MONTH_DECIDING;
     strmap_t named = {0};
     for (size_t i = 0; i < m->orders.n; i++) {
-        const order_t *o = &m->orders.v[i];
+        const order_t *o = month_whole_order(m, (int32_t)i);
         if (o->period != m->period || !o->original_id)
             continue;
         size_t len = strlen(o->original_id);
@@ -320,14 +349,15 @@ void month_shrink_order_map(month_t *m)
 
 void month_drop_order_map(month_t *m)
 {
+    assert(m->phase == MONTH_DECIDED);
+    m->phase = MONTH_OUTPUTS;
     strmap_free(&m->order_ix);
-    m->order_map_dropped = true;
 }
 
 int32_t month_order(const month_t *m, const char *id)
 {
     int32_t ref = month_order_ref(m, id);
-    return ref < ORDER_STUB ? ref : -1;
+    return ref >= 0 && month_is_whole(ref) ? ref : -1;
 }
 
 int32_t month_opportunity(month_t *m, const char *id, bool create)
@@ -396,8 +426,8 @@ void book_release(book_t *b)
 
 period_t month_order_period(const month_t *m, int32_t ref)
 {
-    if (ref < ORDER_STUB)
-        return m->orders.v[ref].period;
+    if (month_is_whole(ref))
+        return month_whole_order(m, ref)->period;
     size_t i = (size_t)(ref - ORDER_STUB), lo = 0, hi = m->stub_period_end.n;
     while (lo < hi) { /* the first period whose stubs end past i */
         size_t mid = (lo + hi) / 2;
