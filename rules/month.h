@@ -5,6 +5,8 @@
  * the inputs and prior state, rules/ (month_decide) fills the results,
  * reports/ and the ledger read them.
  *
+ * Implemented in month.c.
+ *
  * Ownership: all strings and rows live in `arena` or in the VECs, released
  * by month_release(). master and book are borrowed.
  *
