@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
+
 int fake_setup(void **state)
 {
     fake_t *f = calloc(1, sizeof(*f));
@@ -452,4 +454,16 @@ tier_prior_t *fake_prior_tier(fake_t *f, const char *agreement_id, const char *p
     t->next_tier = NULL;
     t->next_rule = RULE_NONE;
     return t;
+}
+
+bool fake_decide(fake_t *f, char *msg, size_t len)
+{
+    month_t *m = need_month(f);
+    if (month_phase(m) == MONTH_LOADING)
+        month_inputs_read(m);
+    month_start_deciding(m);
+    if (!month_decide(m, msg, len))
+        return false;
+    month_decided(m);
+    return true;
 }

@@ -146,4 +146,9 @@ void fake_history(fake_t *f, const char *agreement_id, const char *period, const
 tier_prior_t *fake_prior_tier(fake_t *f, const char *agreement_id, const char *period,
                               const char *program, const char *tier, rule_code rule);
 
+/* Decide the month as a run does (month.h phases: inputs read, deciding,
+ * decided): true, or false with month_decide's message in msg (the month
+ * then stays MONTH_DECIDING). */
+bool fake_decide(fake_t *f, char *msg, size_t len);
+
 #endif
