@@ -318,7 +318,7 @@ cm_status ledger_load_prior(ledger_t *l, month_t *m, cm_error_t *err)
 {
     /* the state before P goes into a month fresh from month_init */
     assert(m->orders.n == 0 && m->stubs.n == 0 && m->history.n == 0 &&
-           m->stub_periods.n == 0 && m->revenue.n == 0 && !m->order_map_dropped);
+           m->stub_periods.n == 0 && m->revenue.n == 0 && month_phase(m) == MONTH_LOADING);
     if (!l)
         return EXIT_DONE;
     cm_status rc = load_stubs(l, m, err); /* first: the loads below look orders up */

@@ -28,8 +28,8 @@ void assign_revenue_in(const month_t *m, revenue_t *r, period_t period)
         return;
     }
     /* Through the service's order. */
-    if (r->service >= 0) {
-        order_decision_t ord = month_order_decision(m, r->service);
+    if (revenue_has_order(r)) {
+        order_decision_t ord = month_order_decision(m, revenue_order_ref(r));
         if (ord.status != STATUS_ATTRIBUTED) {
             assign_as(r, STATUS_HELD, RULE_SERVICE_NOT_ATTRIBUTED, -1);
             return;

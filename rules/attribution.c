@@ -54,7 +54,7 @@ static bool find_original(const month_t *m, const order_t *o, order_decision_t *
     if (!o->original_id)
         return false;
     int32_t ref = month_order_ref(m, o->original_id);
-    if (ref < 0 || (ref < ORDER_STUB && &m->orders.v[ref] == o))
+    if (ref < 0 || (month_is_whole(ref) && month_whole_order(m, ref) == o))
         return false;
     *orig = month_order_decision(m, ref);
     return orig->status != STATUS_NONE;
@@ -98,7 +98,7 @@ static void decide_incremental(month_t *m, order_t *o)
         return;
     }
     if (o->agreement_ref) {
-        int32_t a = strmap_get(&ms->agreement_ix, o->agreement_ref, strlen(o->agreement_ref));
+        int32_t a = master_agreement(ms, o->agreement_ref);
         if (a >= 0) {
             const agreement_t *ag = &ms->agreements.v[a];
             if (ag->partner == o->partner && ag->legacy == target &&
@@ -121,7 +121,7 @@ static void decide_new(month_t *m, order_t *o)
         decide_by_default(m, o, target, RULE_PORTFOLIO_DEFAULT);
         return;
     }
-    int32_t a = strmap_get(&ms->agreement_ix, o->agreement_ref, strlen(o->agreement_ref));
+    int32_t a = master_agreement(ms, o->agreement_ref);
     if (a < 0) {
         decide_as(o, STATUS_REJECTED, RULE_UNKNOWN_AGREEMENT, -1);
         return;
@@ -199,16 +199,18 @@ void attr_tally_opportunity(month_t *m, const char *opportunity_id, int32_t prod
 
 void attr_tally_opportunities(month_t *m)
 {
-    for (size_t i = 0; i < m->orders.n; i++)
-        attr_tally_opportunity(m, m->orders.v[i].opportunity_id, m->orders.v[i].product);
+    for (size_t i = 0; i < m->orders.n; i++) {
+        const order_t *o = month_whole_order(m, (int32_t)i);
+        attr_tally_opportunity(m, o->opportunity_id, o->product);
+    }
 }
 
 /* qsort_r order of order indexes; ctx is the month_t. */
 static int by_date_then_id(const void *x, const void *y, void *ctx)
 {
     const month_t *m = ctx;
-    const order_t *a = &m->orders.v[*(const int32_t *)x];
-    const order_t *b = &m->orders.v[*(const int32_t *)y];
+    const order_t *a = month_whole_order(m, *(const int32_t *)x);
+    const order_t *b = month_whole_order(m, *(const int32_t *)y);
     if (a->order_date != b->order_date)
         return a->order_date < b->order_date ? -1 : 1;
     return strcmp(a->id, b->id);
@@ -228,9 +230,9 @@ static void sort_by_date(month_t *m, int32_t *ix, size_t n)
 {
     if (n < 2)
         return;
-    date_t lo = m->orders.v[ix[0]].order_date, hi = lo;
+    date_t lo = month_whole_order(m, ix[0])->order_date, hi = lo;
     for (size_t i = 1; i < n; i++) {
-        date_t d = m->orders.v[ix[i]].order_date;
+        date_t d = month_whole_order(m, ix[i])->order_date;
         lo = d < lo ? d : lo;
         hi = d > hi ? d : hi;
     }
@@ -244,11 +246,11 @@ static void sort_by_date(month_t *m, int32_t *ix, size_t n)
     if (!start || !out)
         abort();
     for (size_t i = 0; i < n; i++)
-        start[m->orders.v[ix[i]].order_date - lo + 1]++;
+        start[month_whole_order(m, ix[i])->order_date - lo + 1]++;
     for (size_t d = 1; d <= span; d++)
         start[d] += start[d - 1];
     for (size_t i = 0; i < n; i++)
-        out[start[m->orders.v[ix[i]].order_date - lo]++] = ix[i];
+        out[start[month_whole_order(m, ix[i])->order_date - lo]++] = ix[i];
     memcpy(ix, out, n * sizeof(*ix));
     free(out);
     free(start);
@@ -262,6 +264,6 @@ void attr_decide_period(month_t *m)
     int32_t *ix = month_orders_by_id(m, undecided, &n);
     sort_by_date(m, ix, n);
     for (size_t i = 0; i < n; i++)
-        attr_decide(m, &m->orders.v[ix[i]]);
+        attr_decide(m, month_whole_order(m, ix[i]));
     free(ix);
 }

@@ -20,7 +20,7 @@ static void count_orders(month_t *m)
 {
     control_t *c = &m->control;
     for (size_t i = 0; i < m->orders.n; i++) {
-        const order_t *o = &m->orders.v[i];
+        const order_t *o = month_whole_order(m, (int32_t)i);
         if (o->period != m->period)
             continue;
         c->orders_attributed += o->status == STATUS_ATTRIBUTED;
@@ -36,7 +36,7 @@ static bool add_revenue(month_t *m, money_t *total, const revenue_t *r, size_t i
     if (money_accumulate(total, r->amount))
         return true;
     return month_overflow(m, what, agreement, SOURCE_REVENUE, m->period,
-                          lineseq_at(&m->revenue_lines, i), "amount");
+                          month_revenue_line(m, i), "amount");
 }
 
 static void assign_all(month_t *m)
@@ -46,10 +46,8 @@ static void assign_all(month_t *m)
     for (size_t i = 0; i < m->revenue.n; i++) {
         revenue_t *r = &m->revenue.v[i];
         /* the service's order of a row a few rows on: load it meanwhile */
-        if (i + 16 < m->revenue.n && r[16].service >= 0)
-            __builtin_prefetch(r[16].service >= ORDER_STUB
-                                   ? (const void *)&m->stubs.v[r[16].service - ORDER_STUB]
-                                   : (const void *)&m->orders.v[r[16].service].status);
+        if (i + 16 < m->revenue.n && revenue_has_order(&r[16]))
+            month_prefetch_order(m, revenue_order_ref(&r[16]));
         assign_revenue(m, r);
         lines_residual(m, r);
         bool ok;
@@ -90,10 +88,14 @@ cm_status month_decide(month_t *m, cm_error_t *err)
         lines_credits,
         lines_aggregate, commitments_retire, tiers_review, payables_settle,
     };
+    month_start_deciding(m);
     for (size_t i = 0; i < sizeof(stages) / sizeof(stages[0]); i++) {
         stages[i](m);
         if (month_overflowed(m))
             return cm_fail(err, EXIT_INVALID_INPUT, "%s does not fit int64", m->overflow.what);
     }
-    return conservation_check(m, err);
+    cm_status rc = conservation_check(m, err);
+    if (rc == EXIT_DONE)
+        month_decided(m);
+    return rc;
 }

@@ -10,7 +10,9 @@
 
 /* Decide period m->period. Preconditions: master, book, prior state and the
  * period's rows are loaded (orders of P undecided, revenue rows with product
- * resolved). Returns EXIT_DONE; EXIT_INVALID_INPUT when an input makes a
+ * resolved): phase MONTH_READ, or MONTH_DECIDING once the order map is
+ * shrunk (month.h). The month is MONTH_DECIDING while the stages run and
+ * MONTH_DECIDED when this returns EXIT_DONE. Returns EXIT_DONE; EXIT_INVALID_INPUT when an input makes a
  * sum, product or date offset overflow (m->overflow names the row and what:
  * batch/ turns it into the message naming the file); or EXIT_INTERNAL when
  * a conservation check fails (err says which). */

@@ -197,8 +197,8 @@ void lines_spiffs(month_t *m)
 static int by_date_then_id(const void *x, const void *y, void *ctx)
 {
     const month_t *m = ctx;
-    const order_t *a = &m->orders.v[*(const int32_t *)x];
-    const order_t *b = &m->orders.v[*(const int32_t *)y];
+    const order_t *a = month_whole_order(m, *(const int32_t *)x);
+    const order_t *b = month_whole_order(m, *(const int32_t *)y);
     if (a->order_date != b->order_date)
         return a->order_date < b->order_date ? -1 : 1;
     return strcmp(a->id, b->id);
@@ -218,7 +218,7 @@ void lines_chargebacks(month_t *m)
     }
     qsort_r(ix, n, sizeof(*ix), by_date_then_id, m);
     for (size_t k = 0; k < n; k++) {
-        const order_t *d = &m->orders.v[ix[k]];
+        const order_t *d = month_whole_order(m, ix[k]);
         int32_t s = month_order(m, d->original_id);
         order_t *svc = &m->orders.v[s]; /* attributed disconnect: original known */
         /* §8.6: only a spiff actually earned, at most once per service */
@@ -310,11 +310,11 @@ static void line_overflow(month_t *m, const line_t *l, const char *what, int32_t
     switch (l->kind) {
     case LINE_RESIDUAL: /* its revenue row's amount */
         month_overflow(m, what, agreement, SOURCE_REVENUE, m->period,
-                       lineseq_at(&m->revenue_lines, (size_t)l->row), "amount");
+                       month_revenue_line(m, (size_t)l->row), "amount");
         return;
     case LINE_SPIFF:
     case LINE_CHARGEBACK: { /* the service's MRC made the amount */
-        const order_t *o = &m->orders.v[l->order];
+        const order_t *o = month_whole_order(m, l->order);
         month_overflow(m, what, agreement, SOURCE_ORDERS, o->period, o->line, "mrc");
         return;
     }

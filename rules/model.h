@@ -9,8 +9,10 @@
 #ifndef COMMISSIONS_MODEL_H
 #define COMMISSIONS_MODEL_H
 
+#include <assert.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "arena.h"
 #include "codes.h"
@@ -154,6 +156,20 @@ typedef struct master {
     int32_t *by_partner, *by_partner_first;
 } master_t;
 
+/* The index of the agreement / partner / product of that id, or -1. */
+static inline int32_t master_agreement(const master_t *ms, const char *id)
+{
+    return strmap_get(&ms->agreement_ix, id, strlen(id));
+}
+static inline int32_t master_partner(const master_t *ms, const char *id)
+{
+    return strmap_get(&ms->partner_ix, id, strlen(id));
+}
+static inline int32_t master_product(const master_t *ms, const char *id)
+{
+    return strmap_get(&ms->product_ix, id, strlen(id));
+}
+
 /* Group agreements by partner (by_partner / by_partner_first), sorted by
  * agreement_id within a partner (§8.8 "lowest agreement_id"); arena-owned. */
 void master_index_partners(master_t *ms, arena_t *arena);
@@ -201,16 +217,14 @@ static inline currency_t currency_unpack(uint16_t v)
  * bytes, the currency is packed, the residual's rate row, note and amount
  * are not stored but computed (rules/lines.h: lines_residual_of), its id
  * and its line are in the month's sequences at the row's position
- * (month.h: revenue_ids, revenue_lines), and its account is kept only when
- * no known order decides its assignment (4.2, P3), inside `service`:
- *   service >= 0  the order reference (month.h ORDER_STUB)
- *   service < 0   no known order: revenue_without_order(account, named),
- *                 account the accounts index or -1 when accounts.csv lacks
- *                 it, named when service_id names an order nobody knows. */
+ * (month.h: month_revenue_line), and its account is kept only when no known
+ * order decides its assignment (4.2, P3). `service` holds one of the three
+ * cases of revenue_service_t; it is written by revenue_service_order or
+ * revenue_without_order and read only through the functions below. */
 typedef struct revenue {
     money_t amount;
     int32_t product;  /* -1 unknown */
-    int32_t service;
+    int32_t service;  /* >= 0: the order reference; < 0: -1 - ((account + 1) * 2 + named) */
     int32_t agreement;
     uint16_t currency; /* currency_pack */
     uint8_t status;    /* status_t: decision (4.2) */
@@ -218,21 +232,56 @@ typedef struct revenue {
 } revenue_t;
 _Static_assert(sizeof(revenue_t) == 24, "revenue rows are kept by the ten million");
 
-/* The `service` of a row without a known order (account < REVENUE_ACCOUNTS_MAX). */
+/* What a revenue row's service_id names. */
+typedef enum revenue_service {
+    REVENUE_SERVICE_BLANK,   /* blank: the account decides (P3) */
+    REVENUE_SERVICE_UNKNOWN, /* an order nobody knows: the account decides (P3) */
+    REVENUE_SERVICE_ORDER,   /* a known order: revenue_order_ref */
+} revenue_service_t;
+
+/* Accounts a row without a known order can name (indexes below this). */
 #define REVENUE_ACCOUNTS_MAX ((int32_t)(1 << 30) - 2)
+
+/* The `service` of a row whose service_id names the known order of
+ * reference ref (>= 0, month.h ORDER_STUB). */
+static inline int32_t revenue_service_order(int32_t ref)
+{
+    assert(ref >= 0);
+    return ref;
+}
+/* The `service` of a row without a known order: account is its accounts
+ * index (-1: not in accounts.csv; below REVENUE_ACCOUNTS_MAX), named when
+ * service_id names an order nobody knows (REVENUE_SERVICE_UNKNOWN), not
+ * when it is blank. */
 static inline int32_t revenue_without_order(int32_t account, bool named)
 {
+    assert(account >= -1 && account < REVENUE_ACCOUNTS_MAX);
     return -1 - ((account + 1) * 2 + (named ? 1 : 0));
+}
+static inline bool revenue_has_order(const revenue_t *r) { return r->service >= 0; }
+static inline revenue_service_t revenue_service(const revenue_t *r)
+{
+    if (r->service >= 0)
+        return REVENUE_SERVICE_ORDER;
+    return (-1 - r->service) % 2 == 1 ? REVENUE_SERVICE_UNKNOWN : REVENUE_SERVICE_BLANK;
+}
+/* A row with a known order: its reference (month_order_decision). */
+static inline int32_t revenue_order_ref(const revenue_t *r)
+{
+    assert(r->service >= 0);
+    return r->service;
 }
 /* A row without a known order: its account index (-1: not in accounts.csv). */
 static inline int32_t revenue_account(const revenue_t *r)
 {
+    assert(r->service < 0);
     return (-1 - r->service) / 2 - 1;
 }
 /* A row without a known order: did service_id name one (unknown), or was
  * it blank? */
 static inline bool revenue_service_named(const revenue_t *r)
 {
+    assert(r->service < 0);
     return (-1 - r->service) % 2 == 1;
 }
 

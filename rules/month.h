@@ -5,11 +5,35 @@
  * the inputs and prior state, rules/ (month_decide) fills the results,
  * reports/ and the ledger read them.
  *
+ * Implemented in month.c.
+ *
  * Ownership: all strings and rows live in `arena` or in the VECs, released
  * by month_release(). master and book are borrowed.
+ *
+ * The month's data moves through these phases, forward only; each is set
+ * by the function named, and the functions below assert the phase they need:
+ *   MONTH_LOADING   from month_init: batch/ adds the prior state, the earlier
+ *                   orders' stubs, P's orders and revenue rows; the order map
+ *                   grows with them (month_add_stub, month_index_stubs,
+ *                   month_add_revenue).
+ *   MONTH_READ      month_inputs_read: every input is in and nothing more is
+ *                   added; the order map holds every known order.
+ *   MONTH_DECIDING  month_start_deciding (the first step of deciding), or
+ *                   month_shrink_order_map from MONTH_READ: the rules run;
+ *                   once shrunk, the order map holds only the orders P's
+ *                   orders name as originals (explain decides on the full
+ *                   map).
+ *   MONTH_DECIDED   month_decided, once month_decide succeeded: the results
+ *                   (lines, current, tiers, payables, commitments, control)
+ *                   are complete and may be written. After an overflow the
+ *                   month stays DECIDING and nothing may be written.
+ *   MONTH_OUTPUTS   month_drop_order_map: the order map is freed; outputs
+ *                   name orders by reference only.
  */
 #ifndef COMMISSIONS_MONTH_H
 #define COMMISSIONS_MONTH_H
+
+#include <assert.h>
 
 #include "idseq.h"
 #include "lineseq.h"
@@ -25,7 +49,8 @@ typedef struct opportunity {
 /* An earlier period's order that nothing in P can change: all a revenue
  * row billed to it needs (its decision), kept compact because every order
  * ever delivered is one (batch/ledger.c loads them; ingest turns one into a
- * whole order_t when P re-delivers it or names it as an original). */
+ * whole order_t when P re-delivers it or names it as an original). Read
+ * through month_order_decision and month_stub_id. */
 typedef struct order_stub {
     uint32_t id;               /* in m->stub_ids (arena.h strheap) */
     signed int agreement : 28; /* -1: none (MONTH_STUB_AGREEMENTS at most) */
@@ -34,8 +59,10 @@ typedef struct order_stub {
 _Static_assert(sizeof(order_stub_t) == 8, "a stub per order ever delivered");
 #define MONTH_STUB_AGREEMENTS ((int32_t)1 << 27)
 
-/* Order references (order_ix values, revenue_t.service) at or above
- * ORDER_STUB name m->stubs.v[ref - ORDER_STUB]; below it m->orders.v[ref]. */
+/* Order references (order_ix values, revenue_order_ref) at or above
+ * ORDER_STUB name m->stubs.v[ref - ORDER_STUB]; below it m->orders.v[ref]
+ * (a whole order). Read them through month_order_decision, month_is_whole
+ * and month_whole_order. */
 #define ORDER_STUB ((int32_t)1 << 30)
 
 /* An order's decision, whole or stub. */
@@ -120,8 +147,17 @@ typedef struct month_overflow {
     const char *column;    /* the row's column; NULL: none */
 } month_overflow_t;
 
+typedef enum month_phase {
+    MONTH_LOADING,
+    MONTH_READ,
+    MONTH_DECIDING,
+    MONTH_DECIDED,
+    MONTH_OUTPUTS,
+} month_phase_t;
+
 typedef struct month {
     arena_t arena;
+    month_phase_t phase; /* see the top of this file; set only by the transitions */
     period_t period;
     const master_t *master;
     const book_t *book;
@@ -135,11 +171,11 @@ typedef struct month {
     VEC(order_t) orders;
     VEC(order_stub_t) stubs;
     strheap_t stub_ids;             /* the stubs' ids (the order map's keys for them) */
-    strmap_t order_ix;
-    bool order_map_dropped; /* month_drop_order_map was called */
+    strmap_t order_ix;              /* read through month_order, month_order_ref */
     VEC(revenue_t) revenue;         /* format-valid rows of P, in file order */
     idseq_t revenue_ids;            /* their ids: revenue.v[i]'s at position i */
-    lineseq_t revenue_lines;        /* their lines in revenue.csv, likewise */
+    lineseq_t revenue_lines;        /* their lines in revenue.csv, likewise
+                                       (month_revenue_line) */
     VEC(int32_t) revenue_accounts;  /* every_account only: each row's account index
                                        (a known order's row keeps none in revenue_t) */
     rate_memo_t rates;              /* residual rate rows (lines.h) */
@@ -192,9 +228,18 @@ typedef struct month {
     month_overflow_t overflow;
 } month_t;
 
-/* Allocate the per-agreement arrays once master is set. */
+/* Allocate the per-agreement arrays once master is set: MONTH_LOADING. */
 void month_init(month_t *m, const master_t *master, const book_t *book, period_t p);
 void month_release(month_t *m);
+
+/* The phase transitions (the top of this file). */
+static inline month_phase_t month_phase(const month_t *m) { return m->phase; }
+/* MONTH_LOADING -> MONTH_READ. */
+void month_inputs_read(month_t *m);
+/* MONTH_READ or MONTH_DECIDING -> MONTH_DECIDING. */
+void month_start_deciding(month_t *m);
+/* MONTH_DECIDING -> MONTH_DECIDED; no overflow recorded. */
+void month_decided(month_t *m);
 
 /* Agreement active on date d / on any day of period p. */
 bool agreement_active_on(const agreement_t *a, date_t d);
@@ -231,57 +276,107 @@ int32_t *month_orders_by_id(const month_t *m, bool (*keep)(const month_t *, cons
 /* The period that first delivered the order of reference ref (>= 0). */
 period_t month_order_period(const month_t *m, int32_t ref);
 
-/* Stub i's order id. */
+/* Stub i's order id (i < stubs.n). */
 static inline const char *month_stub_id(const month_t *m, size_t i)
 {
+    assert(i < m->stubs.n);
     return strheap_str(&m->stub_ids, m->stubs.v[i].id);
+}
+
+/* Does order reference ref (>= 0) name a whole order (else a stub)? */
+static inline bool month_is_whole(int32_t ref)
+{
+    assert(ref >= 0);
+    return ref < ORDER_STUB;
+}
+
+/* The whole order of reference ref (0 <= ref < orders.n); whole orders'
+ * references are their indexes in m->orders. */
+static inline order_t *month_whole_order(const month_t *m, int32_t ref)
+{
+    assert(ref >= 0 && (size_t)ref < m->orders.n);
+    return &m->orders.v[ref];
 }
 
 /* The decision of order reference ref (>= 0: whole or stub). */
 static inline order_decision_t month_order_decision(const month_t *m, int32_t ref)
 {
-    if (ref >= ORDER_STUB) {
+    if (!month_is_whole(ref)) {
         const order_stub_t *s = &m->stubs.v[ref - ORDER_STUB];
         return (order_decision_t){month_stub_id(m, (size_t)(ref - ORDER_STUB)), s->agreement,
                                   (status_t)s->status};
     }
-    const order_t *o = &m->orders.v[ref];
+    const order_t *o = month_whole_order(m, ref);
     return (order_decision_t){o->id, o->agreement, (status_t)o->status};
 }
 
-/* Append an earlier order's stub, its id copied into m->stub_ids, not yet
- * in the order map (month_index_stubs); attributed to an agreement that
- * left master data (-1), it is held: never paid. Aborts for an agreement
- * index past MONTH_STUB_AGREEMENTS (ingest refuses such master data). */
+/* Start loading what month_order_decision will read of reference ref (a
+ * hint: a loop over revenue rows names the order of a row a few rows on). */
+static inline void month_prefetch_order(const month_t *m, int32_t ref)
+{
+    __builtin_prefetch(ref >= ORDER_STUB ? (const void *)&m->stubs.v[ref - ORDER_STUB]
+                                         : (const void *)&m->orders.v[ref].status);
+}
+
+/* Revenue row i's line in revenue.csv (i < revenue.n). */
+static inline int32_t month_revenue_line(const month_t *m, size_t i)
+{
+    assert(i < m->revenue.n);
+    return lineseq_at(&m->revenue_lines, i);
+}
+/* A cursor over the revenue rows' ids: idseq_at(c, i) is revenue.v[i]'s. */
+static inline void month_revenue_ids(const month_t *m, idseq_cursor_t *c)
+{
+    idseq_cursor(c, &m->revenue_ids);
+}
+
+/* MONTH_LOADING. Append an earlier order's stub, its id copied into
+ * m->stub_ids, not yet in the order map (month_index_stubs); attributed to
+ * an agreement that left master data (-1), it is held: never paid. Aborts
+ * for an agreement index past MONTH_STUB_AGREEMENTS (ingest refuses such
+ * master data). */
 void month_add_stub(month_t *m, const char *id, size_t len, int32_t agreement, status_t status);
-/* Append a format-valid revenue row of P with its id, its line in
+/* MONTH_LOADING. Append a format-valid revenue row of P with its id, its line in
  * revenue.csv and (every_account only) its account index (-1: not in
  * accounts.csv): revenue, revenue_ids, revenue_lines and revenue_accounts
  * stay position for position. */
 void month_add_revenue(month_t *m, const revenue_t *r, const char *id, size_t len, int32_t line,
                        int32_t account);
-/* Put stubs [from, to) into the order map under their references. It reads
+/* MONTH_LOADING. Put stubs [from, to) into the order map under their
+ * references. It reads
  * only those stubs, their ids and the map: another thread may append stubs
  * meanwhile if m->stubs has the room (no reallocation). */
 void month_index_stubs(month_t *m, size_t from, size_t to);
-/* Lookup helpers: index or -1. month_order finds whole orders only (an
- * order known as a stub gives -1: ingest makes every order P names whole);
- * month_order_ref gives the reference of any known order. */
+/* Lookup helpers: index or -1, before MONTH_OUTPUTS (asserted).
+ * month_order finds whole orders only (an order known as a stub gives -1:
+ * ingest makes every order P names whole); month_order_ref gives the
+ * reference of any known order. */
 int32_t month_order(const month_t *m, const char *id);
 int32_t month_order_ref(const month_t *m, const char *id);
 
-/* Keep in the order map only the orders P's orders name as originals: all
- * that deciding (attribution 4.1, chargebacks §8.6) looks up by id once the
- * revenue is read. A month with millions of earlier orders then decides
- * without their ~128 MB map. Afterwards month_order and month_order_ref know
- * only those ids. */
+/* MONTH_READ -> MONTH_DECIDING. Keep in the order map only the orders P's
+ * orders name as originals: all that deciding (attribution 4.1,
+ * chargebacks §8.6) looks up by id once the revenue is read. A month with
+ * millions of earlier orders then decides without their ~128 MB map.
+ * Afterwards month_order and month_order_ref know only those ids. */
 void month_shrink_order_map(month_t *m);
 
-/* Free the order map once every decision is made and only outputs remain
- * (they name orders by reference, never by id): a 10M-row month's outputs
- * then run without its ~128 MB. month_order and month_order_ref must not be
- * called afterwards (asserted). */
+/* MONTH_DECIDED -> MONTH_OUTPUTS. Free the order map once every decision is
+ * made and only outputs remain (they name orders by reference, never by
+ * id): a 10M-row month's outputs then run without its ~128 MB. */
 void month_drop_order_map(month_t *m);
 int32_t month_opportunity(month_t *m, const char *id, bool create);
+
+/* The awards so far (earlier periods' from the ledger, then P's), keyed
+ * "agreement_id\x1factivity_code": is key one; record key (NUL-terminated
+ * at len, outliving the month: an arena string). */
+static inline bool month_awarded(const month_t *m, const char *key, size_t len)
+{
+    return strmap_get(&m->awarded, key, len) >= 0;
+}
+static inline void month_award(month_t *m, const char *key, size_t len)
+{
+    strmap_put(&m->awarded, key, len, 1);
+}
 
 #endif

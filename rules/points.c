@@ -33,7 +33,7 @@ int32_t points_rule_for(const book_t *b, const char *program, const char *phase,
 /* §8.8: the lowest agreement_id of the partner's MKT agreements active on d. */
 static int32_t marketplace_agreement(const master_t *ms, const char *partner_id, date_t d)
 {
-    int32_t p = strmap_get(&ms->partner_ix, partner_id, strlen(partner_id));
+    int32_t p = master_partner(ms, partner_id);
     if (p < 0)
         return -1;
     for (int32_t k = ms->by_partner_first[p]; k < ms->by_partner_first[p + 1]; k++) {
@@ -109,7 +109,7 @@ void points_award(month_t *m)
         }
         size_t klen;
         const char *key = awarded_key(m, a, act->activity_code, &klen);
-        if (!pr->repeatable && strmap_get(&m->awarded, key, klen) >= 0) {
+        if (!pr->repeatable && month_awarded(m, key, klen)) {
             reject_activity(act, RULE_ALREADY_AWARDED, total);
             continue;
         }
@@ -119,7 +119,7 @@ void points_award(month_t *m)
                            m->period, act->line, "activity_code");
             return;
         }
-        strmap_put(&m->awarded, key, klen, 1);
+        month_award(m, key, klen);
         act->status = STATUS_AWARDED;
         act->rule = RULE_AWARDED;
         act->points = pr->points;

@@ -205,7 +205,7 @@ static bool same_key(const char *stored, const char *key, size_t len)
 
 /* Where key hash h's probe starts: the hash scaled to the capacity (any
  * capacity: a map reserved for n keys takes 4n/3 slots, not the next power
- * of two, which for ten million orders may be nearly twice that). */
+ * of two, which for ten million keys may be nearly twice that). */
 static size_t home(uint32_t h, size_t cap)
 {
     return (size_t)(((uint64_t)h * cap) >> 32);
@@ -284,8 +284,8 @@ void strmap_reserve(strmap_t *m, size_t n)
 
 /* Insert or replace. Only a new key can make the map grow (a replacement
  * in a map filled to its reservation must not double it), and it grows by
- * half: a month with a few more orders than reserved for does not take a
- * table twice the size. */
+ * half: a few more keys than reserved for do not take a table twice the
+ * size. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val)
 {
     uint32_t h = hash(key, len);

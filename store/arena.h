@@ -23,15 +23,14 @@ typedef struct arena {
 
 /* Returns zeroed, 16-byte aligned memory owned by the arena; aborts on OOM
  * (a batch with no memory cannot do anything useful; the run dies of
- * SIGABRT, its ledger transaction is never committed, and a re-run starts
- * clean). */
+ * SIGABRT). */
 void *arena_alloc(arena_t *a, size_t size);
 /* NUL-terminated copy of s[0..len). */
 char *arena_strndup(arena_t *a, const char *s, size_t len);
 void arena_release(arena_t *a);
 
-/* Strings kept by the ten million under 32-bit handles (an earlier order's
- * id in its 8-byte stub, month.h): NUL-terminated, packed byte to byte in
+/* Strings kept by the ten million under 32-bit handles (a row of 8 bytes
+ * can name its string): NUL-terminated, packed byte to byte in
  * blocks that never move (a string's address can key a strmap), each block
  * at most 16 MiB; a handle is its block (top 8 bits) and its offset there.
  * 256 blocks: about 4 GiB of strings, past which strheap_add aborts (as on
@@ -80,12 +79,11 @@ void *vec_reserve(void *v, size_t *cap, size_t want, size_t elem);
 
 /* Map from a byte string to an int32 value: open addressing, linear probing,
  * at most 3/4 full, 16-byte slots holding a key word, the key's 32-bit hash
- * and the value. A key of up to 7 bytes (product codes, partner ids) is
+ * and the value. A key of up to 7 bytes (short codes) is
  * held in its slot's key word; a longer one by address, and read only when
  * its hash matches (almost only the key sought): a lookup costs the slot
- * and, when found, the key. The order map holds every order ever delivered
- * (tens of millions after a year at carrier scale), so its slots are kept
- * small. Keys are not copied: they must outlive the map (arena strings do)
+ * and, when found, the key. A map may hold tens of millions of keys, so
+ * its slots are kept small. Keys are not copied: they must outlive the map (arena strings do)
  * and be NUL-terminated at their length. */
 typedef struct strmap_slot {
     uint64_t key; /* 0: empty; a short key's bytes, or a long one's address */

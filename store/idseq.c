@@ -15,7 +15,7 @@
 void idseq_push(idseq_t *q, const char *s, size_t len)
 {
     if (len > IDSEQ_MAX)
-        abort(); /* callers check input ids against far smaller limits */
+        abort(); /* a caller breaking idseq_push's contract (len <= IDSEQ_MAX) */
     size_t shared = 0;
     if (q->n > 0) {
         size_t max = len < q->last_len ? len : q->last_len;

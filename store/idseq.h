@@ -1,9 +1,9 @@
 /*
- * idseq.h — a long sequence of short ids (a month's revenue ids: tens of
- * millions), front-coded: each id is stored as the length it shares with
- * the id before it and the bytes that follow. Billing exports number their
- * rows, so neighbours share nearly everything: ten million 19-byte ids take
- * ~45 MB instead of 280 (a pointer and a copy each). Every IDSEQ_STRIDE-th
+ * idseq.h — a long sequence of short ids (tens of millions), front-coded:
+ * each id is stored as the length it shares with the id before it and the
+ * bytes that follow. Exported rows are usually numbered, so neighbours
+ * share nearly everything: ten million 19-byte ids take ~45 MB instead of
+ * 280 (a pointer and a copy each). Every IDSEQ_STRIDE-th
  * id is stored whole, so any id is found by decoding at most that many.
  *
  *   idseq_t q = {0};
@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define IDSEQ_MAX 255   /* bytes of one id (input ids are far shorter) */
+#define IDSEQ_MAX 255   /* bytes of one id */
 #define IDSEQ_STRIDE 16 /* an id stored whole every STRIDE ids */
 
 typedef struct idseq {
@@ -60,8 +60,8 @@ void idseq_cursor(idseq_cursor_t *c, const idseq_t *q);
 const char *idseq_at(idseq_cursor_t *c, size_t i);
 
 /* Reading the bytes of a sequence (q->bytes[0..q->used)) from the start,
- * without its index: how a sequence stored elsewhere (the ledger keeps each
- * period's order ids this way) is read back. */
+ * without its index: how a sequence stored elsewhere (a database blob) is
+ * read back. */
 typedef struct idseq_reader {
     const uint8_t *p, *end;
     size_t len; /* of id */

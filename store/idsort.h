@@ -1,6 +1,6 @@
 /*
  * idsort.h — sorting row indexes by a string key, bytewise, fast enough for
- * tens of millions of rows (revenue ids, line source ids).
+ * tens of millions of rows (ids).
  *
  * An MSD radix sort over 8-byte big-endian key words: each round skips the
  * prefix the range's keys share, radix-sorts (word, index) pairs, and

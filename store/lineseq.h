@@ -1,6 +1,6 @@
 /*
- * lineseq.h — the source line of each row of a long sequence (a month's
- * revenue rows: tens of millions), kept as breakpoints. Row i of a file
+ * lineseq.h — the source line of each row of a long sequence (tens of
+ * millions of rows), kept as breakpoints. Row i of a file
  * read in order is on line i + 2 (header, 1-based) until a rejected row or
  * a value spanning lines shifts the rest: only the rows where that offset
  * changes are stored, so a clean file of ten million rows takes one entry

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decide.h"
+
 int fake_setup(void **state)
 {
     fake_t *f = calloc(1, sizeof(*f));
@@ -298,7 +300,7 @@ order_t *fake_find_order(fake_t *f, const char *order_id)
     int32_t ix = month_order(need_month(f), order_id);
     if (ix < 0)
         fail_msg("fake: unknown order %s", order_id);
-    return &f->month.orders.v[ix];
+    return month_whole_order(&f->month, ix);
 }
 
 static order_t *push_order(fake_t *f, period_t period, const char *id, const char *partner_id,
@@ -370,7 +372,8 @@ revenue_t *fake_revenue(fake_t *f, const char *id, const char *account_id,
     month_t *m = need_month(f);
     int32_t order = service_id ? month_order_ref(m, service_id) : -1;
     int32_t account = lookup(&f->master.account_ix, account_id);
-    revenue_t r = {.service = order >= 0 ? order : revenue_without_order(account, service_id != NULL),
+    revenue_t r = {.service = order >= 0 ? revenue_service_order(order)
+                                         : revenue_without_order(account, service_id != NULL),
                    .product = lookup(&f->master.product_ix, product),
                    .amount = fake_money(amount), .currency = currency_pack(fake_currency("USD")),
                    .agreement = -1};
@@ -451,4 +454,12 @@ tier_prior_t *fake_prior_tier(fake_t *f, const char *agreement_id, const char *p
     t->next_tier = NULL;
     t->next_rule = RULE_NONE;
     return t;
+}
+
+cm_status fake_decide(fake_t *f, cm_error_t *err)
+{
+    month_t *m = need_month(f);
+    if (month_phase(m) == MONTH_LOADING)
+        month_inputs_read(m);
+    return month_decide(m, err);
 }

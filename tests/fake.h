@@ -36,6 +36,7 @@
 
 #include "model.h"
 #include "month.h"
+#include "status.h"
 
 typedef struct fake {
     arena_t arena; /* master and book strings */
@@ -145,5 +146,9 @@ void fake_history(fake_t *f, const char *agreement_id, const char *period, const
  * test can add a review (reviewed, next_program, next_tier, next_rule). */
 tier_prior_t *fake_prior_tier(fake_t *f, const char *agreement_id, const char *period,
                               const char *program, const char *tier, rule_code rule);
+
+/* Decide the month as a run does (month.h phases: inputs read, then
+ * month_decide): month_decide's status, its message in err. */
+cm_status fake_decide(fake_t *f, cm_error_t *err);
 
 #endif

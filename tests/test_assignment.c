@@ -60,7 +60,7 @@ static void assert_assignment(fake_t *f, const char *revenue_id, status_t status
 {
     const revenue_t *r = NULL;
     idseq_cursor_t c;
-    idseq_cursor(&c, &f->month.revenue_ids);
+    month_revenue_ids(&f->month, &c);
     for (size_t i = 0; i < f->month.revenue.n; i++)
         if (strcmp(idseq_at(&c, i), revenue_id) == 0)
             r = &f->month.revenue.v[i];

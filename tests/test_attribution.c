@@ -328,6 +328,7 @@ static void test_shrunk_order_map(void **state)
     i2->original_id = "N1";
     order_t *i3 = fake_order(f, "I3", "P1", NULL, "VOICE", ORDER_INCREMENTAL, "2017-11-01");
     i3->original_id = "N1"; /* sorts before N1: not found */
+    month_inputs_read(&f->month);
     month_shrink_order_map(&f->month);
     assert_true(month_order(&f->month, "S1") >= 0);
     assert_true(month_order(&f->month, "N1") >= 0);

@@ -280,7 +280,7 @@ static month_t *world(fake_t *f)
     fake_adjustment(f, "ADJ1", "A1", "5.00");
     fake_activity(f, "ACT1", "P2", "webinar", "2017-11-10");
     cm_error_t why = {0};
-    if (month_decide(m, &why) != EXIT_DONE)
+    if (fake_decide(f, &why) != EXIT_DONE)
         fail_msg("month_decide: %s", why.message);
     return m;
 }

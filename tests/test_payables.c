@@ -247,7 +247,7 @@ static month_t *decided_world(fake_t *f, cm_error_t *err)
     fake_revenue(f, "R3", "ACC-1", "O2", "VOICE", "30.00");
     fake_adjustment(f, "ADJ-1", "A1", "5.00");
     m->carried_in[fake_ag(f, "A-OLD")] = fake_money("-3.00");
-    if (month_decide(m, err) != EXIT_DONE)
+    if (fake_decide(f, err) != EXIT_DONE)
         fail_msg("month_decide: %s", err->message);
     return m;
 }

@@ -53,7 +53,7 @@ static month_t *world(fake_t *f)
     fake_adjustment(f, "ADJ1", "A1", "5.00");
     fake_adjustment(f, "ADJ10", "A1", "-2.00");
     cm_error_t why = {0};
-    if (month_decide(m, &why) != EXIT_DONE)
+    if (fake_decide(f, &why) != EXIT_DONE)
         fail_msg("month_decide: %s", why.message);
     return m;
 }

@@ -119,7 +119,7 @@ static month_t *decide(fake_t *f, size_t nrevenue, const char *const *accounts)
         fake_revenue(f, id, accounts[i], NULL, "V", "100.00");
     }
     cm_error_t why;
-    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    assert_int_equal(fake_decide(f, &why), EXIT_DONE);
     return m;
 }
 
@@ -323,7 +323,7 @@ static month_t *world(fake_t *f)
     fake_adjustment(f, "ADJ1", "A1", "-25.00");
     m->carried_in[fake_ag(f, "A4")] = 1000; /* a balance only: the shortest agreement */
     cm_error_t why;
-    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    assert_int_equal(fake_decide(f, &why), EXIT_DONE);
     return m;
 }
 
@@ -576,7 +576,7 @@ static void test_statement_explains_itself(void **state)
     r->currency = currency_pack(fake_currency("EUR"));
     fake_revenue(f, "R2", "AC2", NULL, "V", "100.00");
     cm_error_t why;
-    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    assert_int_equal(fake_decide(f, &why), EXIT_DONE);
     char *dir = tmp_dir(), path[600];
     cm_error_t e = {0};
     assert_int_equal(st_write_statements(m, dir, true, &e), 0);
@@ -690,7 +690,7 @@ static void test_residuals_grouped_per_agreement(void **state)
     fake_revenue(f, "R4", "AC1", NULL, "V", "100.00");
     fake_revenue(f, "R5", "AC1", NULL, "V", "20.00");
     cm_error_t why;
-    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    assert_int_equal(fake_decide(f, &why), EXIT_DONE);
     st_docs_t docs;
     cm_error_t e = {0};
     assert_int_equal(st_docs_build(m, NULL, &docs, &e), EXIT_DONE);

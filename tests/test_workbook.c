@@ -47,7 +47,7 @@ static month_t *world(fake_t *f)
     m->control.revenue_read = 5;
     m->control.revenue_amount_in = 100000 + 200000 + 5555 - 1234 + 50000;
     cm_error_t why;
-    assert_int_equal(month_decide(m, &why), EXIT_DONE);
+    assert_int_equal(fake_decide(f, &why), EXIT_DONE);
     return m;
 }
 
