@@ -66,7 +66,6 @@ cm_status job_decide(const job_inputs_t *in, ledger_t *prior, decided_t *out, cm
         return rc;
     log_stage("%s: period read (%" PRId64 " orders, %" PRId64 " revenue rows, %zu rejects)",
               pbuf, m->control.orders_read, m->control.revenue_read, m->rejects.n);
-    month_inputs_read(m);
     if (!in->every_account) /* explain (every_account) looks orders up by id afterwards */
         month_shrink_order_map(m);
     cm_error_t why;

@@ -54,7 +54,8 @@ prefetch_t *ingest_prefetch_revenue(const char *dir, period_t period);
  * orders (with re-delivery semantics), revenue, approvals, adjustments,
  * activities. Appends the files read to *inputs. revenue (may be NULL) is
  * the prefetched revenue file; it is consumed in every case. ledger (may be
- * NULL) makes whole the earlier orders P names (month.h order_stub_t). */
+ * NULL) makes whole the earlier orders P names (month.h order_stub_t).
+ * On success the month is MONTH_READ (month.h), ready for month_decide. */
 cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, ledger_t *ledger,
                         input_list_t *inputs, cm_error_t *err);
 

@@ -333,5 +333,8 @@ cm_status ingest_period(const dataset_t *ds, month_t *m, prefetch_t *revenue, le
     }
     m->control.rejects_total += (int64_t)ds->master_rejects.n;
     /* the order map still knows every order: a corrected file looks services up */
-    return ingest_restatements(ds, m, ledger, inputs, restated, err);
+    cm_status rc = ingest_restatements(ds, m, ledger, inputs, restated, err);
+    if (rc == EXIT_DONE)
+        month_inputs_read(m); /* MONTH_READ: every input of P is in (month.h) */
+    return rc;
 }
