@@ -5,6 +5,7 @@
  * the error.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -221,6 +222,13 @@ static void print_error(cm_status rc, const cm_error_t *err)
 
 int main(int argc, char **argv)
 {
+    /* A fixed mmap threshold: every block of 128 KiB or more (the month's
+     * row arrays, the read-ahead's chunks, the stages' scratch) is its own
+     * mapping, given back to the system when freed. glibc's default raises
+     * the threshold after each such free, so later big blocks would come
+     * from heaps that keep freed pages resident and raise the peak
+     * (docs/performance.md). */
+    mallopt(M_MMAP_THRESHOLD, 128 * 1024);
     int rc = dispatch(argc, argv);
     signals_stop();
     return rc;
