@@ -102,23 +102,6 @@ static currency_t currency_of(const csv_value_t *v)
 static date_t opt_date(const csv_value_t *v) { return v->len ? (date_t)v->i : DATE_NONE; }
 static period_t opt_period(const csv_value_t *v) { return v->len ? (period_t)v->i : PERIOD_NONE; }
 
-/* A revenue row a few rows ahead: load the order map slot of its service. */
-static void revenue_ahead(void *ctx, const csv_value_t *v)
-{
-    const reader_t *r = ctx;
-    if (v[REVENUE_SERVICE].len)
-        strmap_prefetch(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
-}
-
-/* The same row nearer: its slot has arrived; load the order id it holds
- * (the lookup compares it). */
-static void revenue_near(void *ctx, const csv_value_t *v)
-{
-    const reader_t *r = ctx;
-    if (v[REVENUE_SERVICE].len)
-        strmap_prefetch_key(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
-}
-
 /* Read one file through its on_row; records its hash in inputs. A missing
  * optional file is skipped. */
 static cm_status read_file(reader_t *r, const char *dir, const char *rel, const file_spec_t *spec,
@@ -127,9 +110,7 @@ static cm_status read_file(reader_t *r, const char *dir, const char *rel, const 
 {
     if (!r->display) /* a caller may name the file otherwise (the whatif book) */
         r->display = arena_strndup(r->arena, rel, strlen(rel));
-    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject,
-                          .on_ahead = spec == &schema_revenue ? revenue_ahead : NULL,
-                          .on_near = spec == &schema_revenue ? revenue_near : NULL};
+    csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;

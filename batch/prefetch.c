@@ -16,32 +16,25 @@
 #include <unistd.h>
 
 #define CHUNK_RECORDS 8192
-/* How far the reader may get ahead of the consumer: while the main thread
- * reads the ledger and orders.csv it parses up to ~3M revenue rows (384
- * chunks), but never holds more than AHEAD_BYTES of filled records (wide
- * rows fill a chunk's text before its 8,192 records); given back as the
- * replay consumes them. Measured at 10M rows: 256 MB -> 384 MB made month
- * 1's revenue read ~0.5 s shorter for +14 MiB of peak (the rows parsed
- * ahead become revenue rows anyway); month 3's peak +96 MiB (873 MiB). */
+/* How far the reader may get ahead of the consumer: at most CHUNKS_IN_FLIGHT
+ * chunks (~3M revenue rows) and AHEAD_BYTES of filled records (wide rows fill
+ * a chunk's text before its 8,192 records); given back as the replay
+ * consumes them. */
 #define CHUNKS_IN_FLIGHT 384
 #define AHEAD_BYTES ((size_t)384 << 20)
-/* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays under
- * RSS_BUDGET: in a late month of a big ledger the earlier orders' stubs
- * and map already hold several hundred MB, and a full read-ahead on top
- * pushed the peak over 1 GiB (10M rows, month 5: 1,037 MiB). The reader
- * then waits for the consumer instead (less overlap, same results). What
- * the consumer will allocate before the replay (prefetch_expect: the
- * ledger's state, the orders) counts as resident already: the state loads
- * while the reader runs, and 384 MB parsed ahead of it were still held on
- * top of it (10M rows, month 12: 1,206 -> 1,116 MiB). */
+/* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays
+ * under RSS_BUDGET: in a late month of a big ledger the earlier orders'
+ * stubs and map already hold several hundred MB. The reader then waits for
+ * the consumer instead (less overlap, same results). What the consumer will
+ * allocate before the replay (prefetch_expect: the ledger's state, the
+ * orders) counts as resident already, since it is allocated while the
+ * reader runs. */
 #define AHEAD_MIN ((size_t)32 << 20)
 #define RSS_BUDGET ((size_t)880 << 20)
 #define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
 /* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
  * written cost nothing. */
 #define CHUNK_TEXT ((size_t)CSV_RECORD_MAX + ((size_t)1 << 20))
-#define AHEAD_RECORDS 16 /* on_ahead sees the record this many ahead of on_row */
-#define NEAR_RECORDS 8   /* on_near, this many */
 
 typedef struct record {
     int32_t line;
@@ -380,12 +373,6 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
         }
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
-            size_t a = i + AHEAD_RECORDS;
-            if (cb->on_ahead && a < c->n && !c->rec[a].rejected)
-                cb->on_ahead(ctx, &p->vals[a * nc]);
-            size_t near = i + NEAR_RECORDS;
-            if (cb->on_near && near < c->n && !c->rec[near].rejected)
-                cb->on_near(ctx, &p->vals[near * nc]);
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;

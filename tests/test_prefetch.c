@@ -171,95 +171,6 @@ static void test_consumer_stops(void **state)
     free(path);
 }
 
-/* on_ahead: which rows were hinted and delivered, by row number (R%07d). */
-typedef struct ahead {
-    int n;
-    bool *hinted, *delivered, *near;
-    int hints, rows, early; /* early: a hint for a row already delivered */
-    int nears, near_early;  /* near_early: a near hint for a row already delivered */
-    int near_only;          /* a near hint without a far one (first rows of a chunk) */
-} ahead_t;
-
-static int row_number(const csv_value_t *v)
-{
-    return atoi(v[0].s + 1);
-}
-
-static void ahead_hint(void *ctx, const csv_value_t *v)
-{
-    ahead_t *a = ctx;
-    int i = row_number(v);
-    assert_true(i >= 0 && i < a->n);
-    a->early += a->delivered[i];
-    a->hinted[i] = true;
-    a->hints++;
-}
-
-static void near_hint(void *ctx, const csv_value_t *v)
-{
-    ahead_t *a = ctx;
-    int i = row_number(v);
-    assert_true(i >= 0 && i < a->n);
-    a->near_early += a->delivered[i];
-    a->near_only += !a->hinted[i];
-    a->near[i] = true;
-    a->nears++;
-}
-
-static bool ahead_row(void *ctx, const csv_value_t *v, int32_t line)
-{
-    ahead_t *a = ctx;
-    (void)line;
-    a->delivered[row_number(v)] = true;
-    a->rows++;
-    return true;
-}
-
-static bool ahead_reject(void *ctx, int32_t line, const char *column, rule_code reason)
-{
-    (void)ctx, (void)line, (void)column, (void)reason;
-    return true;
-}
-
-/* The hints see valid rows only, each before on_row does (on_near after
- * on_ahead but for a chunk's first rows), and nearly all of them (all but the last few of each chunk);
- * they change nothing the consumer sees. */
-static void test_ahead_hints(void **state)
-{
-    (void)state;
-    const int n = 30000;
-    char *path = write_file(n, "");
-    ahead_t a = {.n = n, .hinted = calloc((size_t)n, 1), .delivered = calloc((size_t)n, 1),
-                 .near = calloc((size_t)n, 1)};
-    csv_callbacks_t cb = {.on_row = ahead_row, .on_reject = ahead_reject, .on_ahead = ahead_hint,
-                          .on_near = near_hint};
-    csv_stats_t st;
-    csv_error_t e;
-    prefetch_t *p = prefetch_start(path, "revenue.csv", &schema_revenue);
-    assert_non_null(p);
-    assert_int_equal(prefetch_finish(p, &cb, &a, &st, &e), CSV_OK);
-    int valid = 0;
-    for (int i = 0; i < n; i++) {
-        bool bad = i % 97 == 5 || i % 1001 == 7;
-        valid += !bad;
-        assert_int_equal(a.delivered[i], !bad);
-        if (a.hinted[i] || a.near[i])
-            assert_false(bad);
-    }
-    assert_int_equal(a.rows, valid);
-    assert_int_equal(a.early, 0);
-    assert_true(a.hints <= valid && a.hints >= valid - 16 * 4); /* 4 chunks of 8,192 records */
-    assert_int_equal(a.near_early, 0);
-    assert_true(a.near_only <= 8 * 4);
-    assert_true(a.nears <= valid && a.nears >= valid - 8 * 4 && a.nears > a.hints);
-    free(a.near);
-    free(a.hinted);
-    free(a.delivered);
-    unlink(path);
-    free(path);
-}
-
-/* Cancelled before or while reading: no leak, no hang. */
 static void test_cancel(void **state)
 {
     (void)state;
@@ -281,7 +192,6 @@ int main(void)
         cmocka_unit_test(test_over_budget),
         cmocka_unit_test(test_budget_rule),
         cmocka_unit_test(test_consumer_stops),
-        cmocka_unit_test(test_ahead_hints),
         cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
