@@ -6,7 +6,8 @@
  * and hands libcsv one line segment at a time, so the line where each record
  * starts is known exactly even when quoted fields hold newlines. libcsv
  * returns fields; this file matches the header against the file_spec_t,
- * types and validates every value in spec order, and calls back per record.
+ * has every value typed and validated in spec order (csv_check_record,
+ * csvvalue.c), and calls back per record.
  * Not for: cross-file references or duplicate ids (ingest.c), writing CSV.
  *
  * libcsv is run in strict mode with no space trimming: RFC 4180 quoting
