@@ -99,30 +99,10 @@ static void job_release(job_t *j)
     free(j->out_dir);
 }
 
-/* What the month allocates before it replays revenue.csv, so the rows
- * parsed ahead leave room for it (prefetch_expect): per earlier order its
- * stub, its id (taken as 16 bytes) and its share of the order map's slots
- * (a map is at most 3/4 full); per byte of orders.csv about two (a 128-byte
- * order_t for a row of ~90 bytes, its strings, the originals it makes
- * whole). 10M rows, month 12 (11M earlier orders): ~0.7 GB. */
-static size_t memory_before_revenue(job_t *j)
-{
-    size_t per_stub = sizeof(order_stub_t) + sizeof(strmap_slot_t) * 4 / 3 + 16;
-    int64_t earlier = ledger_earlier_orders(j->ledger, j->o->period);
-    char rel[64];
-    snprintf(rel, sizeof(rel), "periods/%s/orders.csv", j->pbuf);
-    char *path = path_join(j->o->data_dir, rel);
-    int64_t orders = file_size(path);
-    free(path);
-    return (earlier > 0 ? (size_t)earlier * per_stub : 0) + (orders > 0 ? 2 * (size_t)orders : 0);
-}
-
 /* Load master, book, prior state and the period's rows, then decide. */
 static cm_status job_decide(job_t *j, cm_error_t *err)
 {
     prefetch_t *revenue = ingest_prefetch_revenue(j->o->data_dir, j->o->period);
-    if (revenue)
-        prefetch_expect(revenue, memory_before_revenue(j));
     j->ds.book_dir = j->o->book_dir;
     cm_status rc = ingest_dataset(&j->ds, j->o->data_dir, err);
     if (rc != EXIT_DONE) {
