@@ -101,15 +101,6 @@ typedef struct csv_callbacks {
     bool (*on_row)(void *ctx, const csv_value_t *values, int32_t line);
     /* column is the spec column name, or "" for wrong_field_count. */
     bool (*on_reject)(void *ctx, int32_t line, const char *column, rule_code reason);
-    /* Optional (NULL: none), a hint only: a valid record that on_row will see
-     * a few records later, so the consumer can start loading the memory it
-     * will look up (prefetch). It must not change any state. Only
-     * prefetch_finish calls it. */
-    void (*on_ahead)(void *ctx, const csv_value_t *values);
-    /* Optional, the same kind of hint, for the record half as far ahead
-     * (which on_ahead saw earlier): a second step of loading, for memory
-     * found through what on_ahead loaded. */
-    void (*on_near)(void *ctx, const csv_value_t *values);
     /* true: on_row gets each record with the right field count unchecked
      * (values' s and len set, i 0); the caller runs csv_check_record on it,
      * as prefetch.c does on the consuming thread. */

@@ -1,8 +1,7 @@
 /*
  * ingest_prefetch.c — every use of read-ahead by the readers, in one place:
- * the memory hints of revenue rows (csvio on_ahead/on_near) and the starting
- * of revenue.csv and of the first corrected file on a second thread
- * (prefetch.h). The readers consume what is started here in
+ * the starting of revenue.csv and of the first corrected file on a second
+ * thread (prefetch.h). The readers consume what is started here in
  * reader_read_file (prefetch_finish) or drop it (prefetch_cancel).
  */
 #include "ingest_read.h"
@@ -13,31 +12,6 @@
 #include <string.h>
 
 #include "schema.h"
-
-/* A revenue row a few rows ahead: load the order map slot of its service. */
-static void revenue_ahead(void *ctx, const csv_value_t *v)
-{
-    const reader_t *r = ctx;
-    if (v[REVENUE_SERVICE].len)
-        strmap_prefetch(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
-}
-
-/* The same row nearer: its slot has arrived; load the order id it holds
- * (the lookup compares it). */
-static void revenue_near(void *ctx, const csv_value_t *v)
-{
-    const reader_t *r = ctx;
-    if (v[REVENUE_SERVICE].len)
-        strmap_prefetch_key(&r->month->order_ix, v[REVENUE_SERVICE].s, v[REVENUE_SERVICE].len);
-}
-
-void ingest_prefetch_hints(csv_callbacks_t *cb, const file_spec_t *spec)
-{
-    if (spec != &schema_revenue)
-        return;
-    cb->on_ahead = revenue_ahead;
-    cb->on_near = revenue_near;
-}
 
 /* Start parsing the first corrected file (the smallest period folder of
  * periods/Q/restate/ holding a revenue.csv) on a thread of its own, so that

@@ -77,7 +77,6 @@ cm_status reader_read_file(reader_t *r, const char *dir, const char *rel, const 
     if (!r->display) /* a caller may name the file otherwise (the whatif book) */
         r->display = arena_strndup(r->arena, rel, strlen(rel));
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = reader_on_reject};
-    ingest_prefetch_hints(&cb, spec);
     csv_stats_t st;
     csv_error_t ce;
     csv_status s;

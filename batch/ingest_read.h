@@ -91,10 +91,8 @@ void ingest_reserve_revenue(month_t *m, const char *dir, const char *rel);
 cm_status ingest_restatements(const dataset_t *ds, month_t *m, ledger_t *ledger,
                               input_list_t *inputs, prefetch_t *ahead, cm_error_t *err);
 
-/* ---- ingest_prefetch.c: read-ahead (csvio hints, prefetch.h thread) ------ */
+/* ---- ingest_prefetch.c: read-ahead (prefetch.h thread) ------------------ */
 
-/* The memory hints of the rows of spec (revenue.csv: its order map slots). */
-void ingest_prefetch_hints(csv_callbacks_t *cb, const file_spec_t *spec);
 /* The first corrected file of periods/Q/restate/ started on a thread;
  * NULL when there is none. ingest_restatements consumes it. */
 prefetch_t *ingest_prefetch_restate(const dataset_t *ds, period_t q);

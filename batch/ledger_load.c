@@ -7,7 +7,6 @@
 #include "ledger_int.h"
 
 #include <assert.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -172,49 +171,10 @@ static bool count_earlier_orders(ledger_t *l, period_t p, earlier_orders_t *e, b
     return true;
 }
 
-int64_t ledger_earlier_orders(ledger_t *l, period_t p)
-{
-    earlier_orders_t e;
-    bool damaged;
-    return l && count_earlier_orders(l, p, &e, &damaged) ? e.total : 0;
-}
-
-/* Loading the earlier orders' stubs on two threads: one decodes the periods
- * (their packs), the other puts each decoded period into the order
- * map, so decoding period k + 1 overlaps indexing period k (month 12 of a
- * 10M-row year: decoding ~0.5-0.8 s, indexing ~0.9-1.3 s). The decoder
- * appends to m->stubs only within the capacity reserved from the counts (no
- * reallocation while the indexer reads it), and the indexer reads only the
- * stubs handed over, their ids (string heap blocks never move) and the map,
- * which the decoder never touches. */
-typedef struct stub_loader {
-    ledger_t *l;
-    month_t *m;
-    cm_error_t err; /* the decoder's */
-    cm_status e;
-    pthread_mutex_t mu;
-    pthread_cond_t cv;
-    size_t ready; /* stubs [0, ready) decoded and handed over */
-    bool done;
-} stub_loader_t;
-
-static void hand_over_stubs(stub_loader_t *d, bool done)
-{
-    pthread_mutex_lock(&d->mu);
-    d->ready = d->m->stubs.n;
-    d->done = done;
-    pthread_cond_signal(&d->cv);
-    pthread_mutex_unlock(&d->mu);
-}
-
 /* The stubs of every earlier order, period by period (the order of
  * period, order_id): each period's pack (order_stubs, batch/stubs.h). */
-static void *decode_stubs(void *arg)
+static cm_status decode_stubs(ledger_t *l, month_t *m, cm_error_t *err)
 {
-    stub_loader_t *d = arg;
-    ledger_t *l = d->l;
-    month_t *m = d->m;
-    cm_error_t *err = &d->err;
     const char *periods_sql =
         "SELECT r.period, s.orders, s.ids, s.decisions, s.agreements, s.opportunities"
         " FROM runs r JOIN order_stubs s ON s.period = r.period AND s.run = r.runs"
@@ -225,6 +185,7 @@ static void *decode_stubs(void *arg)
     if (st)
         bind_period(st, 1, m->period);
     while (e == EXIT_DONE && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        size_t from = m->stubs.n;
         const char *period = (const char *)sqlite3_column_text(st, 0);
         sqlite3_int64 n = sqlite3_column_int64(st, 1);
         stub_blobs_t b = {.n = n > 0 ? (size_t)n : 0,
@@ -248,22 +209,19 @@ static void *decode_stubs(void *arg)
             period_parse(period, 7, &pp);
             VEC_PUSH(m->stub_periods, pp);
             VEC_PUSH(m->stub_period_end, m->stubs.n);
+            month_index_stubs(m, from, m->stubs.n);
         }
-        hand_over_stubs(d, false);
     }
     if (e == EXIT_DONE && rc != SQLITE_DONE)
         e = db_fail(l, err, periods_sql);
     sqlite3_finalize(st);
-    d->e = e;
-    hand_over_stubs(d, true);
-    return NULL;
+    return e;
 }
 
 /* The stubs and the map are sized first: no regrowth or rehash of millions
- * of entries, and the decoder never moves the stubs the indexer reads. */
+ * of entries. */
 static cm_status load_stubs(ledger_t *l, month_t *m, cm_error_t *err)
 {
-    stub_loader_t d = {.l = l, .m = m};
     earlier_orders_t earlier;
     bool damaged;
     if (!count_earlier_orders(l, m->period, &earlier, &damaged))
@@ -280,30 +238,7 @@ static cm_status load_stubs(ledger_t *l, month_t *m, cm_error_t *err)
      * tables side by side) a month of average size would cause */
     strmap_reserve(&m->order_ix, (size_t)(earlier.total + earlier.biggest));
     VEC_RESERVE(m->stubs, m->stubs.n + (size_t)earlier.total);
-    pthread_mutex_init(&d.mu, NULL);
-    pthread_cond_init(&d.cv, NULL);
-    size_t indexed = d.ready = m->stubs.n; /* before the decoder moves it */
-    pthread_t decoder;
-    bool threaded = pthread_create(&decoder, NULL, decode_stubs, &d) == 0;
-    if (!threaded)
-        decode_stubs(&d); /* no thread: decode every period, then index them */
-    for (bool done = false; !done;) {
-        pthread_mutex_lock(&d.mu);
-        while (!d.done && d.ready == indexed)
-            pthread_cond_wait(&d.cv, &d.mu);
-        size_t to = d.ready;
-        done = d.done;
-        pthread_mutex_unlock(&d.mu);
-        month_index_stubs(m, indexed, to);
-        indexed = to;
-    }
-    if (threaded)
-        pthread_join(decoder, NULL);
-    pthread_cond_destroy(&d.cv);
-    pthread_mutex_destroy(&d.mu);
-    if (d.e != EXIT_DONE)
-        *err = d.err;
-    return d.e;
+    return decode_stubs(l, m, err);
 }
 
 static int history_order(const void *x, const void *y)

@@ -13,35 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <unistd.h>
 
 #define CHUNK_RECORDS 8192
-/* How far the reader may get ahead of the consumer: while the main thread
- * reads the ledger and orders.csv it parses up to ~3M revenue rows (384
- * chunks), but never holds more than AHEAD_BYTES of filled records (wide
- * rows fill a chunk's text before its 8,192 records); given back as the
- * replay consumes them. Measured at 10M rows: 256 MB -> 384 MB made month
- * 1's revenue read ~0.5 s shorter for +14 MiB of peak (the rows parsed
- * ahead become revenue rows anyway); month 3's peak +96 MiB (873 MiB). */
+/* How far the reader may get ahead of the consumer: at most CHUNKS_IN_FLIGHT
+ * chunks (~3M revenue rows) and AHEAD_BYTES of filled records (wide rows fill
+ * a chunk's text before its 8,192 records); given back as the replay
+ * consumes them. */
 #define CHUNKS_IN_FLIGHT 384
 #define AHEAD_BYTES ((size_t)384 << 20)
-/* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays under
- * RSS_BUDGET: in a late month of a big ledger the earlier orders' stubs
- * and map already hold several hundred MB, and a full read-ahead on top
- * pushed the peak over 1 GiB (10M rows, month 5: 1,037 MiB). The reader
- * then waits for the consumer instead (less overlap, same results). What
- * the consumer will allocate before the replay (prefetch_expect: the
- * ledger's state, the orders) counts as resident already: the state loads
- * while the reader runs, and 384 MB parsed ahead of it were still held on
- * top of it (10M rows, month 12: 1,206 -> 1,116 MiB). */
-#define AHEAD_MIN ((size_t)32 << 20)
-#define RSS_BUDGET ((size_t)880 << 20)
 #define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
 /* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
  * written cost nothing. */
 #define CHUNK_TEXT ((size_t)CSV_RECORD_MAX + ((size_t)1 << 20))
-#define AHEAD_RECORDS 16 /* on_ahead sees the record this many ahead of on_row */
-#define NEAR_RECORDS 8   /* on_near, this many */
 
 typedef struct record {
     int32_t line;
@@ -74,8 +57,6 @@ struct prefetch {
     chunk_t *spare;                 /* given back for reuse */
     int allocated, spares;          /* chunks in existence; of them spare */
     size_t ahead;                   /* bytes filled in chunks not yet given back */
-    size_t ahead_min, rss_budget;   /* prefetch_limit; AHEAD_MIN, RSS_BUDGET */
-    size_t expected;                /* prefetch_expect, until the replay starts */
     chunk_t *filling;               /* the reader's current chunk */
     bool done, cancelled, thread_joined;
     csv_status status;
@@ -114,24 +95,9 @@ static void chunk_free(chunk_t *c)
         munmap(c, c->bytes);
 }
 
-/* The process's resident bytes now (/proc/self/statm), or 0 when unknown
- * (no budget then). */
-static size_t resident_bytes(void)
-{
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long size = 0, resident = 0;
-    if (!f)
-        return 0;
-    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-        resident = 0;
-    fclose(f);
-    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
-}
-
 /* Reader side: hand the filled chunk over and get an empty one (waits while
- * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind, or past
- * ahead_min behind with the process, plus what the consumer expects, over
- * rss_budget). false when cancelled. */
+ * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind). false when
+ * cancelled. */
 static bool hand_over(prefetch_t *p)
 {
     pthread_mutex_lock(&p->mu);
@@ -147,10 +113,8 @@ static bool hand_over(prefetch_t *p)
         p->ahead += chunk_filled(c, p->spec->ncols);
         pthread_cond_broadcast(&p->cv);
     }
-    while (!p->cancelled && (p->ahead >= AHEAD_BYTES ||
-                             (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT) ||
-                             (p->ahead > p->ahead_min &&
-                              prefetch_over_budget(resident_bytes(), p->expected, p->rss_budget))))
+    while (!p->cancelled &&
+           (p->ahead >= AHEAD_BYTES || (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT)))
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancelled;
     if (ok) {
@@ -239,28 +203,6 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
-bool prefetch_over_budget(size_t resident, size_t expected, size_t rss_budget)
-{
-    return resident > rss_budget || expected > rss_budget - resident;
-}
-
-void prefetch_expect(prefetch_t *p, size_t bytes)
-{
-    pthread_mutex_lock(&p->mu);
-    p->expected = bytes;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-}
-
-void prefetch_limit(prefetch_t *p, size_t ahead_min, size_t rss_budget)
-{
-    pthread_mutex_lock(&p->mu);
-    p->ahead_min = ahead_min;
-    p->rss_budget = rss_budget;
-    pthread_cond_broadcast(&p->cv);
-    pthread_mutex_unlock(&p->mu);
-}
-
 prefetch_t *prefetch_start(const char *path, const char *display, const file_spec_t *spec)
 {
     prefetch_t *p = calloc(1, sizeof(*p));
@@ -271,8 +213,6 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
     if (!p->path || !p->display)
         abort();
     p->spec = spec;
-    p->ahead_min = AHEAD_MIN;
-    p->rss_budget = RSS_BUDGET;
     p->vals = malloc(CHUNK_RECORDS * (spec->ncols ? spec->ncols : 1) * sizeof(*p->vals));
     if (!p->vals)
         abort();
@@ -363,7 +303,6 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     size_t nc = p->spec->ncols;
     bool stopped = false;
     chunk_t *c;
-    prefetch_expect(p, 0); /* the expected memory is there now: resident counts it */
     while (!stopped && (c = take(p)) != NULL) {
         const uint32_t *off = c->offs;
         c->offs[c->n * nc] = (uint32_t)c->tlen; /* where the last value ends */
@@ -380,12 +319,6 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
         }
         for (size_t i = 0; i < c->n && !stopped; i++) {
             const record_t *r = &c->rec[i];
-            size_t a = i + AHEAD_RECORDS;
-            if (cb->on_ahead && a < c->n && !c->rec[a].rejected)
-                cb->on_ahead(ctx, &p->vals[a * nc]);
-            size_t near = i + NEAR_RECORDS;
-            if (cb->on_near && near < c->n && !c->rec[near].rejected)
-                cb->on_near(ctx, &p->vals[near * nc]);
             if (r->rejected) {
                 stopped = !cb->on_reject(ctx, r->line, r->column, r->reason);
                 continue;

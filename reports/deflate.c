@@ -1,17 +1,14 @@
 /*
  * deflate.c — the compression level of the workbooks the program writes.
  *
- * libxlsxwriter zips every sheet through minizip at zlib's default level
- * (6) and has no option to change it. A 10M-row month's payouts.xlsx holds
- * ~300 MB of sheet XML, and deflating it at level 6 was half of the time the
- * workbook took. This file is linked into the commissions program only
- * (CMakeLists.txt), which exports deflateInit2_ so that minizip's call lands
- * here; it asks zlib's own deflateInit2_ for level 1 (Z_BEST_SPEED): the
- * workbooks are ~18 % larger and written ~30 % faster, and the same inputs
- * still give the same bytes. Any other program linking the reports library
- * (the test suites) keeps the library's level. The only other deflating in
- * the program, the ledger's statement documents (batch/ledger.c), asks for
- * level 1 itself.
+ * libxlsxwriter zips every sheet through minizip at zlib's default level (6)
+ * and has no option to change it. Every program that writes workbooks (the
+ * commissions binary and the test suites: the deflate_level target of
+ * CMakeLists.txt) links this file and exports deflateInit2_, so that
+ * minizip's call lands here; it asks zlib's own deflateInit2_ for level 1
+ * (Z_BEST_SPEED) whatever level was asked. The same inputs give the same
+ * bytes. The only other deflating in the program, the ledger's statement
+ * documents (batch/ledger.c), asks for level 1 itself.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* RTLD_NEXT */

@@ -241,20 +241,6 @@ void strmap_prefetch(const strmap_t *m, const char *key, size_t len)
         __builtin_prefetch(&m->slots[home(hash(key, len), m->cap)]);
 }
 
-void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len)
-{
-    if (!m->cap || len <= KEY_INLINE)
-        return;
-    uint32_t h = hash(key, len);
-    for (size_t i = home(h, m->cap); m->slots[i].key; i = next_slot(i, m->cap))
-        if (m->slots[i].hash == h) {
-            const char *k = key_address(m->slots[i].key);
-            if (k)
-                __builtin_prefetch(k);
-            return;
-        }
-}
-
 static void strmap_resize(strmap_t *m, size_t cap)
 {
     strmap_t n = {.cap = cap, .n = m->n};

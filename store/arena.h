@@ -104,10 +104,6 @@ int32_t strmap_get(const strmap_t *m, const char *key, size_t len);
 /* Start loading the slot where key's probe begins (a hint before a
  * strmap_get a little later: the cache misses of many lookups overlap). */
 void strmap_prefetch(const strmap_t *m, const char *key, size_t len);
-/* The second step of a prefetched lookup: once strmap_prefetch's slot has
- * arrived, start loading the key its probe finds (the slot must be cached
- * by then, or this waits for it). */
-void strmap_prefetch_key(const strmap_t *m, const char *key, size_t len);
 /* Insert or replace; returns the previous value or -1. */
 int32_t strmap_put(strmap_t *m, const char *key, size_t len, int32_t val);
 void strmap_free(strmap_t *m);

@@ -47,7 +47,6 @@ static int32_t get_slice(const strmap_t *m, const char *key, const char *tail)
     size_t len = strlen(key);
     snprintf(buf, sizeof(buf), "%s%s", key, tail);
     strmap_prefetch(m, buf, len);
-    strmap_prefetch_key(m, buf, len);
     return strmap_get(m, buf, len);
 }
 
@@ -58,7 +57,6 @@ static void test_found(void **state)
     strmap_t m = {0};
     assert_int_equal(strmap_get(&m, "x", 1), -1); /* empty map */
     strmap_prefetch(&m, "x", 1);
-    strmap_prefetch_key(&m, "x", 1);
     fill(&m, &a);
     for (int i = 0; i < N; i++) {
         char buf[64];

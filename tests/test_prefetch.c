@@ -74,9 +74,7 @@ static char *write_file(int n, const char *tail)
     return strdup(tmpl);
 }
 
-typedef enum { FREE, OVER_BUDGET, EXPECTING } limit_t;
-
-static void compare_limited(const char *path, int64_t stop_after, limit_t limited)
+static void compare(const char *path, int64_t stop_after)
 {
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
     log_t direct = {.stop_after = stop_after}, replayed = {.stop_after = stop_after};
@@ -85,12 +83,6 @@ static void compare_limited(const char *path, int64_t stop_after, limit_t limite
     csv_status r1 = csv_read_file(path, "revenue.csv", &schema_revenue, &cb, &direct, &s1, &e1);
     prefetch_t *p = prefetch_start(path, "revenue.csv", &schema_revenue);
     assert_non_null(p);
-    if (limited == OVER_BUDGET) /* the reader waits for each chunk to be taken */
-        prefetch_limit(p, 0, 1);
-    if (limited == EXPECTING) { /* over budget until the replay starts, then free */
-        prefetch_limit(p, 0, SIZE_MAX / 2);
-        prefetch_expect(p, SIZE_MAX);
-    }
     csv_status r2 = prefetch_finish(p, &cb, &replayed, &s2, &e2);
     assert_int_equal(r1, r2);
     assert_non_null(direct.s);
@@ -105,11 +97,6 @@ static void compare_limited(const char *path, int64_t stop_after, limit_t limite
     free(replayed.s);
 }
 
-static void compare(const char *path, int64_t stop_after)
-{
-    compare_limited(path, stop_after, FREE);
-}
-
 /* 30,000 rows cross several 8,192-record chunks; rejects interleave. */
 static void test_same_as_direct(void **state)
 {
@@ -120,37 +107,6 @@ static void test_same_as_direct(void **state)
     free(path);
 }
 
-/* A reader over its memory budget from the start holds no chunk the
- * consumer has not taken: same rows, same end, no hang (also when the
- * consumer stops early). One over budget only by what the consumer expects
- * to allocate is let go when the replay starts. */
-static void test_over_budget(void **state)
-{
-    (void)state;
-    char *path = write_file(30000, "");
-    compare_limited(path, -1, OVER_BUDGET);
-    compare_limited(path, 20000, OVER_BUDGET);
-    compare_limited(path, -1, EXPECTING);
-    compare_limited(path, 20000, EXPECTING);
-    unlink(path);
-    free(path);
-}
-
-/* The reader's rule: resident plus expected bytes against the budget,
- * without overflow for any expectation. */
-static void test_budget_rule(void **state)
-{
-    (void)state;
-    assert_false(prefetch_over_budget(100, 0, 200));
-    assert_false(prefetch_over_budget(100, 100, 200));
-    assert_true(prefetch_over_budget(100, 101, 200));
-    assert_true(prefetch_over_budget(201, 0, 200));
-    assert_true(prefetch_over_budget(201, 5, 200));
-    assert_true(prefetch_over_budget(100, SIZE_MAX, 200));
-    assert_false(prefetch_over_budget(0, SIZE_MAX, SIZE_MAX));
-}
-
-/* A file error after thousands of rows: same rows first, same error. */
 static void test_file_error(void **state)
 {
     (void)state;
@@ -171,95 +127,6 @@ static void test_consumer_stops(void **state)
     free(path);
 }
 
-/* on_ahead: which rows were hinted and delivered, by row number (R%07d). */
-typedef struct ahead {
-    int n;
-    bool *hinted, *delivered, *near;
-    int hints, rows, early; /* early: a hint for a row already delivered */
-    int nears, near_early;  /* near_early: a near hint for a row already delivered */
-    int near_only;          /* a near hint without a far one (first rows of a chunk) */
-} ahead_t;
-
-static int row_number(const csv_value_t *v)
-{
-    return atoi(v[0].s + 1);
-}
-
-static void ahead_hint(void *ctx, const csv_value_t *v)
-{
-    ahead_t *a = ctx;
-    int i = row_number(v);
-    assert_true(i >= 0 && i < a->n);
-    a->early += a->delivered[i];
-    a->hinted[i] = true;
-    a->hints++;
-}
-
-static void near_hint(void *ctx, const csv_value_t *v)
-{
-    ahead_t *a = ctx;
-    int i = row_number(v);
-    assert_true(i >= 0 && i < a->n);
-    a->near_early += a->delivered[i];
-    a->near_only += !a->hinted[i];
-    a->near[i] = true;
-    a->nears++;
-}
-
-static bool ahead_row(void *ctx, const csv_value_t *v, int32_t line)
-{
-    ahead_t *a = ctx;
-    (void)line;
-    a->delivered[row_number(v)] = true;
-    a->rows++;
-    return true;
-}
-
-static bool ahead_reject(void *ctx, int32_t line, const char *column, rule_code reason)
-{
-    (void)ctx, (void)line, (void)column, (void)reason;
-    return true;
-}
-
-/* The hints see valid rows only, each before on_row does (on_near after
- * on_ahead but for a chunk's first rows), and nearly all of them (all but the last few of each chunk);
- * they change nothing the consumer sees. */
-static void test_ahead_hints(void **state)
-{
-    (void)state;
-    const int n = 30000;
-    char *path = write_file(n, "");
-    ahead_t a = {.n = n, .hinted = calloc((size_t)n, 1), .delivered = calloc((size_t)n, 1),
-                 .near = calloc((size_t)n, 1)};
-    csv_callbacks_t cb = {.on_row = ahead_row, .on_reject = ahead_reject, .on_ahead = ahead_hint,
-                          .on_near = near_hint};
-    csv_stats_t st;
-    csv_error_t e;
-    prefetch_t *p = prefetch_start(path, "revenue.csv", &schema_revenue);
-    assert_non_null(p);
-    assert_int_equal(prefetch_finish(p, &cb, &a, &st, &e), CSV_OK);
-    int valid = 0;
-    for (int i = 0; i < n; i++) {
-        bool bad = i % 97 == 5 || i % 1001 == 7;
-        valid += !bad;
-        assert_int_equal(a.delivered[i], !bad);
-        if (a.hinted[i] || a.near[i])
-            assert_false(bad);
-    }
-    assert_int_equal(a.rows, valid);
-    assert_int_equal(a.early, 0);
-    assert_true(a.hints <= valid && a.hints >= valid - 16 * 4); /* 4 chunks of 8,192 records */
-    assert_int_equal(a.near_early, 0);
-    assert_true(a.near_only <= 8 * 4);
-    assert_true(a.nears <= valid && a.nears >= valid - 8 * 4 && a.nears > a.hints);
-    free(a.near);
-    free(a.hinted);
-    free(a.delivered);
-    unlink(path);
-    free(path);
-}
-
-/* Cancelled before or while reading: no leak, no hang. */
 static void test_cancel(void **state)
 {
     (void)state;
@@ -278,10 +145,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_direct),
         cmocka_unit_test(test_file_error),
-        cmocka_unit_test(test_over_budget),
-        cmocka_unit_test(test_budget_rule),
         cmocka_unit_test(test_consumer_stops),
-        cmocka_unit_test(test_ahead_hints),
         cmocka_unit_test(test_cancel),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
