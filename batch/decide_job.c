@@ -13,6 +13,24 @@
 #include "decide.h"
 #include "ledger.h"
 
+/* What the month allocates before it replays revenue.csv, so the rows
+ * parsed ahead leave room for it (prefetch_expect): per earlier order its
+ * stub, its id (taken as 16 bytes) and its share of the order map's slots
+ * (a map is at most 3/4 full); per byte of orders.csv about two (a 128-byte
+ * order_t for a row of ~90 bytes, its strings, the originals it makes
+ * whole). 10M rows, month 12 (11M earlier orders): ~0.7 GB. */
+static size_t memory_before_revenue(const job_inputs_t *in, ledger_t *prior, const char *pbuf)
+{
+    size_t per_stub = sizeof(order_stub_t) + sizeof(strmap_slot_t) * 4 / 3 + 16;
+    int64_t earlier = ledger_earlier_orders(prior, in->period);
+    char rel[64];
+    snprintf(rel, sizeof(rel), "periods/%s/orders.csv", pbuf);
+    char *path = path_join(in->data_dir, rel);
+    int64_t orders = file_size(path);
+    free(path);
+    return (earlier > 0 ? (size_t)earlier * per_stub : 0) + (orders > 0 ? 2 * (size_t)orders : 0);
+}
+
 cm_status job_decide(const job_inputs_t *in, ledger_t *prior, decided_t *out, cm_error_t *err)
 {
     assert(in && in->data_dir && in->period != PERIOD_NONE && out && err);
@@ -20,6 +38,8 @@ cm_status job_decide(const job_inputs_t *in, ledger_t *prior, decided_t *out, cm
     char pbuf[PERIOD_BUF];
     period_format(in->period, pbuf);
     prefetch_t *revenue = ingest_prefetch_revenue(in->data_dir, in->period);
+    if (revenue)
+        prefetch_expect(revenue, memory_before_revenue(in, prior, pbuf));
     out->ds.book_dir = in->book_dir;
     cm_status rc = ingest_dataset(&out->ds, in->data_dir, err);
     if (rc != EXIT_DONE) {

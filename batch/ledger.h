@@ -80,6 +80,10 @@ struct sqlite3 *ledger_db(ledger_t *l);
 
 /* ==== ledger_load.c: the state before P =================================== */
 
+/* How many orders the periods before p delivered (every one is a stub of
+ * ledger_load_prior's); 0 when unknown. For memory planning only. */
+int64_t ledger_earlier_orders(ledger_t *l, period_t p);
+
 /* Fill m's prior state: orders, opportunities' approvals, seen ids,
  * history, carried balances, points, tier rows, awarded codes. m is fresh
  * from month_init (asserted): nothing of P is in it yet. */

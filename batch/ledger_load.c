@@ -171,6 +171,13 @@ static bool count_earlier_orders(ledger_t *l, period_t p, earlier_orders_t *e, b
     return true;
 }
 
+int64_t ledger_earlier_orders(ledger_t *l, period_t p)
+{
+    earlier_orders_t e;
+    bool damaged;
+    return l && count_earlier_orders(l, p, &e, &damaged) ? e.total : 0;
+}
+
 /* The stubs of every earlier order, period by period (the order of
  * period, order_id): each period's pack (order_stubs, batch/stubs.h). */
 static cm_status decode_stubs(ledger_t *l, month_t *m, cm_error_t *err)

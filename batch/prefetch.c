@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define CHUNK_RECORDS 8192
 /* How far the reader may get ahead of the consumer: at most CHUNKS_IN_FLIGHT
@@ -21,6 +22,15 @@
  * consumes them. */
 #define CHUNKS_IN_FLIGHT 384
 #define AHEAD_BYTES ((size_t)384 << 20)
+/* ... and, past AHEAD_MIN (prefetch_limit), only while the whole process stays
+ * under RSS_BUDGET: in a late month of a big ledger the earlier orders'
+ * stubs and map already hold several hundred MB. The reader then waits for
+ * the consumer instead (less overlap, same results). What the consumer will
+ * allocate before the replay (prefetch_expect: the ledger's state, the
+ * orders) counts as resident already, since it is allocated while the
+ * reader runs. */
+#define AHEAD_MIN ((size_t)32 << 20)
+#define RSS_BUDGET ((size_t)880 << 20)
 #define SPARE_CHUNKS 4 /* given-back chunks kept for reuse; the others are unmapped */
 /* A chunk's text area: above any record (CSV_RECORD_MAX); pages never
  * written cost nothing. */
@@ -57,6 +67,8 @@ struct prefetch {
     chunk_t *spare;                 /* given back for reuse */
     int allocated, spares;          /* chunks in existence; of them spare */
     size_t ahead;                   /* bytes filled in chunks not yet given back */
+    size_t ahead_min, rss_budget;   /* prefetch_limit; AHEAD_MIN, RSS_BUDGET */
+    size_t expected;                /* prefetch_expect, until the replay starts */
     chunk_t *filling;               /* the reader's current chunk */
     bool done, cancelled, thread_joined;
     csv_status status;
@@ -95,9 +107,24 @@ static void chunk_free(chunk_t *c)
         munmap(c, c->bytes);
 }
 
+/* The process's resident bytes now (/proc/self/statm), or 0 when unknown
+ * (no budget then). */
+static size_t resident_bytes(void)
+{
+    FILE *f = fopen("/proc/self/statm", "r");
+    unsigned long size = 0, resident = 0;
+    if (!f)
+        return 0;
+    if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+        resident = 0;
+    fclose(f);
+    return (size_t)resident * (size_t)sysconf(_SC_PAGESIZE);
+}
+
 /* Reader side: hand the filled chunk over and get an empty one (waits while
- * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind). false when
- * cancelled. */
+ * the consumer is CHUNKS_IN_FLIGHT chunks or AHEAD_BYTES behind, or past
+ * ahead_min behind with the process, plus what the consumer expects, over
+ * rss_budget). false when cancelled. */
 static bool hand_over(prefetch_t *p)
 {
     pthread_mutex_lock(&p->mu);
@@ -113,8 +140,10 @@ static bool hand_over(prefetch_t *p)
         p->ahead += chunk_filled(c, p->spec->ncols);
         pthread_cond_broadcast(&p->cv);
     }
-    while (!p->cancelled &&
-           (p->ahead >= AHEAD_BYTES || (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT)))
+    while (!p->cancelled && (p->ahead >= AHEAD_BYTES ||
+                             (!p->spare && p->allocated >= CHUNKS_IN_FLIGHT) ||
+                             (p->ahead > p->ahead_min &&
+                              prefetch_over_budget(resident_bytes(), p->expected, p->rss_budget))))
         pthread_cond_wait(&p->cv, &p->mu);
     bool ok = !p->cancelled;
     if (ok) {
@@ -203,6 +232,28 @@ static void *reader_main(void *arg)
     return NULL;
 }
 
+bool prefetch_over_budget(size_t resident, size_t expected, size_t rss_budget)
+{
+    return resident > rss_budget || expected > rss_budget - resident;
+}
+
+void prefetch_expect(prefetch_t *p, size_t bytes)
+{
+    pthread_mutex_lock(&p->mu);
+    p->expected = bytes;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
+void prefetch_limit(prefetch_t *p, size_t ahead_min, size_t rss_budget)
+{
+    pthread_mutex_lock(&p->mu);
+    p->ahead_min = ahead_min;
+    p->rss_budget = rss_budget;
+    pthread_cond_broadcast(&p->cv);
+    pthread_mutex_unlock(&p->mu);
+}
+
 prefetch_t *prefetch_start(const char *path, const char *display, const file_spec_t *spec)
 {
     prefetch_t *p = calloc(1, sizeof(*p));
@@ -213,6 +264,8 @@ prefetch_t *prefetch_start(const char *path, const char *display, const file_spe
     if (!p->path || !p->display)
         abort();
     p->spec = spec;
+    p->ahead_min = AHEAD_MIN;
+    p->rss_budget = RSS_BUDGET;
     p->vals = malloc(CHUNK_RECORDS * (spec->ncols ? spec->ncols : 1) * sizeof(*p->vals));
     if (!p->vals)
         abort();
@@ -303,6 +356,7 @@ csv_status prefetch_finish(prefetch_t *p, const csv_callbacks_t *cb, void *ctx, 
     size_t nc = p->spec->ncols;
     bool stopped = false;
     chunk_t *c;
+    prefetch_expect(p, 0); /* the expected memory is there now: resident counts it */
     while (!stopped && (c = take(p)) != NULL) {
         const uint32_t *off = c->offs;
         c->offs[c->n * nc] = (uint32_t)c->tlen; /* where the last value ends */

@@ -362,6 +362,7 @@ static void test_saved_month_loads_as_next_state(void **state)
     save_run(l, m);
     assert_int_equal(ledger_period_state(l, m->period), PERIOD_OPEN);
     assert_int_equal(ledger_latest_period(l), m->period);
+    assert_int_equal(ledger_earlier_orders(l, fake_period("2017-12")), 3);
 
     month_t next;
     load_next(f, l, "2017-12", &next);

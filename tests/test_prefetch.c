@@ -74,7 +74,9 @@ static char *write_file(int n, const char *tail)
     return strdup(tmpl);
 }
 
-static void compare(const char *path, int64_t stop_after)
+typedef enum { FREE, OVER_BUDGET, EXPECTING } limit_t;
+
+static void compare_limited(const char *path, int64_t stop_after, limit_t limited)
 {
     csv_callbacks_t cb = {.on_row = on_row, .on_reject = on_reject};
     log_t direct = {.stop_after = stop_after}, replayed = {.stop_after = stop_after};
@@ -83,6 +85,12 @@ static void compare(const char *path, int64_t stop_after)
     csv_status r1 = csv_read_file(path, "revenue.csv", &schema_revenue, &cb, &direct, &s1, &e1);
     prefetch_t *p = prefetch_start(path, "revenue.csv", &schema_revenue);
     assert_non_null(p);
+    if (limited == OVER_BUDGET) /* the reader waits for each chunk to be taken */
+        prefetch_limit(p, 0, 1);
+    if (limited == EXPECTING) { /* over budget until the replay starts, then free */
+        prefetch_limit(p, 0, SIZE_MAX / 2);
+        prefetch_expect(p, SIZE_MAX);
+    }
     csv_status r2 = prefetch_finish(p, &cb, &replayed, &s2, &e2);
     assert_int_equal(r1, r2);
     assert_non_null(direct.s);
@@ -97,6 +105,11 @@ static void compare(const char *path, int64_t stop_after)
     free(replayed.s);
 }
 
+static void compare(const char *path, int64_t stop_after)
+{
+    compare_limited(path, stop_after, FREE);
+}
+
 /* 30,000 rows cross several 8,192-record chunks; rejects interleave. */
 static void test_same_as_direct(void **state)
 {
@@ -107,6 +120,37 @@ static void test_same_as_direct(void **state)
     free(path);
 }
 
+/* A reader over its memory budget from the start holds no chunk the
+ * consumer has not taken: same rows, same end, no hang (also when the
+ * consumer stops early). One over budget only by what the consumer expects
+ * to allocate is let go when the replay starts. */
+static void test_over_budget(void **state)
+{
+    (void)state;
+    char *path = write_file(30000, "");
+    compare_limited(path, -1, OVER_BUDGET);
+    compare_limited(path, 20000, OVER_BUDGET);
+    compare_limited(path, -1, EXPECTING);
+    compare_limited(path, 20000, EXPECTING);
+    unlink(path);
+    free(path);
+}
+
+/* The reader's rule: resident plus expected bytes against the budget,
+ * without overflow for any expectation. */
+static void test_budget_rule(void **state)
+{
+    (void)state;
+    assert_false(prefetch_over_budget(100, 0, 200));
+    assert_false(prefetch_over_budget(100, 100, 200));
+    assert_true(prefetch_over_budget(100, 101, 200));
+    assert_true(prefetch_over_budget(201, 0, 200));
+    assert_true(prefetch_over_budget(201, 5, 200));
+    assert_true(prefetch_over_budget(100, SIZE_MAX, 200));
+    assert_false(prefetch_over_budget(0, SIZE_MAX, SIZE_MAX));
+}
+
+/* A file error after thousands of rows: same rows first, same error. */
 static void test_file_error(void **state)
 {
     (void)state;
@@ -145,6 +189,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_same_as_direct),
         cmocka_unit_test(test_file_error),
+        cmocka_unit_test(test_over_budget),
+        cmocka_unit_test(test_budget_rule),
         cmocka_unit_test(test_consumer_stops),
         cmocka_unit_test(test_cancel),
     };
