@@ -62,6 +62,22 @@ static void page_setup(sheet_t *s, const d_doc_t *d, const d_agreement_t *a, boo
     chk(s, worksheet_set_footer(s->ws, footer));
 }
 
+/* The top of every statement sheet: column widths, print setup, the draft
+ * banner, the title, the partner and the period. */
+static void sheet_head(sheet_t *s, const d_doc_t *d, const d_agreement_t *a, bool draft)
+{
+    chk(s, xu_widths(s->ws, col_widths, NCOLS));
+    page_setup(s, d, a, draft);
+    if (draft) {
+        chk(s, worksheet_merge_range(s->ws, 0, COL_A, 0, COL_I, s->l[L_DRAFT_BANNER],
+                                     s->f->banner));
+        s->r++;
+    }
+    s_str(s, s->r++, COL_A, s->l[L_TITLE], s->b->title);
+    s_text(s, s->r++, COL_A, d->partner_name, s->f->bold_wrap);
+    label_text(s, s->l[L_PERIOD], period_text(s->tmp, d->lang, d->period), NULL);
+}
+
 /* One agreement's sheet of the workbook at path. */
 static cm_status agreement_sheet(xu_book_t *b, const char *path, const st_formats_t *f,
                                  const d_doc_t *d, const d_agreement_t *a, bool first, bool draft,
@@ -76,15 +92,7 @@ static cm_status agreement_sheet(xu_book_t *b, const char *path, const st_format
         arena_release(&tmp);
         return st_fail(err, "%s: agreement %s: %s", path, a->id, b->failed);
     }
-    xu_widths(s.ws, col_widths, NCOLS);
-    page_setup(&s, d, a, draft);
-    if (draft) {
-        chk(&s, worksheet_merge_range(s.ws, 0, COL_A, 0, COL_I, s.l[L_DRAFT_BANNER], f->banner));
-        s.r++;
-    }
-    s_str(&s, s.r++, COL_A, s.l[L_TITLE], b->title);
-    s_text(&s, s.r++, COL_A, d->partner_name, f->bold_wrap);
-    label_text(&s, s.l[L_PERIOD], period_text(&tmp, d->lang, d->period), NULL);
+    sheet_head(&s, d, a, draft);
     s_str(&s, s.r, COL_A, s.l[L_AGREEMENT], f->label);
     s_text(&s, s.r, COL_B, a->id, NULL);
     s_text(&s, s.r++, COL_D, a->company, NULL);
@@ -121,16 +129,8 @@ static cm_status held_sheet(xu_book_t *b, const char *path, const st_formats_t *
         arena_release(&tmp);
         return st_fail(err, "%s: %s", path, b->failed);
     }
-    xu_widths(s.ws, col_widths, NCOLS);
     d_agreement_t none = {.id = ""};
-    page_setup(&s, d, &none, draft);
-    if (draft) {
-        chk(&s, worksheet_merge_range(s.ws, 0, COL_A, 0, COL_I, s.l[L_DRAFT_BANNER], f->banner));
-        s.r++;
-    }
-    s_str(&s, s.r++, COL_A, s.l[L_TITLE], b->title);
-    s_text(&s, s.r++, COL_A, d->partner_name, f->bold_wrap);
-    label_text(&s, s.l[L_PERIOD], period_text(&tmp, d->lang, d->period), NULL);
+    sheet_head(&s, d, &none, draft);
     write_held(&s, d);
     arena_release(&tmp);
     if (s.e != LXW_NO_ERROR)
