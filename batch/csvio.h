@@ -25,6 +25,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "status.h"
+
 #include "codes.h"
 
 typedef enum column_type {
@@ -126,10 +128,15 @@ typedef enum csv_status {
     CSV_ABORTED,      /* a callback returned false */
 } csv_status;
 
+/* The reader's own reason codes (like SQLite's result codes in the ledger):
+ * ingest maps every one but CSV_OK to a cm_status at its boundary
+ * (ingest_read.c), carrying the message over whole. */
 typedef struct csv_error {
     csv_status status;
     int32_t line;
-    char message[512]; /* "master/partners.csv:3: invalid UTF-8 at byte 17" */
+    char message[sizeof(((cm_error_t *)0)->message)]; /* "master/partners.csv:3: invalid
+                                                          UTF-8 at byte 17"; as long as a
+                                                          cm_error_t's, so never cut there */
 } csv_error_t;
 
 /* What a read saw: data records (header and blank lines excluded; rejected
