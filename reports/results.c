@@ -472,6 +472,7 @@ static cm_status write_control(const month_t *m, const char *dir, cm_error_t *er
 cm_status results_write_part(const month_t *m, const char *dir, results_part_t part,
                              cm_error_t *err)
 {
+    assert(month_phase(m) >= MONTH_DECIDED); /* writers read a decided month */
     cm_status (*const writers[])(const month_t *, const char *, cm_error_t *) = {
         write_attribution, write_revenue, write_lines, write_commitments, write_tiers,
         write_points, write_payables, write_rejects, write_control};

@@ -34,6 +34,7 @@
  */
 #include "statements.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -366,6 +367,7 @@ static int partner_cmp(const void *x, const void *y, void *ctx)
 cm_status st_docs_build_each(const month_t *m, const st_history_t *history, st_doc_sink sink,
                              void *ctx, cm_error_t *err)
 {
+    assert(month_phase(m) >= MONTH_DECIDED); /* writers read a decided month */
     const master_t *ms = m->master;
     held_index_t held = index_held(m);
     int32_t *order = malloc((ms->partners.n ? ms->partners.n : 1) * sizeof(*order));

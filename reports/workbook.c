@@ -17,6 +17,7 @@
 #include "workbook_sheet.h"
 #include "lines.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -426,6 +427,7 @@ void wb_overview(wb_t *w)
 cm_status wb_write_payouts_ctx(const month_t *m, const wb_context_t *x, const char *path,
                                cm_error_t *err)
 {
+    assert(month_phase(m) >= MONTH_DECIDED); /* writers read a decided month */
     static const wb_context_t none = {.prior_period = PERIOD_NONE};
     if (!x)
         x = &none;
