@@ -118,6 +118,17 @@ char *decimal_format(decimal_t v, int scale, char *buf)
     return buf;
 }
 
+/* num / d rounded half to even (d > 0). C truncates toward zero and r has
+ * the sign of num. */
+static __int128 div_half_even(__int128 num, int64_t d)
+{
+    __int128 q = num / d, r = num % d;
+    __int128 twice = (r < 0 ? -r : r) * 2;
+    if (twice > d || (twice == d && (q % 2 != 0)))
+        q += num < 0 ? -1 : 1;
+    return q;
+}
+
 money_t money_muldiv(int64_t a, int64_t b, int64_t d)
 {
     int64_t p;
@@ -128,13 +139,7 @@ money_t money_muldiv(int64_t a, int64_t b, int64_t d)
             q += p < 0 ? -1 : 1;
         return q;
     }
-    __int128 num = (__int128)a * b;
-    __int128 q = num / d, r = num % d;
-    /* C truncates toward zero; r has the sign of num. */
-    __int128 twice = (r < 0 ? -r : r) * 2;
-    if (twice > d || (twice == d && (q % 2 != 0)))
-        q += num < 0 ? -1 : 1;
-    return (money_t)q;
+    return (money_t)div_half_even((__int128)a * b, d);
 }
 
 bool money_add(money_t a, money_t b, money_t *out)
@@ -177,11 +182,7 @@ bool money_muldiv_checked(int64_t a, int64_t b, int64_t d, money_t *out)
     if (d <= 0)
         return false;
     /* |a * b| < 2^126 fits __int128; so does the rounded quotient. */
-    __int128 num = (__int128)a * b;
-    __int128 q = num / d, r = num % d;
-    __int128 twice = (r < 0 ? -r : r) * 2;
-    if (twice > d || (twice == d && (q % 2 != 0)))
-        q += num < 0 ? -1 : 1;
+    __int128 q = div_half_even((__int128)a * b, d);
     if (q < INT64_MIN || q > INT64_MAX)
         return false;
     *out = (money_t)q;
