@@ -8,13 +8,29 @@
 #include <stdlib.h>
 #include <string.h>
 
+char *run_db_path(const run_options_t *o)
+{
+    char *p = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
+    if (!p)
+        abort();
+    return p;
+}
+
+char *run_out_dir(const run_options_t *o)
+{
+    char *p = o->out_dir ? strdup(o->out_dir) : path_join(o->data_dir, "out");
+    if (!p)
+        abort();
+    return p;
+}
+
 void job_init(job_t *j, const run_options_t *o)
 {
     memset(j, 0, sizeof(*j));
     j->o = o;
     j->lock.fd = -1;
-    j->db_path = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
-    j->out_dir = o->out_dir ? strdup(o->out_dir) : path_join(o->data_dir, "out");
+    j->db_path = run_db_path(o);
+    j->out_dir = run_out_dir(o);
     period_format(o->period, j->pbuf);
     log_quiet = o->quiet;
 }

@@ -133,8 +133,7 @@ static cm_status check_paths(const run_options_t *ro, cm_error_t *err)
 {
     if (!path_is_dir(ro->data_dir))
         return cm_fail(err, EXIT_INVALID_INPUT, "no such dataset directory: %s", ro->data_dir);
-    char *def_out = path_join(ro->data_dir, "out"), *def_db = path_join(ro->data_dir, "ledger.db");
-    const char *out = ro->out_dir ? ro->out_dir : def_out, *db = ro->db_path ? ro->db_path : def_db;
+    char *out = run_out_dir(ro), *db = run_db_path(ro);
     char *c_out = path_canonical(out), *c_db = path_canonical(db);
     char *c_data = path_canonical(ro->data_dir);
     cm_status rc = EXIT_DONE;
@@ -161,8 +160,8 @@ static cm_status check_paths(const run_options_t *ro, cm_error_t *err)
     free(c_out);
     free(c_db);
     free(c_data);
-    free(def_out);
-    free(def_db);
+    free(out);
+    free(db);
     return rc;
 }
 

@@ -24,6 +24,11 @@ typedef struct run_options {
                              name (NULL: the dataset's book) */
 } run_options_t;
 
+/* The ledger's path (--db, else DATA/ledger.db) and the output folder
+ * (--out, else DATA/out): malloc'd, the caller frees. */
+char *run_db_path(const run_options_t *o);
+char *run_out_dir(const run_options_t *o);
+
 cm_status cmd_run(const run_options_t *o, cm_error_t *err);
 cm_status cmd_check(const run_options_t *o, cm_error_t *err);
 cm_status cmd_close(const run_options_t *o, cm_error_t *err);
