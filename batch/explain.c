@@ -385,34 +385,34 @@ static void explain_agreement(const month_t *m, int32_t a)
     explain_tier_guidance(m, a);
 }
 
+/* The ledger read-only into *l, or "not found" (3) naming what and name
+ * when there is no ledger yet (no period has been run). */
+static cm_status open_ledger(const run_options_t *o, ledger_t **l, const char *what,
+                             const char *name, cm_error_t *err)
+{
+    char *db = run_db_path(o);
+    cm_status rc = ledger_open(db, true, l, err);
+    free(db);
+    if (rc == EXIT_DONE && !*l)
+        rc = cm_fail(err, EXIT_INVALID_INPUT,
+                     "not found: %s%s (no ledger yet: no period has been run)", what, name);
+    return rc;
+}
+
 /* The period an order was first delivered in, from the ledger. */
 static cm_status order_period(const run_options_t *o, const char *id, period_t *p,
                               cm_error_t *err)
 {
-    char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
     ledger_t *l = NULL;
-    cm_status rc = ledger_open(db, true, &l, err);
-    free(db);
-    if (rc != EXIT_DONE)
-        return rc;
-    if (!l)
-        return cm_fail(err, EXIT_INVALID_INPUT,
-                         "not found: order %s (no ledger yet: no period has been run)", id);
-    sqlite3_stmt *st = NULL;
-    *p = PERIOD_NONE;
-    if (sqlite3_prepare_v2(ledger_db(l), "SELECT period FROM orders WHERE order_id = ?1", -1, &st,
-                           NULL) == SQLITE_OK) {
-        sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-        if (sqlite3_step(st) == SQLITE_ROW)
-            period_parse((const char *)sqlite3_column_text(st, 0), 7, p);
-    }
-    sqlite3_finalize(st);
+    cm_status rc = open_ledger(o, &l, "order ", id, err);
+    if (rc == EXIT_DONE)
+        rc = ledger_order_period(l, id, p, err);
     ledger_close(l);
-    if (*p == PERIOD_NONE)
-        return cm_fail(err, EXIT_INVALID_INPUT,
-                         "not found: order %s is not in the ledger (never delivered, or refused "
-                         "by format checks: see rejects.csv)", id);
-    return EXIT_DONE;
+    if (rc == EXIT_DONE && *p == PERIOD_NONE)
+        rc = cm_fail(err, EXIT_INVALID_INPUT,
+                     "not found: order %s is not in the ledger (never delivered, or refused "
+                     "by format checks: see rejects.csv)", id);
+    return rc;
 }
 
 /* One screen per partner: each agreement's payable, then its holds. */
@@ -464,19 +464,12 @@ static void explain_partner(const month_t *m, int32_t pt)
 /* Not found (3) unless the ledger has run the period. */
 static cm_status period_run(const run_options_t *o, cm_error_t *err)
 {
-    char *db = o->db_path ? strdup(o->db_path) : path_join(o->data_dir, "ledger.db");
-    ledger_t *l = NULL;
-    cm_status rc = ledger_open(db, true, &l, err);
-    free(db);
-    if (rc != EXIT_DONE)
-        return rc;
     char pb[PERIOD_BUF];
-    if (!l)
-        return cm_fail(err, EXIT_INVALID_INPUT,
-                         "not found: %s has not been run (no ledger yet)", period_format(o->period, pb));
-    if (ledger_period_state(l, o->period) == PERIOD_UNRUN)
-        rc = cm_fail(err, EXIT_INVALID_INPUT, "not found: %s has not been run",
-                       period_format(o->period, pb));
+    period_format(o->period, pb);
+    ledger_t *l = NULL;
+    cm_status rc = open_ledger(o, &l, pb, " has not been run", err);
+    if (rc == EXIT_DONE && ledger_period_state(l, o->period) == PERIOD_UNRUN)
+        rc = cm_fail(err, EXIT_INVALID_INPUT, "not found: %s has not been run", pb);
     ledger_close(l);
     return rc;
 }

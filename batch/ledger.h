@@ -193,6 +193,10 @@ cm_status ledger_load_prior_payables(ledger_t *l, period_t p, period_t *prior,
 cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, size_t plen,
                              char *agreement, size_t alen, cm_error_t *err);
 
+/* The period that first delivered order_id into *p (PERIOD_NONE when the
+ * ledger has no such order). */
+cm_status ledger_order_period(ledger_t *l, const char *order_id, period_t *p, cm_error_t *err);
+
 /* ==== ledger_chain.c: the hash chain, audit, status ======================= */
 
 /* The hash chain (SPEC §5). Every run and every close appends a link:

@@ -256,3 +256,17 @@ cm_status ledger_order_party(ledger_t *l, const char *order_id, char *partner, s
     sqlite3_clear_bindings(st);
     return rc == SQLITE_ROW || rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "order party");
 }
+
+cm_status ledger_order_period(ledger_t *l, const char *order_id, period_t *p, cm_error_t *err)
+{
+    *p = PERIOD_NONE;
+    sqlite3_stmt *st = prep(l, "SELECT period FROM orders WHERE order_id = ?1");
+    if (!st)
+        return db_fail(l, err, "order period");
+    bind_text(st, 1, order_id);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW)
+        period_parse((const char *)sqlite3_column_text(st, 0), 7, p);
+    sqlite3_finalize(st);
+    return rc == SQLITE_ROW || rc == SQLITE_DONE ? EXIT_DONE : db_fail(l, err, "order period");
+}
