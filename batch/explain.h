@@ -1,5 +1,5 @@
 /*
- * explain.h — `commissions explain` (SPEC §7, issue 3): plain text a finance
+ * explain.h — `commissions explain` (SPEC §7): plain text a finance
  * user reads, tracing a decision or a cent to its rule and input line.
  */
 #ifndef COMMISSIONS_EXPLAIN_H

@@ -1,5 +1,5 @@
 /*
- * whatif_book.h — the comparison a `whatif` writes (SPEC §7, issue 23):
+ * whatif_book.h — the comparison a `whatif` writes (SPEC §7):
  * per agreement, what P's run recorded (actual) against what P decided
  * with another rule book gives (what-if), in comparison.csv and
  * whatif.xlsx. Totals are per currency only, never across currencies.
